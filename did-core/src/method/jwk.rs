@@ -1,0 +1,79 @@
+//! did:jwk (did:jwk specification, §2 "Operations"): the method-specific id is the base64url
+//! encoding of a public JWK; the document has one verification method, `#0`.
+//!
+//! The JWK's `use` decides the relationships (§2.3 "Read"): `sig` signs only, `enc` only agrees
+//! keys, no `use` does both. An X25519 key can never sign, whatever its `use` says.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::did::Did;
+use crate::document::{DidDocument, RelationshipKind, VerificationMethod};
+use crate::key::{Jwk, KeyType, PublicKey};
+use crate::resolution::{ErrorKind, Resolution, ResolutionError};
+
+/// Largest JWK accepted inside a did:jwk, before decoding.
+const MAX_ENCODED_JWK: usize = 4096;
+
+const SIGNING: [RelationshipKind; 4] = [
+    RelationshipKind::Authentication,
+    RelationshipKind::AssertionMethod,
+    RelationshipKind::CapabilityInvocation,
+    RelationshipKind::CapabilityDelegation,
+];
+
+/// The did:jwk DID of `key`. The JWK is serialized with RFC 8785 (JCS), so one key always
+/// gives the same DID.
+pub fn did_jwk(key: &PublicKey) -> Did {
+    let json = serde_jcs::to_string(&key.to_jwk()).unwrap_or_default();
+    Did::parse(&format!("did:jwk:{}", URL_SAFE_NO_PAD.encode(json)))
+        .expect("base64url text is a valid method-specific id")
+}
+
+/// The JWK a did:jwk carries, and its public key.
+pub fn decode(did: &Did) -> Result<(Jwk, PublicKey), ResolutionError> {
+    let id = did.method_specific_id();
+    let invalid = |detail: String| ResolutionError::new(ErrorKind::InvalidDid, detail);
+    if id.len() > MAX_ENCODED_JWK {
+        return Err(invalid(format!(
+            "the did:jwk id is {} characters; at most {MAX_ENCODED_JWK} are accepted",
+            id.len()
+        )));
+    }
+    // did:jwk §2.3 step 2: base64url without padding.
+    let bytes = URL_SAFE_NO_PAD
+        .decode(id)
+        .map_err(|err| invalid(format!("{did}: the id is not base64url: {err}")))?;
+    let jwk: Jwk = serde_json::from_slice(&bytes)
+        .map_err(|err| invalid(format!("{did}: the id is not a JWK: {err}")))?;
+    // did:jwk §2.3 step 3: the JWK must be public; from_jwk refuses `d`.
+    let key = PublicKey::from_jwk(&jwk).map_err(|err| super::key::key_error(did, &err))?;
+    Ok((jwk, key))
+}
+
+/// The did:jwk document of `did` (did:jwk §2.3).
+pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
+    let (jwk, key) = decode(did)?;
+    let id = did
+        .with_fragment("0")
+        .map_err(|err| ResolutionError::new(ErrorKind::InvalidDid, err.to_string()))?;
+    let mut method = VerificationMethod::json_web_key(id, did.clone(), &key);
+    // Keep the JWK exactly as the DID carries it (with `use`, `kid`, …).
+    method.key_material = crate::document::KeyMaterial::Jwk(Box::new(jwk.clone()));
+    let relationships: &[RelationshipKind] = match (key.key_type(), jwk_use(&jwk)) {
+        (KeyType::X25519, _) | (_, Some("enc")) => &[RelationshipKind::KeyAgreement],
+        (_, Some("sig")) => &SIGNING,
+        _ => &RelationshipKind::ALL,
+    };
+    let mut document = DidDocument::new(did.clone());
+    document.add_method(method, relationships);
+    Ok(document)
+}
+
+fn jwk_use(jwk: &Jwk) -> Option<&str> {
+    jwk.extra().get("use").and_then(serde_json::Value::as_str)
+}
+
+pub(super) fn resolve(did: &Did) -> Result<Resolution, ResolutionError> {
+    document(did).map(Resolution::new)
+}

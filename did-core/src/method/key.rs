@@ -1,0 +1,81 @@
+//! did:key (W3C CCG "The did:key Method" v0.9): a public key, multicodec-tagged and multibase
+//! base58btc-encoded, is the whole DID; the document is expanded from it.
+//!
+//! An Ed25519 key signs (authentication, assertionMethod, capabilityInvocation,
+//! capabilityDelegation) and also yields an X25519 key for keyAgreement, derived with the
+//! birational map (did:key §3.1.3 "Encryption Method Creation Algorithm"). A P-256 key is used
+//! for every relationship; an X25519 key only for keyAgreement.
+
+use crate::did::Did;
+use crate::document::{DidDocument, RelationshipKind, VerificationMethod};
+use crate::key::{KeyError, KeyType, PublicKey};
+use crate::resolution::{ErrorKind, Resolution, ResolutionError};
+
+/// The relationships a signing key takes in a did:key document.
+const SIGNING: [RelationshipKind; 4] = [
+    RelationshipKind::Authentication,
+    RelationshipKind::AssertionMethod,
+    RelationshipKind::CapabilityInvocation,
+    RelationshipKind::CapabilityDelegation,
+];
+
+/// The did:key DID of `key`.
+pub fn did_key(key: &PublicKey) -> Did {
+    Did::parse(&format!("did:key:{}", key.to_multikey()))
+        .expect("a multibase base58btc string is a valid method-specific id")
+}
+
+/// The public key a did:key encodes.
+pub fn decode(did: &Did) -> Result<PublicKey, ResolutionError> {
+    let id = did.method_specific_id();
+    // did:key §3.1.2: the method-specific id is a multibase base58btc value, so it starts
+    // with `z`; a version prefix (`1:`) or anything else is not a did:key we can read.
+    if !id.starts_with('z') || id.contains(':') {
+        return Err(ResolutionError::new(
+            ErrorKind::InvalidDid,
+            format!("{did} is not a did:key: its id must be a multibase base58btc value (z…)"),
+        ));
+    }
+    PublicKey::from_multikey(id).map_err(|err| key_error(did, &err))
+}
+
+/// did:key §3.1.2 "Decode Public Key Algorithm": each way a key fails maps to its error.
+pub(crate) fn key_error(did: &Did, err: &KeyError) -> ResolutionError {
+    let kind = match err {
+        KeyError::UnknownMulticodec(_) | KeyError::UnsupportedJwk { .. } => {
+            ErrorKind::UnsupportedPublicKeyType
+        }
+        KeyError::WrongLength { .. } => ErrorKind::InvalidPublicKeyLength,
+        KeyError::BadMultibase(_) | KeyError::NotBase58Btc => ErrorKind::InvalidDid,
+        _ => ErrorKind::InvalidPublicKey,
+    };
+    ResolutionError::new(kind, format!("{did}: {err}"))
+}
+
+/// The did:key document of `did` (did:key §3.1.1 "Document Creation Algorithm").
+pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
+    let key = decode(did)?;
+    let mut document = DidDocument::new(did.clone());
+    let fragment_id = |key: &PublicKey| {
+        did.with_fragment(&key.to_multikey())
+            .map_err(|err| ResolutionError::new(ErrorKind::InvalidDid, err.to_string()))
+    };
+    let method = VerificationMethod::multikey(fragment_id(&key)?, did.clone(), &key);
+    match key.key_type() {
+        KeyType::Ed25519 => {
+            document.add_method(method, &SIGNING);
+            if let Some(agreement) = key.to_x25519() {
+                let agreement =
+                    VerificationMethod::multikey(fragment_id(&agreement)?, did.clone(), &agreement);
+                document.add_method(agreement, &[RelationshipKind::KeyAgreement]);
+            }
+        }
+        KeyType::P256 => document.add_method(method, &RelationshipKind::ALL),
+        KeyType::X25519 => document.add_method(method, &[RelationshipKind::KeyAgreement]),
+    }
+    Ok(document)
+}
+
+pub(super) fn resolve(did: &Did) -> Result<Resolution, ResolutionError> {
+    document(did).map(Resolution::new)
+}

@@ -1,0 +1,69 @@
+//! Routing by DID method: one resolver per method name, `methodNotSupported` for the rest.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver};
+use crate::did::Did;
+
+/// A resolver that hands each DID to the resolver registered for its method.
+#[derive(Clone, Default)]
+pub struct MethodDispatcher {
+    methods: BTreeMap<String, Arc<dyn Resolver>>,
+}
+
+impl MethodDispatcher {
+    /// A dispatcher that knows no method yet.
+    pub fn new() -> MethodDispatcher {
+        MethodDispatcher::default()
+    }
+
+    /// Registers `resolver` for the method `name` (e.g. `"key"`), replacing any earlier one.
+    pub fn with_method(mut self, name: &str, resolver: Arc<dyn Resolver>) -> MethodDispatcher {
+        self.methods.insert(name.to_owned(), resolver);
+        self
+    }
+
+    /// The method names this dispatcher resolves, sorted.
+    pub fn methods(&self) -> impl Iterator<Item = &str> {
+        self.methods.keys().map(String::as_str)
+    }
+
+    /// Whether `name` has a resolver.
+    pub fn supports(&self, name: &str) -> bool {
+        self.methods.contains_key(name)
+    }
+}
+
+impl std::fmt::Debug for MethodDispatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MethodDispatcher")
+            .field("methods", &self.methods.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+#[async_trait]
+impl Resolver for MethodDispatcher {
+    async fn resolve(
+        &self,
+        did: &Did,
+        options: &ResolutionOptions,
+    ) -> Result<Resolution, ResolutionError> {
+        // DID Core §7.1.2: the representation is checked before any work is done.
+        options.representation()?;
+        let Some(resolver) = self.methods.get(did.method()) else {
+            return Err(ResolutionError::new(
+                ErrorKind::MethodNotSupported,
+                format!(
+                    "no resolver for did:{}; supported methods: {}",
+                    did.method(),
+                    self.methods.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        };
+        resolver.resolve(did, options).await
+    }
+}
