@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn splits_did_core_examples_into_parts() {
-        // DID Core §3.2, examples 2–6.
+        // DID Core §3.2: the path, query and fragment examples.
         assert_parts(
             "did:example:123456/path",
             "did:example:123456",
