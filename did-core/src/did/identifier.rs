@@ -57,7 +57,7 @@ impl Did {
 
     /// The method name, such as `key` or `web`: what selects the resolver.
     pub fn method(&self) -> &str {
-        self.slice(4, self.method_end)
+        self.slice(METHOD_START, self.method_end)
     }
 
     /// Everything after the method name and its `:`, still percent-encoded as written; its
@@ -103,6 +103,9 @@ impl Did {
             .unwrap_or_default()
     }
 }
+
+/// Where the method name starts: just after `did:`.
+const METHOD_START: u32 = 4;
 
 /// An offset into text of at most `MAX_DID_URL_LEN` bytes, which always fits in `u32`.
 pub(super) fn offset(n: usize) -> u32 {
@@ -281,10 +284,13 @@ mod tests {
     #[test]
     fn rejects_oversized_input() {
         let long = format!("did:example:{}", "a".repeat(MAX_DID_URL_LEN));
+        let err = Did::parse(&long).unwrap_err();
+        assert_eq!(err, DidError::TooLong { len: long.len() });
         assert_eq!(
-            Did::parse(&long),
-            Err(DidError::TooLong { len: long.len() })
+            err.to_string(),
+            "too long: 65548 bytes, but a DID URL may have at most 65536 bytes"
         );
+        assert_eq!((err.part(), err.offset()), (None, None));
         let longest = format!("did:example:{}", "a".repeat(MAX_DID_URL_LEN - 12));
         assert_eq!(
             Did::parse(&longest).unwrap().as_str().len(),
@@ -308,6 +314,14 @@ mod tests {
             format!("{DID_KEY}#{}", did.method_specific_id())
         );
         assert_eq!(url, crate::did::DidUrl::parse(url.as_str()).unwrap());
+    }
+
+    #[test]
+    fn with_fragment_on_did_of_longer_url_uses_the_did_only() {
+        let url = crate::did::DidUrl::parse("did:example:123/path?q=1#old").unwrap();
+        let new = url.did().with_fragment("new").unwrap();
+        assert_eq!(new.as_str(), "did:example:123#new");
+        assert_eq!((new.path(), new.query()), (None, None));
     }
 
     #[test]
