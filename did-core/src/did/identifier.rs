@@ -9,9 +9,9 @@ use super::url::DidUrl;
 /// A DID (`did:method:method-specific-id`) that is known to match the DID Core §3.1 ABNF.
 ///
 /// The text is kept exactly as given: [`Did::as_str`] and `Display` return the input byte for
-/// byte, and equality, ordering and hashing are those of that string (DID Core compares DIDs as
-/// strings; nothing is case-folded or percent-decoded). Cloning copies a reference count and two
-/// offsets. A `Did` taken from a [`DidUrl`] shares the URL's buffer instead of copying it.
+/// byte, and equality, ordering and hashing are those of that string (the simple string
+/// comparison of RFC 3986 §6.2.1: nothing is case-folded or percent-decoded). Cloning copies a
+/// reference count and two offsets. A `Did` taken from a [`DidUrl`] shares the URL's buffer instead of copying it.
 ///
 /// ```
 /// use did_core::did::Did;
