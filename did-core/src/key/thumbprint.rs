@@ -34,8 +34,9 @@ impl Jwk {
         Ok(format!("{THUMBPRINT_URI_PREFIX}{}", self.thumbprint()?))
     }
 
-    /// The JSON text RFC 7638 §3 hashes: `{"crv":…,"kty":…,"x":…}` for an OKP key.
-    pub(super) fn thumbprint_input(&self) -> Result<String, KeyError> {
+    /// The JSON text RFC 7638 §3 hashes: `{"crv":…,"kty":…,"x":…}` for an OKP key. Exposed
+    /// for test vectors and for thumbprints under other hash functions (RFC 7638 §3.4).
+    pub fn thumbprint_input(&self) -> Result<String, KeyError> {
         let required = REQUIRED_MEMBERS
             .iter()
             .find(|(kty, _)| *kty == self.kty)
