@@ -1,13 +1,15 @@
 //! Signature verification under a public key, one JWS at a time or many Ed25519 JWS at once.
 //!
-//! Ed25519 uses `verify_strict`. RFC 8032 §5.1.7 lets a verifier check the cofactorless
-//! equation, which both of ed25519-dalek's verifiers do and which also refuses a non-canonical
-//! S (the scalar malleability). `verify_strict` refuses in addition a small-order public key
-//! or R. No honest signer produces either (R = [r]B and A = [s]B are of prime order), so
-//! every signature RFC 8032 signers make still verifies — including those made by `ssi`,
-//! which verifies with the more permissive `verify` — while a "weak key" signature that
-//! verifies for many messages does not. The extra work is one point decompression, about the
-//! cost of the compression that `verify` does instead.
+//! Ed25519 is verified with ed25519-dalek's `verify`, the cofactorless check that RFC 8032
+//! §5.1.7 allows, which also refuses a non-canonical S (S ≥ L, the scalar malleability) and,
+//! by comparing encodings, a non-canonical R. What it would accept and `verify_strict`
+//! refuses comes from small-order points: a small-order public key A, under which one
+//! signature verifies for almost every message, is refused here too — when the key is parsed
+//! (`PublicKey::from_*`) and again before every verification. A small-order component in R is
+//! the one case left, and only the holder of the secret key can produce it, so it forges
+//! nothing. `verify_strict` would refuse it at the price of one more point decompression, about
+//! 15% of a verification, which is most of the overhead budget of `verify_compact`. The accept
+//! set is then exactly that of `ssi` (which verifies with `verify`), minus weak keys.
 
 use super::algorithm::SIGNATURE_LEN;
 use super::{Algorithm, JoseError, UnverifiedJws, VerifiedJws};
@@ -35,9 +37,15 @@ impl PublicKey {
         };
         match (self, algorithm) {
             (PublicKey::Ed25519(key), Algorithm::Ed25519 | Algorithm::EdDsa) => {
+                use ed25519_dalek::Verifier as _;
                 let bytes: &[u8; SIGNATURE_LEN] =
                     signature.try_into().map_err(|_| length_error())?;
-                key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(bytes))
+                // The parsers refuse weak keys, but the enum can be built around any
+                // `VerifyingKey`; this check costs three point doublings.
+                if key.is_weak() {
+                    return Err(JoseError::BadSignature);
+                }
+                key.verify(message, &ed25519_dalek::Signature::from_bytes(bytes))
                     .map_err(|_| JoseError::BadSignature)
             }
             (PublicKey::P256(key), Algorithm::Es256) => {
@@ -63,15 +71,14 @@ impl PublicKey {
 
 /// Verifies many JWS at once, each under its own key, and returns one result per JWS in order.
 ///
-/// The Ed25519 signatures are checked together with ed25519-dalek's batch verification, about
-/// twice as fast per signature as one by one; if the batch fails, each is checked alone with
-/// `verify_strict` so that the results say which JWS are bad. Other signatures are checked one
-/// by one.
+/// The Ed25519 signatures are checked together with ed25519-dalek's batch verification, close
+/// to twice as fast per signature for a few dozen; if the batch fails, each is checked alone so
+/// that the results say which JWS are bad. Other signatures are checked one by one.
 ///
-/// A batch accepts exactly the signatures an Ed25519 key holder can make; it may accept, where
-/// `verify_strict` would not, a signature whose R its signer deliberately built with a
-/// small-order component. That changes nothing about who could have signed, so the results
-/// can be trusted the same way.
+/// The batch equation is a random combination of the single one, so it accepts what
+/// [`PublicKey::verify`] accepts; it may also accept a signature whose R its own signer built
+/// with a small-order component, which single verification refuses. Only the key holder can
+/// make such a signature, so a batch result says the same about who signed.
 pub fn verify_batch<'a>(
     items: Vec<(UnverifiedJws<'a>, &PublicKey)>,
 ) -> Vec<Result<VerifiedJws, JoseError>> {
@@ -83,7 +90,7 @@ pub fn verify_batch<'a>(
             (key, jws.algorithm())
         {
             // A weak key would pass the batch equation for forged signatures; such keys go
-            // through `verify_strict`, which refuses them.
+            // through single verification, which refuses them.
             if !key.is_weak() {
                 messages.push(jws.signing_input());
                 signatures.push(ed25519_dalek::Signature::from_bytes(jws.signature_array()));
@@ -260,6 +267,39 @@ mod tests {
                 .verify(Algorithm::Ed25519, b"m", &signature),
             Err(JoseError::BadSignature)
         );
+    }
+
+    #[test]
+    fn rejects_signature_forged_for_small_order_key() {
+        // Under the identity as public key, R = B and S = 1 satisfy the cofactorless equation
+        // for every message: dalek's plain `verify` accepts this forgery.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let weak = ed25519_dalek::VerifyingKey::from_bytes(&identity).expect("a valid point");
+        let mut forged = [0u8; 64];
+        forged[0] = 0x58;
+        forged[1..32].fill(0x66);
+        forged[32] = 1;
+        let signature = ed25519_dalek::Signature::from_bytes(&forged);
+        for message in [&b"pay alice"[..], b"pay mallory"] {
+            assert!(ed25519_dalek::Verifier::verify(&weak, message, &signature).is_ok());
+            assert_eq!(
+                PublicKey::Ed25519(weak).verify(Algorithm::Ed25519, message, &forged),
+                Err(JoseError::BadSignature)
+            );
+        }
+        // The batch equation would pass it too (−1·B + R + k·identity = 0); the weak key must
+        // be kept out of the batch.
+        let token = format!(
+            "{}.{}.{}",
+            crate::jose::base64url::encode(br#"{"alg":"Ed25519"}"#),
+            crate::jose::base64url::encode(b"pay mallory"),
+            crate::jose::base64url::encode(&forged)
+        );
+        let jws = decode_compact(&token, &AlgorithmPolicy::default()).expect("decodes");
+        let weak_key = PublicKey::Ed25519(weak);
+        let results = verify_batch(vec![(jws, &weak_key)]);
+        assert_eq!(results, [Err(JoseError::BadSignature)]);
     }
 
     #[test]

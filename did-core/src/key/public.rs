@@ -178,7 +178,7 @@ fn ed25519_from_bytes(bytes: &[u8]) -> Result<ed25519_dalek::VerifyingKey, KeyEr
     }
     let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::NotOnCurve)?;
     // A small-order key verifies forged signatures on many messages; RFC 8032 does not forbid
-    // it, but no honest key is one, and `verify_strict` would refuse it later anyway.
+    // it, but no honest key is one (and `PublicKey::verify` refuses it again).
     if key.is_weak() {
         return Err(KeyError::SmallOrder(KeyType::Ed25519));
     }
