@@ -22,7 +22,8 @@ pub enum JoseError {
     /// The JWS is not a well-formed compact serialization (RFC 7515 §7.1, §5.2).
     #[error("malformed JWS: {0}")]
     Malformed(String),
-    /// A JSON object in the JWS names one member twice (RFC 7515 §5.2 step 5 for the header).
+    /// A JSON object in the JWS names one member twice (RFC 7515 §4 for the header, RFC 7519
+    /// §4 for JWT claims).
     #[error("the JSON object has the member {0:?} twice; member names must be unique")]
     DuplicateMember(String),
     /// The header has no `alg` (RFC 7515 §4.1.1: "This Header Parameter MUST be present").

@@ -26,8 +26,8 @@ const UNDERSTOOD_EXTENSIONS: [&str; 1] = ["b64"];
 
 /// Parses a JSON object, refusing duplicate member names at its top level.
 ///
-/// RFC 7515 §5.2 step 5 lets a JWS parser either reject duplicate Header Parameter names or
-/// keep the last; avid rejects them, since two parsers that resolve a duplicate differently
+/// RFC 7515 §4 lets a JWS parser either reject duplicate Header Parameter names or keep the
+/// last; avid rejects them, since two parsers that resolve a duplicate differently
 /// would see two different headers under one signature. RFC 7519 §4 gives JWT Claims Sets the
 /// same choice, so this is also the parser for claims.
 pub fn parse_json_object(json: &[u8]) -> Result<Map<String, Value>, JoseError> {
@@ -86,7 +86,8 @@ impl<'de> Visitor<'de> for UniqueObject<'_> {
     }
 }
 
-/// Applies the header rules to a parsed JOSE Header and returns its algorithm.
+/// Applies the header rules to a parsed JOSE Header and returns its algorithm (RFC 7515 §5.2
+/// step 5: every field the header requires must be understood and supported).
 ///
 /// The algorithm must be named (RFC 7515 §4.1.1), supported and in `policy` (RFC 8725 §3.1).
 pub(crate) fn check(

@@ -119,7 +119,8 @@ impl PublicKey {
 
     /// Reads the multicodec form. The bytes after the prefix must be exactly one key: trailing
     /// bytes are refused, and P-256 must be the 33-byte compressed point (Controlled
-    /// Identifiers §2.2.2: "Any other encodings MUST NOT be allowed").
+    /// Identifiers §2.2.2: the prefix 0x8024 "followed by the 33-byte compressed public key
+    /// data").
     pub fn from_multicodec(bytes: &[u8]) -> Result<PublicKey, KeyError> {
         let (key_type, raw) = multicodec::split(bytes)?;
         if key_type == KeyType::P256 && raw.len() != P256_COMPRESSED_LEN {

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use super::{Jwk, KeyError};
 use crate::jose::base64url;
 
-/// RFC 9278 §3: the URN prefix of a SHA-256 JWK thumbprint URI.
+/// RFC 9278: the URN prefix of a SHA-256 JWK thumbprint URI.
 const THUMBPRINT_URI_PREFIX: &str = "urn:ietf:params:oauth:jwk-thumbprint:sha-256:";
 
 /// The required members of each key type the thumbprint knows, already in the lexicographic
