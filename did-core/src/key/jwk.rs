@@ -33,7 +33,7 @@ const MEMBER_LEN: usize = 32;
 /// Reading one from JSON refuses private key members (`d` and the others of RFC 7518), so a
 /// value of this type read from outside never carries a secret by accident (RFC 7517 §4).
 /// Members this type has no field for are kept in `additional`, in their order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Jwk {
     /// `kty`: the key type, e.g. `OKP`, `EC` (RFC 7517 §4.1).
     pub kty: String,
@@ -172,6 +172,30 @@ impl Jwk {
             }
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for Jwk {
+    /// Every member except private ones, which a `Jwk` should never hold but could if built
+    /// in code: like serialization, `Debug` leaves them out.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let additional: Map<String, Value> = self
+            .additional
+            .iter()
+            .filter(|(name, _)| !PRIVATE_MEMBERS.contains(&name.as_str()))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        f.debug_struct("Jwk")
+            .field("kty", &self.kty)
+            .field("crv", &self.crv)
+            .field("x", &self.x)
+            .field("y", &self.y)
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("key_use", &self.key_use)
+            .field("key_ops", &self.key_ops)
+            .field("additional", &additional)
+            .finish()
     }
 }
 
@@ -542,6 +566,8 @@ mod tests {
         );
         let text = serde_json::to_string(&smuggled).expect("serializes");
         assert!(!text.contains(A1_D), "{text}");
+        let debug = format!("{smuggled:?}");
+        assert!(!debug.contains(A1_D), "{debug}");
     }
 
     #[test]
