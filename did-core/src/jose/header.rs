@@ -4,7 +4,7 @@
 //!
 //! Header members that name or carry a key (`jwk`, `jku`, `kid`, `x5u`, `x5c`, `x5t`) are
 //! kept for the caller but never read here: the verifier's caller chooses the key, never the
-//! JWS (RFC 8725 §3.10 on trusting received key material).
+//! JWS (RFC 8725 §3.10: do not trust received claims; a header key proves nothing).
 
 use std::fmt;
 
