@@ -51,6 +51,8 @@ mod frame;
 mod hash;
 mod issue;
 mod present;
+#[cfg(test)]
+mod proptests;
 mod verify;
 
 pub use claim_path::ClaimPath;
