@@ -177,3 +177,159 @@ proptest! {
         prop_assert_eq!(got_paths, expected_paths);
     }
 }
+
+/// A digest from `pool` most of the time, else junk.
+fn hostile_digest(pool: Vec<String>) -> impl Strategy<Value = Value> + Clone {
+    prop_oneof![
+        40 => prop::sample::select(pool).prop_map(Value::from),
+        8 => "[A-Za-z0-9_-]{0,4}".prop_map(Value::from),
+        1 => Just(Value::Null),
+    ]
+}
+
+fn stand_in(digest: Value) -> Value {
+    let mut map = Map::new();
+    map.insert("...".into(), digest);
+    Value::Object(map)
+}
+
+/// An object with members from `member`, an optional `_sd` of hostile digests and, rarely, a
+/// nested `_sd_alg`.
+fn hostile_object(
+    member: impl Strategy<Value = Value> + Clone,
+    pool: Vec<String>,
+) -> impl Strategy<Value = Map<String, Value>> {
+    (
+        prop::collection::btree_map(prop::sample::select(NAMES.to_vec()), member, 0..4),
+        prop::option::of(prop::collection::vec(hostile_digest(pool), 0..4)),
+        prop::bool::weighted(0.03),
+    )
+        .prop_map(|(members, sd, sd_alg)| {
+            let mut map: Map<String, Value> = members
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect();
+            if let Some(sd) = sd {
+                map.insert("_sd".into(), Value::Array(sd));
+            }
+            if sd_alg {
+                map.insert("_sd_alg".into(), Value::from("sha-256"));
+            }
+            map
+        })
+}
+
+/// A payload built to trip the verifier: `_sd` arrays and `{"...": …}` elements whose digests
+/// come from `pool` (or are junk), at random places and depths, weighted towards shapes that
+/// verify so that the accepting paths are exercised too.
+fn hostile_payload(pool: Vec<String>) -> impl Strategy<Value = Map<String, Value>> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        (-5i64..5).prop_map(Value::from),
+        "[a-z]{0,3}".prop_map(Value::from),
+    ];
+    let nested_pool = pool.clone();
+    let value = leaf.prop_recursive(4, 32, 4, move |inner| {
+        let element = prop_oneof![
+            2 => inner.clone(),
+            2 => hostile_digest(nested_pool.clone()).prop_map(stand_in),
+            // Rarely, a stand-in with a second key.
+            1 => hostile_digest(nested_pool.clone()).prop_map(|d| {
+                let mut value = stand_in(d);
+                if let Value::Object(map) = &mut value {
+                    map.insert("x".into(), Value::Null);
+                }
+                value
+            }),
+        ];
+        prop_oneof![
+            1 => prop::collection::vec(element, 0..4).prop_map(Value::Array),
+            1 => hostile_object(inner, nested_pool.clone()).prop_map(Value::Object),
+        ]
+    });
+    hostile_object(value, pool)
+}
+
+/// Five disclosures, the same on every call (fixed salts), of both kinds and with values
+/// that hold `_sd` and `...` themselves.
+fn disclosure_pool() -> Vec<super::Disclosure> {
+    let names = [Some("a"), Some("b"), Some("name"), None, None];
+    let values = [
+        Value::from(1),
+        serde_json::json!({"a": 1}),
+        serde_json::json!([1, 2]),
+        serde_json::json!({"_sd": []}),
+        serde_json::json!([{"...": "x"}]),
+    ];
+    names
+        .iter()
+        .zip(values)
+        .enumerate()
+        .map(|(i, (name, value))| {
+            super::Disclosure::with_salt(format!("salt{i}"), name.map(String::from), value)
+        })
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// No input makes a parser panic (DESIGN.md, "Security rules").
+    #[test]
+    fn parsers_never_panic(text in "\\PC{0,64}|[A-Za-z0-9_~.-]{0,120}") {
+        let _ = SdJwt::parse(&text);
+        let _ = super::SdJwtKb::parse(&text);
+        let _ = super::Disclosure::parse(&text);
+        let _ = ClaimPath::parse(&text);
+        let _ = text.parse::<DisclosureFrame>();
+        let _ = super::HashAlgorithm::from_name(&text);
+    }
+
+    /// Any JSON array, base64url-encoded, parses to a disclosure or to a typed error.
+    #[test]
+    fn disclosure_parse_never_panics_on_json(elements in prop::collection::vec(claim_value(), 0..5)) {
+        use base64::Engine;
+        let json = serde_json::to_vec(&elements).unwrap();
+        let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        if let Ok(disclosure) = super::Disclosure::parse(&encoded) {
+            prop_assert!(elements.len() == 2 || elements.len() == 3);
+            prop_assert_eq!(disclosure.as_str(), encoded.as_str());
+        }
+    }
+
+    /// Hostile payloads and disclosure lists give a result or a typed error, never a panic,
+    /// and an accepted result never keeps `_sd`, `_sd_alg` or a `...` stand-in.
+    #[test]
+    fn verify_never_panics_on_hostile_payloads(
+        (payload, sent, referenced_only) in {
+            let pool = disclosure_pool();
+            let digests: Vec<String> = pool.iter().map(|d| d.digest(super::HashAlgorithm::Sha256)).collect();
+            (
+                hostile_payload(digests),
+                prop_oneof![
+                    4 => prop::sample::subsequence((0usize..5).collect::<Vec<_>>(), 0..=5),
+                    1 => prop::collection::vec(0usize..5, 0..6),
+                ],
+                prop::bool::weighted(0.7),
+            )
+        }
+    ) {
+        let pool = disclosure_pool();
+        let text = Value::Object(payload.clone()).to_string();
+        let sent: Vec<super::Disclosure> = sent
+            .iter()
+            .filter_map(|&i| pool.get(i).cloned())
+            // Mostly send disclosures the payload mentions somewhere, so that some verify.
+            .filter(|d| !referenced_only || text.contains(&d.digest(super::HashAlgorithm::Sha256)))
+            .collect();
+        for options in [VerifyOptions::default(), VerifyOptions::sd_jwt_vc()] {
+            if let Ok(processed) = verify_disclosures(payload.clone(), &sent, &options) {
+                let text = Value::Object(processed.claims).to_string();
+                prop_assert!(!text.contains("\"_sd\"") && !text.contains("\"_sd_alg\"") && !text.contains("\"...\""));
+            }
+        }
+        let paths = [ClaimPath::root(), ClaimPath::parse("/a").unwrap(), ClaimPath::parse("/a/0").unwrap()];
+        let _ = super::select_disclosures(&payload, &sent, &paths);
+    }
+}
