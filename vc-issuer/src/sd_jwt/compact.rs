@@ -284,6 +284,16 @@ mod tests {
     }
 
     #[test]
+    fn debug_shows_no_salt_or_value() {
+        let secret = Disclosure::new_property("email", json!("alice@example.com")).unwrap();
+        let salt = secret.salt().to_owned();
+        let sd_jwt = SdJwt::new(JWT.into(), vec![secret]).unwrap();
+        let debug = format!("{sd_jwt:?}");
+        assert!(debug.contains("email"));
+        assert!(!debug.contains(&salt) && !debug.contains("alice@"));
+    }
+
+    #[test]
     fn sd_hash_changes_with_the_disclosures_sent() {
         let one = SdJwt::new(JWT.into(), vec![disclosure(json!(1))]).unwrap();
         let none = SdJwt::new(JWT.into(), vec![]).unwrap();

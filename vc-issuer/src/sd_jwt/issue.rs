@@ -1,13 +1,12 @@
 //! Issuance: from claims and a disclosure frame to the payload the issuer signs and the
 //! disclosures it hands to the holder (RFC 9901 §4.2.4–§4.2.6).
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::rngs::OsRng;
 use rand::{Rng, RngCore};
 use serde_json::{Map, Value};
 use zeroize::Zeroize;
-
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::claim_path::{parse_index, push_index, push_segment};
 use super::disclosure::{Disclosure, RESERVED_NAMES};
