@@ -1,7 +1,7 @@
-//! did:jwk (did:jwk specification, §2 "Operations"): the method-specific id is the base64url
+//! did:jwk (did:jwk Method Specification, "DID Operations"): the method-specific id is the base64url
 //! encoding of a public JWK; the document has one verification method, `#0`.
 //!
-//! The JWK's `use` decides the relationships (§2.3 "Read"): `sig` signs only, `enc` only agrees
+//! The JWK's `use` decides the relationships ("To create the DID Document"): `sig` signs only, `enc` only agrees
 //! keys, no `use` does both. An X25519 key can never sign, whatever its `use` says.
 
 use base64::Engine;
@@ -40,18 +40,21 @@ pub fn decode(did: &Did) -> Result<(Jwk, PublicKey), ResolutionError> {
             id.len()
         )));
     }
-    // did:jwk §2.3 step 2: base64url without padding.
+    // did:jwk "Read" step 2: base64url without padding.
     let bytes = URL_SAFE_NO_PAD
         .decode(id)
         .map_err(|err| invalid(format!("{did}: the id is not base64url: {err}")))?;
+    // did:jwk "Security": a JWK holding private key material (`d`, or a symmetric `k`) is
+    // refused by the JWK parser itself (RFC 7517 §4).
     let jwk: Jwk = serde_json::from_slice(&bytes)
-        .map_err(|err| invalid(format!("{did}: the id is not a JWK: {err}")))?;
-    // did:jwk §2.3 step 3: the JWK must be public; from_jwk refuses `d`.
+        .map_err(|err| invalid(format!("{did}: the id is not a public JWK: {err}")))?;
     let key = PublicKey::from_jwk(&jwk).map_err(|err| super::key::key_error(did, &err))?;
     Ok((jwk, key))
 }
 
-/// The did:jwk document of `did` (did:jwk §2.3).
+/// The did:jwk document of `did` (did:jwk "Read" step 5). The spec names the method type
+/// `JsonWebKey2020`; avid writes its successor `JsonWebKey` (Controlled Identifiers §2.2.3),
+/// which has the same shape.
 pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
     let (jwk, key) = decode(did)?;
     let id = did
