@@ -42,11 +42,13 @@ pub fn decode(did: &Did) -> Result<PublicKey, ResolutionError> {
 /// did:key §3.1.2 "Decode Public Key Algorithm": each way a key fails maps to its error.
 pub(crate) fn key_error(did: &Did, err: &KeyError) -> ResolutionError {
     let kind = match err {
-        KeyError::UnknownMulticodec(_) | KeyError::UnsupportedJwk { .. } => {
-            ErrorKind::UnsupportedPublicKeyType
-        }
+        KeyError::UnknownMulticodec(_)
+        | KeyError::PrivateKeyMulticodec(_)
+        | KeyError::UnsupportedJwk { .. } => ErrorKind::UnsupportedPublicKeyType,
         KeyError::WrongLength { .. } => ErrorKind::InvalidPublicKeyLength,
-        KeyError::BadMultibase(_) | KeyError::NotBase58Btc => ErrorKind::InvalidDid,
+        KeyError::BadMultibase | KeyError::NotBase58Btc | KeyError::MalformedMulticodec => {
+            ErrorKind::InvalidDid
+        }
         _ => ErrorKind::InvalidPublicKey,
     };
     ResolutionError::new(kind, format!("{did}: {err}"))
