@@ -74,7 +74,7 @@ impl HttpFetcher {
 
         let max = self.policy.max_body_bytes;
         let declared = response.content_length();
-        if declared.is_some_and(|length| length > max as u64) {
+        if declared.is_some_and(|length| length > u64::try_from(max).unwrap_or(u64::MAX)) {
             return Err(FetchError::TooLarge { max });
         }
         let status = response.status().as_u16();
