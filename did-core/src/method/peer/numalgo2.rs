@@ -18,7 +18,7 @@ use crate::document::{
 };
 use crate::key::{KeyType, PublicKey};
 use crate::method::key::key_error_kind;
-use crate::resolution::{ErrorKind, Resolution, ResolutionError};
+use crate::resolution::{Resolution, ResolutionError};
 
 /// The purpose code of a service element (Peer DID §Method 2 "Purpose Codes").
 const SERVICE_CODE: char = 'S';
@@ -423,6 +423,7 @@ mod tests {
 
     use super::*;
     use crate::key::SecretKey;
+    use crate::resolution::ErrorKind;
 
     // Peer DID §Method 2 "Generating a did:peer:2" example keys.
     const ED25519: &str = "z6Mkj3PUd1WjvaDhNZhhhXQdz5UnZXmS7ehtx8bsPpD47kKc";
