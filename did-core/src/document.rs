@@ -103,8 +103,9 @@ pub struct VerificationMethod {
     pub type_: String,
     /// The DID that controls the method.
     pub controller: Did,
-    /// The public key, as carried in the document.
-    pub key_material: KeyMaterial,
+    /// The public key, as carried in the document; `None` for methods that name a key some
+    /// other way (e.g. did:pkh's `blockchainAccountId`, kept in `extra`).
+    pub key_material: Option<KeyMaterial>,
     /// Members this crate does not interpret, kept for round trips.
     pub extra: Map<String, Value>,
 }
@@ -121,7 +122,7 @@ impl VerificationMethod {
             id,
             type_: MULTIKEY.to_owned(),
             controller,
-            key_material: KeyMaterial::Multibase(key.to_multikey()),
+            key_material: Some(KeyMaterial::Multibase(key.to_multikey())),
             extra: Map::new(),
         }
     }
@@ -132,17 +133,27 @@ impl VerificationMethod {
             id,
             type_: JSON_WEB_KEY.to_owned(),
             controller,
-            key_material: KeyMaterial::Jwk(Box::new(key.to_jwk())),
+            key_material: Some(KeyMaterial::Jwk(Box::new(key.to_jwk()))),
             extra: Map::new(),
         }
     }
 
     /// The public key of this method, parsed from its key material.
-    pub fn public_key(&self) -> Result<PublicKey, KeyError> {
-        match &self.key_material {
-            KeyMaterial::Multibase(text) => PublicKey::from_multikey(text),
-            KeyMaterial::Jwk(jwk) => PublicKey::from_jwk(jwk),
-        }
+    pub fn public_key(&self) -> Result<PublicKey, DocumentError> {
+        let parsed = match &self.key_material {
+            Some(KeyMaterial::Multibase(text)) => PublicKey::from_multikey(text),
+            Some(KeyMaterial::Jwk(jwk)) => PublicKey::from_jwk(jwk),
+            None => {
+                return Err(DocumentError::VerificationMethod {
+                    id: self.id.to_string(),
+                    reason: "it carries no publicKeyMultibase or publicKeyJwk".into(),
+                });
+            }
+        };
+        parsed.map_err(|source| DocumentError::Key {
+            id: self.id.to_string(),
+            source,
+        })
     }
 
     fn to_json(&self) -> Value {
@@ -154,13 +165,14 @@ impl VerificationMethod {
             Value::String(self.controller.to_string()),
         );
         match &self.key_material {
-            KeyMaterial::Multibase(text) => {
+            Some(KeyMaterial::Multibase(text)) => {
                 object.insert("publicKeyMultibase".into(), Value::String(text.clone()));
             }
-            KeyMaterial::Jwk(jwk) => {
+            Some(KeyMaterial::Jwk(jwk)) => {
                 let jwk = serde_json::to_value(jwk.as_ref()).unwrap_or(Value::Null);
                 object.insert("publicKeyJwk".into(), jwk);
             }
+            None => {}
         }
         for (name, value) in &self.extra {
             object.insert(name.clone(), value.clone());
@@ -184,7 +196,7 @@ impl VerificationMethod {
         })?;
         // DID Core §5.2.1: exactly one of the key material members.
         let key_material = match (object.get("publicKeyMultibase"), object.get("publicKeyJwk")) {
-            (Some(Value::String(text)), None) => KeyMaterial::Multibase(text.clone()),
+            (Some(Value::String(text)), None) => Some(KeyMaterial::Multibase(text.clone())),
             (None, Some(jwk @ Value::Object(_))) => {
                 let jwk: Jwk = serde_json::from_value(jwk.clone()).map_err(|err| {
                     DocumentError::VerificationMethod {
@@ -192,8 +204,9 @@ impl VerificationMethod {
                         reason: format!("publicKeyJwk is not a JWK: {err}"),
                     }
                 })?;
-                KeyMaterial::Jwk(Box::new(jwk))
+                Some(KeyMaterial::Jwk(Box::new(jwk)))
             }
+            (None, None) => None,
             (Some(_), Some(_)) => {
                 return Err(DocumentError::VerificationMethod {
                     id: id.to_string(),
@@ -204,8 +217,7 @@ impl VerificationMethod {
             _ => {
                 return Err(DocumentError::VerificationMethod {
                     id: id.to_string(),
-                    reason: "it carries neither a publicKeyMultibase string nor a publicKeyJwk object"
-                        .into(),
+                    reason: "publicKeyMultibase must be a string and publicKeyJwk an object".into(),
                 });
             }
         };
@@ -226,11 +238,11 @@ impl VerificationMethod {
             key_material,
             extra,
         };
-        // A JWK with private members is refused here, before anything can use it.
-        method.public_key().map_err(|source| DocumentError::Key {
-            id: method.id.to_string(),
-            source,
-        })?;
+        // Key material that does not parse (or a JWK with private members) is refused here,
+        // before anything can use it.
+        if method.key_material.is_some() {
+            method.public_key()?;
+        }
         Ok(method)
     }
 }

@@ -1,1 +1,91 @@
-//! x
+//! `avid-resolver`: DID resolution over HTTP, compatible with the DIF Universal Resolver API
+//! (`GET /1.0/identifiers/{did}`) and the HTTP binding of W3C DID Resolution.
+//!
+//! Handlers are thin: they extract the request, call `did-core`, and map its result to a status
+//! and a body. All resolution rules live in `did-core`.
+
+mod identifiers;
+mod negotiation;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use did_core::resolution::Resolver;
+use serde_json::{Value, json};
+
+/// What every handler shares: the resolver (usually a cache over the method dispatcher) and
+/// the method names it serves.
+#[derive(Clone)]
+pub struct AppState {
+    resolver: Arc<dyn Resolver>,
+    methods: Arc<[String]>,
+    test_identifiers: Arc<Value>,
+}
+
+impl AppState {
+    /// State over `resolver`, announcing `methods` on `/1.0/methods` and `test_identifiers`
+    /// (method name → example DIDs) on `/1.0/testIdentifiers`.
+    pub fn new(resolver: Arc<dyn Resolver>, methods: Vec<String>, test_identifiers: Value) -> Self {
+        AppState {
+            resolver,
+            methods: methods.into(),
+            test_identifiers: Arc::new(test_identifiers),
+        }
+    }
+}
+
+/// The HTTP routes of the service.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/1.0/identifiers/{*did}", get(identifiers::resolve))
+        .route("/1.0/methods", get(methods))
+        .route("/1.0/testIdentifiers", get(test_identifiers))
+        .route("/health", get(health))
+        .with_state(state)
+}
+
+async fn methods(axum::extract::State(state): axum::extract::State<AppState>) -> axum::Json<Value> {
+    axum::Json(json!(state.methods.as_ref()))
+}
+
+async fn test_identifiers(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::Json<Value> {
+    axum::Json(state.test_identifiers.as_ref().clone())
+}
+
+async fn health() -> axum::Json<Value> {
+    axum::Json(json!({"status": "ok"}))
+}
+
+/// Example DIDs of each method for `/1.0/testIdentifiers`, derived from the Ed25519 public key
+/// of RFC 8037 Appendix A.2 so they are the same on every start.
+pub fn test_identifiers() -> Value {
+    use did_core::key::{KeyType, PublicKey};
+    use did_core::method;
+    // RFC 8037 Appendix A.2, "x" of the public key.
+    const RFC8037_X: [u8; 32] = [
+        0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe, 0xd3, 0xc9, 0x64, 0x07,
+        0x3a, 0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6, 0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07,
+        0x51, 0x1a,
+    ];
+    let Ok(key) = PublicKey::from_bytes(KeyType::Ed25519, &RFC8037_X) else {
+        return json!({});
+    };
+    let mut identifiers = serde_json::Map::new();
+    identifiers.insert("key".into(), json!([method::key::did_key(&key).as_str()]));
+    identifiers.insert("jwk".into(), json!([method::jwk::did_jwk(&key).as_str()]));
+    if let Ok(peer) = method::peer::did_peer_2_for_key(&key) {
+        identifiers.insert(
+            "peer".into(),
+            json!([method::peer::did_peer_0(&key).as_str(), peer.as_str()]),
+        );
+    }
+    // did:pkh specification, example of an Ethereum mainnet account.
+    identifiers.insert(
+        "pkh".into(),
+        json!(["did:pkh:eip155:1:0xb9c5714089478a327f09197987f16f9e5d936e8a"]),
+    );
+    Value::Object(identifiers)
+}

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::did::Did;
-use crate::document::{DidDocument, RelationshipKind, VerificationMethod};
+use crate::document::{DidDocument, KeyMaterial, RelationshipKind, VerificationMethod};
 use crate::key::{Jwk, KeyType, PublicKey};
 use crate::resolution::{ErrorKind, Resolution, ResolutionError};
 
@@ -59,7 +59,7 @@ pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
         .map_err(|err| ResolutionError::new(ErrorKind::InvalidDid, err.to_string()))?;
     let mut method = VerificationMethod::json_web_key(id, did.clone(), &key);
     // Keep the JWK exactly as the DID carries it (with `use`, `kid`, …).
-    method.key_material = crate::document::KeyMaterial::Jwk(Box::new(jwk.clone()));
+    method.key_material = Some(KeyMaterial::Jwk(Box::new(jwk.clone())));
     let relationships: &[RelationshipKind] = match (key.key_type(), jwk_use(&jwk)) {
         (KeyType::X25519, _) | (_, Some("enc")) => &[RelationshipKind::KeyAgreement],
         (_, Some("sig")) => &SIGNING,

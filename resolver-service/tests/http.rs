@@ -1,0 +1,188 @@
+//! The Universal Resolver API over real HTTP on loopback: status codes, media types old and
+//! new, problem details, DID URL dereferencing.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use did_core::fetch::FetchPolicy;
+use did_core::method::{self, web::WebResolver};
+use resolver_service::{AppState, router, test_identifiers};
+use serde_json::Value;
+
+struct Server {
+    addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    async fn start() -> Server {
+        let web = WebResolver::new(FetchPolicy::default()).unwrap();
+        let dispatcher = method::default_dispatcher(web);
+        let methods = dispatcher.methods().map(str::to_owned).collect();
+        let state = AppState::new(Arc::new(dispatcher), methods, test_identifiers());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router(state))
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap();
+        });
+        Server {
+            addr,
+            shutdown: Some(tx),
+            task,
+        }
+    }
+
+    async fn get(&self, path: &str, accept: Option<&str>) -> (u16, String, Value) {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut request = client.get(format!("http://{}{path}", self.addr));
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|value| value.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        (status, content_type, body)
+    }
+
+    async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.unwrap();
+    }
+}
+
+fn example_did(method: &str) -> String {
+    test_identifiers()[method][0].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn resolves_with_the_resolution_result_by_default() {
+    let server = Server::start().await;
+    let did = example_did("key");
+    let (status, content_type, body) = server.get(&format!("/1.0/identifiers/{did}"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/did-resolution");
+    assert_eq!(body["didDocument"]["id"], did.as_str());
+    assert_eq!(body["didResolutionMetadata"]["contentType"], "application/did+json");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn old_resolution_media_type_is_answered_in_kind() {
+    let server = Server::start().await;
+    let did = example_did("jwk");
+    let (status, content_type, body) = server
+        .get(
+            &format!("/1.0/identifiers/{did}"),
+            Some("application/ld+json;profile=\"https://w3id.org/did-resolution\""),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/ld+json;profile="));
+    assert_eq!(body["didDocument"]["id"], did.as_str());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn document_media_types_return_only_the_document() {
+    let server = Server::start().await;
+    let did = example_did("key");
+    let (status, content_type, body) = server
+        .get(&format!("/1.0/identifiers/{did}"), Some("application/did+ld+json"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/did+ld+json");
+    assert_eq!(body["id"], did.as_str());
+    assert_eq!(body["@context"][0], "https://www.w3.org/ns/did/v1");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn error_statuses_follow_the_http_binding() {
+    let server = Server::start().await;
+    let (status, _, body) = server.get("/1.0/identifiers/did:Bad:x", None).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["didResolutionMetadata"]["error"], "invalidDid");
+
+    let (status, content_type, body) = server
+        .get("/1.0/identifiers/did:example:123", Some("application/did+json"))
+        .await;
+    assert_eq!(status, 501);
+    assert_eq!(content_type, "application/problem+json");
+    assert_eq!(body["type"], "https://www.w3.org/ns/did#METHOD_NOT_SUPPORTED");
+
+    let did = example_did("key");
+    let (status, _, _) = server
+        .get(&format!("/1.0/identifiers/{did}"), Some("text/html"))
+        .await;
+    assert_eq!(status, 406);
+
+    let (status, _, body) = server
+        .get(&format!("/1.0/identifiers/{did}%23nope"), None)
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(body["didResolutionMetadata"]["error"], "notFound");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn dereferences_a_key_fragment_sent_percent_encoded() {
+    let server = Server::start().await;
+    let did = example_did("key");
+    let fragment = did.trim_start_matches("did:key:");
+    let (status, _, body) = server
+        .get(
+            &format!("/1.0/identifiers/{did}%23{fragment}"),
+            Some("application/did+json"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["id"], format!("{did}#{fragment}"));
+    assert_eq!(body["publicKeyMultibase"], fragment);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn lists_methods_and_test_identifiers() {
+    let server = Server::start().await;
+    let (status, _, methods) = server.get("/1.0/methods", None).await;
+    assert_eq!(status, 200);
+    let methods: Vec<&str> = methods
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    for method in ["jwk", "key", "peer", "pkh", "web"] {
+        assert!(methods.contains(&method), "{method} missing from {methods:?}");
+    }
+    let (_, _, identifiers) = server.get("/1.0/testIdentifiers", None).await;
+    for (method, dids) in identifiers.as_object().unwrap() {
+        for did in dids.as_array().unwrap() {
+            let (status, _, _) = server
+                .get(&format!("/1.0/identifiers/{}", did.as_str().unwrap()), None)
+                .await;
+            assert_eq!(status, 200, "test identifier of {method} does not resolve: {did}");
+        }
+    }
+    let (status, _, health) = server.get("/health", None).await;
+    assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
+    server.stop().await;
+}

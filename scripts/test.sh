@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite of avid, as CI runs it: formatting, lints with warnings as errors, every
+# test of every crate (nextest), and the documentation examples.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo nextest run --workspace --all-targets --locked --no-fail-fast
+cargo test --workspace --doc --locked

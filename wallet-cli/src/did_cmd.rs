@@ -1,0 +1,155 @@
+//! `avid did create` and `avid did resolve`.
+
+use std::sync::Arc;
+
+use did_core::did::DidUrl;
+use did_core::document::{DidDocument, RelationshipKind};
+use did_core::fetch::FetchPolicy;
+use did_core::key::{KeyType, SecretKey};
+use did_core::method::{self, web::WebResolver};
+use did_core::resolution::dereference::{self, Dereferenced};
+use did_core::resolution::{ErrorKind, ResolutionError, ResolutionOptions, ResolutionResult, Resolver};
+use serde_json::{Value, json};
+
+use crate::cli::{CreateArgs, CreateKeyType, CreateMethod, DidCommand, ResolveArgs};
+use crate::output::{Failure, Output};
+
+/// Runs one `avid did` subcommand.
+pub fn run(command: DidCommand, out: &Output) -> Result<(), Failure> {
+    match command {
+        DidCommand::Create(args) => create(&args, out),
+        DidCommand::Resolve(args) => resolve(&args, out),
+    }
+}
+
+fn create(args: &CreateArgs, out: &Output) -> Result<(), Failure> {
+    let key_type = match args.key_type {
+        CreateKeyType::Ed25519 => KeyType::Ed25519,
+        CreateKeyType::P256 => KeyType::P256,
+    };
+    let secret = SecretKey::generate(key_type);
+    let public = secret.public_key();
+    let did = match args.method {
+        CreateMethod::Key => method::key::did_key(&public),
+        CreateMethod::Jwk => method::jwk::did_jwk(&public),
+        CreateMethod::Peer => method::peer::did_peer_2_for_key(&public)
+            .map_err(|err| Failure::rejected("internalError", err.to_string()))?,
+    };
+    if out.json() {
+        let mut body = json!({
+            "did": did.as_str(),
+            "keyType": key_type.to_string(),
+            "publicJwk": public.to_jwk(),
+        });
+        if args.show_secret {
+            body["secretJwk"] = secret_jwk_json(&secret);
+        }
+        out.print_json(&body);
+    } else {
+        println!("{did}");
+        if args.show_secret {
+            eprintln!("secret key (keep it private; anyone holding it controls this DID):");
+            out.print_json(&secret_jwk_json(&secret));
+        }
+    }
+    Ok(())
+}
+
+fn secret_jwk_json(secret: &SecretKey) -> Value {
+    serde_json::to_value(secret.to_jwk()).unwrap_or(Value::Null)
+}
+
+fn resolve(args: &ResolveArgs, out: &Output) -> Result<(), Failure> {
+    let options = ResolutionOptions {
+        accept: args.accept.clone(),
+    };
+    let url = DidUrl::parse(&args.did_or_url).map_err(|err| {
+        let error = ResolutionError::new(ErrorKind::InvalidDid, err.to_string());
+        resolution_failure(&error)
+    })?;
+    let policy = if args.allow_http {
+        FetchPolicy::local_testing()
+    } else {
+        FetchPolicy::default()
+    };
+    let web = WebResolver::new(policy)
+        .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
+    let resolver = Arc::new(method::default_dispatcher(web));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
+
+    if url.is_did() {
+        let outcome = runtime.block_on(resolver.resolve(url.did(), &options));
+        let result = ResolutionResult::new(outcome.clone(), &options);
+        let resolution = outcome.map_err(|error| resolution_failure(&error))?;
+        if out.json() {
+            out.print_json(&result.to_json());
+        } else {
+            print_document(&resolution.document);
+        }
+        return Ok(());
+    }
+
+    let dereferenced = runtime
+        .block_on(dereference::dereference(resolver.as_ref(), &url, &options))
+        .map_err(|error| resolution_failure(&error))?;
+    let content = dereferenced
+        .to_json(&options)
+        .map_err(|error| resolution_failure(&error))?;
+    if out.json() {
+        out.print_json(&json!({
+            "contentStream": content,
+            "dereferencingMetadata": {"contentType": content_type(&dereferenced)},
+            "contentMetadata": {},
+        }));
+    } else if let Dereferenced::Url(url) = &dereferenced {
+        println!("{url}");
+    } else {
+        out.print_json(&content);
+    }
+    Ok(())
+}
+
+fn content_type(dereferenced: &Dereferenced) -> &'static str {
+    match dereferenced {
+        Dereferenced::Url(_) => "text/uri-list",
+        _ => "application/did+json",
+    }
+}
+
+fn resolution_failure(error: &ResolutionError) -> Failure {
+    let result = ResolutionResult::from_error(error);
+    Failure::rejected(error.code(), error.detail.clone()).with_details(result.to_json())
+}
+
+/// A short human summary: the DID, each verification method with its key type and the
+/// relationships that authorize it, the services, and `alsoKnownAs`.
+fn print_document(document: &DidDocument) {
+    println!("{}", document.id);
+    for method in &document.verification_method {
+        let key_type = method
+            .public_key()
+            .map(|key| key.key_type().to_string())
+            .unwrap_or_else(|_| "unknown key".into());
+        let purposes: Vec<&str> = RelationshipKind::ALL
+            .into_iter()
+            .filter(|kind| {
+                document
+                    .relationship(*kind)
+                    .iter()
+                    .any(|entry| entry.id() == &method.id)
+            })
+            .map(RelationshipKind::property)
+            .collect();
+        println!("  key      {} ({}, {key_type})", method.id, method.type_);
+        println!("           for {}", purposes.join(", "));
+    }
+    for service in &document.service {
+        println!("  service  {} {}", service.id, service.service_endpoint);
+    }
+    for uri in &document.also_known_as {
+        println!("  alias    {uri}");
+    }
+}
