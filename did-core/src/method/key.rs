@@ -48,11 +48,13 @@ pub(crate) fn key_error(did: &Did, err: &KeyError) -> ResolutionError {
 /// that carry keys in the same form (did:jwk, did:peer) and word their own detail.
 pub(crate) fn key_error_kind(err: &KeyError) -> ErrorKind {
     match err {
-        KeyError::UnknownMulticodec(_) | KeyError::UnsupportedJwk { .. } => {
-            ErrorKind::UnsupportedPublicKeyType
-        }
+        KeyError::UnknownMulticodec(_)
+        | KeyError::PrivateKeyMulticodec(_)
+        | KeyError::UnsupportedJwk { .. } => ErrorKind::UnsupportedPublicKeyType,
         KeyError::WrongLength { .. } => ErrorKind::InvalidPublicKeyLength,
-        KeyError::BadMultibase(_) | KeyError::NotBase58Btc => ErrorKind::InvalidDid,
+        KeyError::BadMultibase | KeyError::NotBase58Btc | KeyError::MalformedMulticodec => {
+            ErrorKind::InvalidDid
+        }
         _ => ErrorKind::InvalidPublicKey,
     }
 }

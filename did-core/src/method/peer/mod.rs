@@ -10,8 +10,8 @@
 //!   document is in the long form, which a stateless resolver has not seen
 //!   ([`resolve_short_form`] resolves it for a caller that kept the long form).
 //!
-//! Every part of a did:peer is bounded before it is decoded: the number of elements of a
-//! numalgo 2 DID, the length of each key, and the length and entries of a numalgo 4 document
+//! Every part of a did:peer is bounded before it is decoded: each key (by the key module), the
+//! number of elements of a numalgo 2 DID, and the length and entries of a numalgo 4 document
 //! (base58 decoding is quadratic, and every identifier of the resolved document repeats the
 //! long form).
 
@@ -40,9 +40,6 @@ pub const MAX_DOCUMENT_ENTRIES: usize = 128;
 /// would let anyone burn that much CPU per resolution. Real documents (a few keys and a
 /// DIDComm service; the specification's example is 1.1 KiB) fit many times over.
 pub const MAX_ENCODED_DOCUMENT_LEN: usize = 8 * 1024;
-/// Longest multibase key accepted in a did:peer:0 or a did:peer:2 element: an uncompressed
-/// P-256 key, the longest this crate reads, takes 92 characters.
-const MAX_MULTIKEY_LEN: usize = 128;
 
 /// Why a did:peer could not be created from the inputs given.
 #[derive(Debug, thiserror::Error)]

@@ -26,9 +26,12 @@ pub(super) fn encode_base58btc(bytes: &[u8]) -> String {
 /// only base58btc (Peer DID §"Method Specific Identifier": `transform = "z"`).
 pub(super) fn decode_base58btc(text: &str, what: &str) -> Result<Vec<u8>, ResolutionError> {
     let Some(base58) = text.strip_prefix('z') else {
+        let found = match text {
+            "" => "nothing".to_owned(),
+            text => excerpt(text),
+        };
         return Err(invalid_did(format!(
-            "the {what} must be multibase base58btc (starting with z); found {}",
-            excerpt(text)
+            "the {what} must be multibase base58btc (starting with z); found {found}"
         )));
     };
     Base::Base58Btc
