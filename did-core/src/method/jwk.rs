@@ -60,7 +60,7 @@ pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
     let mut method = VerificationMethod::json_web_key(id, did.clone(), &key);
     // Keep the JWK exactly as the DID carries it (with `use`, `kid`, …).
     method.key_material = Some(KeyMaterial::Jwk(Box::new(jwk.clone())));
-    let relationships: &[RelationshipKind] = match (key.key_type(), jwk_use(&jwk)) {
+    let relationships: &[RelationshipKind] = match (key.key_type(), jwk.key_use.as_deref()) {
         (KeyType::X25519, _) | (_, Some("enc")) => &[RelationshipKind::KeyAgreement],
         (_, Some("sig")) => &SIGNING,
         _ => &RelationshipKind::ALL,
@@ -68,10 +68,6 @@ pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
     let mut document = DidDocument::new(did.clone());
     document.add_method(method, relationships);
     Ok(document)
-}
-
-fn jwk_use(jwk: &Jwk) -> Option<&str> {
-    jwk.extra().get("use").and_then(serde_json::Value::as_str)
 }
 
 pub(super) fn resolve(did: &Did) -> Result<Resolution, ResolutionError> {
