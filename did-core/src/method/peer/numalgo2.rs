@@ -108,6 +108,7 @@ pub fn did_peer_2(keys: &[(Purpose, PublicKey)], services: &[Value]) -> Result<D
         });
     }
     let mut text = String::from("did:peer:2");
+    let mut service_ids = ServiceIds::default();
     for (purpose, key) in keys {
         if !purpose.fits(key.key_type()) {
             return Err(PeerError::KeyPurposeMismatch {
@@ -124,15 +125,8 @@ pub fn did_peer_2(keys: &[(Purpose, PublicKey)], services: &[Value]) -> Result<D
         let Value::Object(service) = service else {
             return Err(PeerError::ServiceNotObject { index });
         };
-        // Peer DID §Method 2 "Generating a did:peer:2": service ids MUST be relative.
-        if let Some(id) = service.get("id") {
-            if !id.as_str().is_some_and(|id| id.starts_with('#')) {
-                return Err(PeerError::ServiceIdNotRelative {
-                    index,
-                    id: excerpt(&id.to_string()),
-                });
-            }
-        }
+        // The same rules as when resolving: relative ids, no two alike.
+        service_ids.assign(service.get("id").cloned(), index)?;
         let abbreviated = translate(service, Direction::Abbreviate, index, 0)?;
         let json = serde_json::to_vec(&Value::Object(abbreviated))
             .map_err(|err| PeerError::Json(err.to_string()))?;
@@ -184,8 +178,7 @@ fn document(did: &Did, elements: &str) -> Result<DidDocument, ResolutionError> {
     }
     let mut document = DidDocument::new(did.clone());
     let mut keys = 0_usize;
-    let mut unnamed_services = 0_usize;
-    let mut service_ids = HashSet::new();
+    let mut service_ids = ServiceIds::default();
     for (position, element) in elements.split('.').enumerate() {
         let mut chars = element.chars();
         let code = chars.next().ok_or_else(|| {
@@ -197,55 +190,7 @@ fn document(did: &Did, elements: &str) -> Result<DidDocument, ResolutionError> {
         let body = chars.as_str();
         if code == SERVICE_CODE {
             let index = document.service.len() + 1;
-            let mut service = decode_service(body, index)?;
-            // Peer DID §Method 2: a service without `id` is `#service`, then `#service-1`, …
-            let fragment = match service.remove("id") {
-                Some(Value::String(id)) => match id.strip_prefix('#') {
-                    Some(fragment) => fragment.to_owned(),
-                    None => {
-                        return Err(PeerError::ServiceIdNotRelative {
-                            index,
-                            id: excerpt(&id),
-                        }
-                        .invalid_did());
-                    }
-                },
-                Some(other) => {
-                    return Err(PeerError::ServiceIdNotRelative {
-                        index,
-                        id: excerpt(&other.to_string()),
-                    }
-                    .invalid_did());
-                }
-                None => {
-                    let fragment = match unnamed_services {
-                        0 => "service".to_owned(),
-                        n => format!("service-{n}"),
-                    };
-                    unnamed_services += 1;
-                    fragment
-                }
-            };
-            // Contextualized against the DID (DID Core §3.2.2), like every other identifier.
-            let id = did
-                .with_fragment(&fragment)
-                .map_err(|err| invalid_did(format!("service {index}: {err}")))?
-                .to_string();
-            // DID Core §5.4: no two services with the same id.
-            if !service_ids.insert(fragment.clone()) {
-                return Err(invalid_did(format!(
-                    "the did:peer:2 has two services with the id #{}",
-                    excerpt(&fragment)
-                )));
-            }
-            service.insert("id".into(), Value::String(id));
-            let service: Service =
-                serde_json::from_value(Value::Object(service)).map_err(|err| {
-                    invalid_did(format!(
-                        "service {index} is not a DID Core service (type and serviceEndpoint \
-                         are required): {err}"
-                    ))
-                })?;
+            let service = service(did, body, index, &mut service_ids)?;
             document.service.push(service);
         } else if let Some(purpose) = Purpose::from_code(code) {
             keys += 1;
@@ -291,6 +236,80 @@ fn verification_method(
         key_material: Some(KeyMaterial::Multibase(multikey.to_owned())),
         extra: Map::new(),
     })
+}
+
+/// The service of an `S` element, its `id` contextualized against `did`.
+fn service(
+    did: &Did,
+    encoded: &str,
+    index: usize,
+    ids: &mut ServiceIds,
+) -> Result<Service, ResolutionError> {
+    let mut service = decode_service(encoded, index)?;
+    let fragment = ids
+        .assign(service.remove("id"), index)
+        .map_err(|err| err.invalid_did())?;
+    // Contextualized against the DID (DID Core §3.2.2), like every other identifier.
+    let id = did
+        .with_fragment(&fragment)
+        .map_err(|err| invalid_did(format!("service {index}: {err}")))?;
+    service.insert("id".into(), Value::String(id.to_string()));
+    serde_json::from_value(Value::Object(service)).map_err(|err| {
+        invalid_did(format!(
+            "service {index} is not a DID Core service (type and serviceEndpoint are \
+             required): {err}"
+        ))
+    })
+}
+
+/// The service ids of one did:peer:2, as they are assigned.
+#[derive(Default)]
+struct ServiceIds {
+    /// Services met so far without an `id`.
+    unnamed: usize,
+    /// Fragments given so far.
+    seen: HashSet<String>,
+}
+
+impl ServiceIds {
+    /// The fragment of the service at `index` whose `id` member is `id`.
+    fn assign(&mut self, id: Option<Value>, index: usize) -> Result<String, PeerError> {
+        let fragment = match id {
+            // Peer DID §Method 2 "Resolving": a service without `id` is `#service`, the next
+            // ones `#service-1`, `#service-2`, …
+            None => {
+                let fragment = match self.unnamed {
+                    0 => "service".to_owned(),
+                    n => format!("service-{n}"),
+                };
+                self.unnamed += 1;
+                fragment
+            }
+            // Peer DID §Method 2 "Generating": service ids MUST be relative.
+            Some(Value::String(id)) => match id.strip_prefix('#') {
+                Some(fragment) => fragment.to_owned(),
+                None => {
+                    return Err(PeerError::ServiceIdNotRelative {
+                        index,
+                        id: excerpt(&id),
+                    });
+                }
+            },
+            Some(other) => {
+                return Err(PeerError::ServiceIdNotRelative {
+                    index,
+                    id: excerpt(&other.to_string()),
+                });
+            }
+        };
+        // DID Core §5.4: no two services with the same id.
+        if !self.seen.insert(fragment.clone()) {
+            return Err(PeerError::DuplicateServiceId {
+                id: excerpt(&fragment),
+            });
+        }
+        Ok(fragment)
+    }
 }
 
 /// The service object of an `S` element, abbreviations expanded.
@@ -661,6 +680,11 @@ mod tests {
         assert!(matches!(
             did_peer_2(&keys, &[absolute]),
             Err(PeerError::ServiceIdNotRelative { index: 1, .. })
+        ));
+        let named = json!({"id": "#a", "type": "dm", "serviceEndpoint": "x"});
+        assert!(matches!(
+            did_peer_2(&keys, &[named.clone(), named]),
+            Err(PeerError::DuplicateServiceId { .. })
         ));
         assert!(matches!(
             did_peer_2(&keys, &[json!(["not", "an", "object"])]),
