@@ -95,7 +95,10 @@ fn did_key_p256_vectors() {
             "kty": "EC", "crv": "P-256", "x": case["x"], "y": case["y"], "d": case["d"],
         }))
         .unwrap();
-        assert_eq!(SecretKey::from_jwk(&secret_jwk).unwrap().public_key(), public);
+        assert_eq!(
+            SecretKey::from_jwk(&secret_jwk).unwrap().public_key(),
+            public
+        );
 
         let document = DID_KEY.derive(&Did::parse(did).unwrap()).unwrap().document;
         let id = format!("{did}#{}", did.trim_start_matches("did:key:"));
@@ -144,12 +147,20 @@ fn did_jwk_spec_examples() {
             .map(|r| r.as_str().unwrap())
             .collect();
         expected.sort_unstable();
-        assert_eq!(relationships_of(&document, id), expected, "{}", case["name"]);
+        assert_eq!(
+            relationships_of(&document, id),
+            expected,
+            "{}",
+            case["name"]
+        );
         // The JWK travels into the document as the DID carries it (with `use`).
         let encoded = did.trim_start_matches("did:jwk:");
         let carried: Value =
             serde_json::from_slice(&URL_SAFE_NO_PAD.decode(encoded).unwrap()).unwrap();
-        assert_eq!(document.to_json()["verificationMethod"][0]["publicKeyJwk"], carried);
+        assert_eq!(
+            document.to_json()["verificationMethod"][0]["publicKeyJwk"],
+            carried
+        );
         if case["jcs_of_the_key_gives_this_did"] == true {
             assert_eq!(did_jwk(&PublicKey::from_jwk(&jwk).unwrap()).as_str(), did);
         }

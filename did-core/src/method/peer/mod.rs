@@ -25,7 +25,7 @@ use crate::key::KeyType;
 use crate::resolution::{ErrorKind, Resolution, ResolutionError};
 
 pub use numalgo0::did_peer_0;
-pub use numalgo2::{Purpose, did_peer_2, did_peer_3};
+pub use numalgo2::{Purpose, did_peer_2, did_peer_2_for_key, did_peer_3};
 pub use numalgo4::{did_peer_4, resolve_short_form};
 
 /// Most elements (keys and services together) in one did:peer:2.

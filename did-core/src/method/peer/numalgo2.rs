@@ -140,6 +140,20 @@ pub fn did_peer_2(keys: &[(Purpose, PublicKey)], services: &[Value]) -> Result<D
     Ok(did)
 }
 
+/// A did:peer:2 for one signing key, as a wallet makes one: the key authenticates and asserts
+/// (`.V`, `.A`), and an Ed25519 key also yields its X25519 key for key agreement (`.E`), as
+/// did:key does (did:key §3.1.3).
+pub fn did_peer_2_for_key(key: &PublicKey) -> Result<Did, PeerError> {
+    let mut keys = vec![
+        (Purpose::Verification, key.clone()),
+        (Purpose::Assertion, key.clone()),
+    ];
+    if let Some(agreement) = key.to_x25519() {
+        keys.push((Purpose::Encryption, agreement));
+    }
+    did_peer_2(&keys, &[])
+}
+
 /// The did:peer:3 of a did:peer:2 (Peer DID §"Method 3: DID Shortening with SHA-256 Hash"):
 /// the SHA-256 multihash of the did:peer:2 after its `did:peer:2` prefix.
 pub fn did_peer_3(did_peer_2: &Did) -> Result<Did, PeerError> {
