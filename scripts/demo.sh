@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build -q --locked -p wallet-cli
-avid=target/debug/avid
+avid="${CARGO_TARGET_DIR:-target}/debug/avid"
 for method in key jwk peer; do
   echo "== avid did create --method $method"
   did=$("$avid" did create --method "$method")

@@ -715,3 +715,202 @@ fn string_set(value: &Value, what: &'static str) -> Result<Vec<String>, Document
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::key::{KeyType, SecretKey};
+
+    const DID: &str = "did:example:123";
+
+    fn multikey() -> String {
+        SecretKey::generate(KeyType::Ed25519)
+            .public_key()
+            .to_multikey()
+    }
+
+    #[test]
+    fn resolves_relative_ids_against_the_document_id() {
+        let key = multikey();
+        let document = DidDocument::from_json(&json!({
+            "id": DID,
+            "verificationMethod": [{
+                "id": "#key-1", "type": "Multikey", "controller": DID,
+                "publicKeyMultibase": key,
+            }],
+            "assertionMethod": ["#key-1"],
+        }))
+        .unwrap();
+        let id = DidUrl::parse("did:example:123#key-1").unwrap();
+        assert_eq!(document.verification_method[0].id, id);
+        assert!(
+            document
+                .method_for(&id, RelationshipKind::AssertionMethod)
+                .is_some()
+        );
+        assert!(
+            document
+                .method_for(&id, RelationshipKind::Authentication)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn embedded_methods_serve_only_their_relationship() {
+        let document = DidDocument::from_json(&json!({
+            "id": DID,
+            "authentication": [{
+                "id": "#auth", "type": "Multikey", "controller": DID,
+                "publicKeyMultibase": multikey(),
+            }],
+        }))
+        .unwrap();
+        let id = DidUrl::parse("did:example:123#auth").unwrap();
+        assert!(document.find_method(&id).is_some());
+        assert!(
+            document
+                .method_for(&id, RelationshipKind::Authentication)
+                .is_some()
+        );
+        assert!(
+            document
+                .method_for(&id, RelationshipKind::AssertionMethod)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn rejects_method_with_two_kinds_of_key_material() {
+        let key = SecretKey::generate(KeyType::Ed25519).public_key();
+        let error = DidDocument::from_json(&json!({
+            "id": DID,
+            "verificationMethod": [{
+                "id": "#k", "type": "Multikey", "controller": DID,
+                "publicKeyMultibase": key.to_multikey(), "publicKeyJwk": key.to_jwk(),
+            }],
+        }))
+        .unwrap_err();
+        assert!(
+            matches!(error, DocumentError::VerificationMethod { .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn rejects_private_key_in_public_key_jwk() {
+        let secret = SecretKey::generate(KeyType::Ed25519);
+        let error = DidDocument::from_json(&json!({
+            "id": DID,
+            "verificationMethod": [{
+                "id": "#k", "type": "JsonWebKey", "controller": DID,
+                "publicKeyJwk": secret.to_jwk(),
+            }],
+        }))
+        .unwrap_err();
+        assert!(
+            matches!(error, DocumentError::VerificationMethod { .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn rejects_key_material_that_does_not_parse() {
+        let error = DidDocument::from_json(&json!({
+            "id": DID,
+            "verificationMethod": [{
+                "id": "#k", "type": "Multikey", "controller": DID,
+                "publicKeyMultibase": "z6MkTRUNCATED",
+            }],
+        }))
+        .unwrap_err();
+        assert!(matches!(error, DocumentError::Key { .. }), "{error}");
+    }
+
+    #[test]
+    fn rejects_invalid_ids() {
+        for document in [
+            json!({"id": "not-a-did"}),
+            json!({"id": DID, "controller": "DID:bad"}),
+            json!({"id": DID, "verificationMethod": [{"id": "k", "type": "Multikey", "controller": DID}]}),
+            json!({"id": DID, "authentication": [42]}),
+            json!({"id": 7}),
+            json!([]),
+        ] {
+            assert!(DidDocument::from_json(&document).is_err(), "{document}");
+        }
+    }
+
+    #[test]
+    fn rejects_oversized_documents_and_lists() {
+        let big = vec![b' '; MAX_DOCUMENT_BYTES + 1];
+        assert!(matches!(
+            DidDocument::from_json_bytes(&big),
+            Err(DocumentError::TooLarge { .. })
+        ));
+        let many: Vec<Value> = (0..=MAX_ENTRIES).map(|n| json!(format!("#k{n}"))).collect();
+        assert!(matches!(
+            DidDocument::from_json(&json!({"id": DID, "authentication": many})),
+            Err(DocumentError::TooManyEntries { .. })
+        ));
+    }
+
+    #[test]
+    fn method_without_key_material_is_kept_but_has_no_public_key() {
+        let document = DidDocument::from_json(&json!({
+            "id": DID,
+            "verificationMethod": [{
+                "id": "#acct", "type": "BlockchainVerificationMethod2021", "controller": DID,
+                "blockchainAccountId": "eip155:1:0xb9c5714089478a327f09197987f16f9e5d936e8a",
+            }],
+        }))
+        .unwrap();
+        let method = &document.verification_method[0];
+        assert!(method.key_material.is_none());
+        assert!(method.public_key().is_err());
+        assert_eq!(
+            document.to_json()["verificationMethod"][0]["blockchainAccountId"],
+            "eip155:1:0xb9c5714089478a327f09197987f16f9e5d936e8a"
+        );
+    }
+
+    #[test]
+    fn json_and_json_ld_round_trip() {
+        let did = Did::parse(DID).unwrap();
+        let key = SecretKey::generate(KeyType::P256).public_key();
+        let mut document = DidDocument::new(did.clone());
+        document
+            .also_known_as
+            .push("https://world.example/@alice".into());
+        document.controller.push(did.clone());
+        document.add_method(
+            VerificationMethod::json_web_key(did.with_fragment("jwk").unwrap(), did.clone(), &key),
+            &[RelationshipKind::AssertionMethod],
+        );
+        document.add_method(
+            VerificationMethod::multikey(did.with_fragment("mk").unwrap(), did.clone(), &key),
+            &[RelationshipKind::Authentication],
+        );
+        document.service.push(Service {
+            id: format!("{DID}#files"),
+            type_: json!("LinkedDomains"),
+            service_endpoint: json!("https://files.example/"),
+            extra: Map::new(),
+        });
+
+        let plain = document.to_json();
+        assert!(
+            plain.get("@context").is_none(),
+            "DID Core §6.2: JSON has no @context"
+        );
+        assert_eq!(DidDocument::from_json(&plain).unwrap(), document);
+
+        let linked = document.to_json_ld();
+        assert_eq!(
+            linked["@context"],
+            json!([DID_CONTEXT_V1, JWK_CONTEXT_V1, MULTIKEY_CONTEXT_V1])
+        );
+        assert_eq!(DidDocument::from_json(&linked).unwrap(), document);
+    }
+}

@@ -161,3 +161,121 @@ fn select_service_endpoint(
     }
     Ok(Dereferenced::Url(target.into()))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::did::Did;
+    use crate::document::DidDocument;
+    use crate::key::{KeyType, SecretKey};
+    use crate::method::key::did_key;
+
+    fn document() -> DidDocument {
+        let did = Did::parse("did:example:123").unwrap();
+        DidDocument::from_json(&json!({
+            "id": did.as_str(),
+            "verificationMethod": [{
+                "id": "#key-1", "type": "Multikey", "controller": did.as_str(),
+                "publicKeyMultibase": SecretKey::generate(KeyType::Ed25519).public_key().to_multikey(),
+            }],
+            "service": [
+                {"id": "#files", "type": "LinkedDomains", "serviceEndpoint": "https://files.example/base/"},
+                {"id": "#hub", "type": "DIDCommMessaging", "serviceEndpoint": {"uri": "https://hub.example"}},
+            ],
+        }))
+        .unwrap()
+    }
+
+    fn select_url(url: &str) -> Result<Dereferenced, ResolutionError> {
+        select(
+            document(),
+            DocumentMetadata::default(),
+            &DidUrl::parse(url).unwrap(),
+        )
+    }
+
+    #[test]
+    fn bare_did_gives_the_document() {
+        assert!(matches!(
+            select_url("did:example:123"),
+            Ok(Dereferenced::Document(..))
+        ));
+    }
+
+    #[test]
+    fn fragment_gives_the_method_or_service() {
+        assert!(matches!(
+            select_url("did:example:123#key-1"),
+            Ok(Dereferenced::VerificationMethod(_))
+        ));
+        assert!(matches!(
+            select_url("did:example:123#hub"),
+            Ok(Dereferenced::Service(_))
+        ));
+        let error = select_url("did:example:123#nope").unwrap_err();
+        assert_eq!(error.kind, ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn service_and_relative_ref_build_the_endpoint_url() {
+        assert_eq!(
+            select_url("did:example:123?service=files").unwrap(),
+            Dereferenced::Url("https://files.example/base/".into())
+        );
+        // DID Core §3.2.1 example: relativeRef is percent-encoded in the DID URL.
+        assert_eq!(
+            select_url("did:example:123?service=files&relativeRef=%2Fresume.pdf").unwrap(),
+            Dereferenced::Url("https://files.example/resume.pdf".into())
+        );
+        assert_eq!(
+            select_url("did:example:123?service=files&relativeRef=doc#part-2").unwrap(),
+            Dereferenced::Url("https://files.example/base/doc#part-2".into())
+        );
+        assert!(matches!(
+            select_url("did:example:123?service=hub"),
+            Ok(Dereferenced::Service(_))
+        ));
+    }
+
+    #[test]
+    fn rejects_unknown_service_and_relative_ref_alone() {
+        assert_eq!(
+            select_url("did:example:123?service=none").unwrap_err().kind,
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            select_url("did:example:123?relativeRef=%2Fx")
+                .unwrap_err()
+                .kind,
+            ErrorKind::InvalidDidUrl
+        );
+    }
+
+    #[test]
+    fn rejects_paths_and_unknown_parameters_as_unsupported() {
+        assert_eq!(
+            select_url("did:example:123/some/path").unwrap_err().kind,
+            ErrorKind::FeatureNotSupported
+        );
+        assert_eq!(
+            select_url("did:example:123?versionId=4").unwrap_err().kind,
+            ErrorKind::FeatureNotSupported
+        );
+    }
+
+    #[tokio::test]
+    async fn dereferences_through_a_resolver() {
+        let key = SecretKey::generate(KeyType::Ed25519).public_key();
+        let did = did_key(&key);
+        let url = did.with_fragment(&key.to_multikey()).unwrap();
+        let found = dereference(&crate::method::DID_KEY, &url, &ResolutionOptions::default())
+            .await
+            .unwrap();
+        let Dereferenced::VerificationMethod(method) = found else {
+            panic!("expected a verification method, got {found:?}");
+        };
+        assert_eq!(method.public_key().unwrap(), key);
+    }
+}

@@ -67,3 +67,49 @@ impl Resolver for MethodDispatcher {
         resolver.resolve(did, options).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::{KeyType, SecretKey};
+    use crate::method::{DID_KEY, key::did_key};
+    use crate::resolution::ErrorKind;
+
+    fn dispatcher() -> MethodDispatcher {
+        MethodDispatcher::new().with_method("key", Arc::new(DID_KEY))
+    }
+
+    #[tokio::test]
+    async fn routes_by_method() {
+        let did = did_key(&SecretKey::generate(KeyType::Ed25519).public_key());
+        let resolution = dispatcher()
+            .resolve(&did, &ResolutionOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(resolution.document.id, did);
+    }
+
+    #[tokio::test]
+    async fn unknown_method_is_method_not_supported() {
+        let did = Did::parse("did:example:123").unwrap();
+        let error = dispatcher()
+            .resolve(&did, &ResolutionOptions::default())
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::MethodNotSupported);
+        assert!(
+            error.detail.contains("key"),
+            "lists what is supported: {error}"
+        );
+    }
+
+    #[tokio::test]
+    async fn unsupported_representation_is_refused_before_resolving() {
+        let did = Did::parse("did:example:123").unwrap();
+        let options = ResolutionOptions {
+            accept: Some("text/html".into()),
+        };
+        let error = dispatcher().resolve(&did, &options).await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::RepresentationNotSupported);
+    }
+}
