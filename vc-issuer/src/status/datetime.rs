@@ -1,5 +1,6 @@
-//! Reading the `xsd:dateTimeStamp` values of VCDM 2.0 (`validFrom`, `validUntil`) as Unix
-//! time, strictly: `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`, the time zone required.
+//! The `xsd:dateTimeStamp` values of VCDM 2.0 (`validFrom`, `validUntil`) as Unix time, read
+//! strictly — `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`, the time zone required — and written
+//! in UTC.
 
 /// Seconds since the Unix epoch for an `xsd:dateTimeStamp` (XML Schema 1.1 Part 2 §3.4.28,
 /// which VCDM 2.0 §4.9 requires for `validFrom` and `validUntil`), fractions of a second
@@ -58,6 +59,23 @@ pub(crate) fn parse_date_time_stamp(text: &str) -> Option<i64> {
     Some(local - offset)
 }
 
+/// `secs` as an `xsd:dateTimeStamp` in UTC, `YYYY-MM-DDThh:mm:ssZ`; `None` outside the years
+/// 0001–9999.
+pub(crate) fn format_date_time_stamp(secs: i64) -> Option<String> {
+    let days = secs.div_euclid(86_400);
+    let second_of_day = secs.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        second_of_day / 3600,
+        second_of_day % 3600 / 60,
+        second_of_day % 60
+    ))
+}
+
 /// The number in `len` ASCII digits at `at`.
 fn digits(bytes: &[u8], at: usize, len: usize) -> Option<u32> {
     let field = bytes.get(at..at + len)?;
@@ -90,6 +108,26 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// The date of the proleptic Gregorian calendar `days` after 1970-01-01; the inverse of
+/// [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +151,21 @@ mod tests {
             parse_date_time_stamp("9999-12-31T23:59:59-14:00"),
             Some(253_402_351_199)
         );
+    }
+
+    #[test]
+    fn formats_in_utc_and_reads_back() {
+        assert_eq!(
+            format_date_time_stamp(1_617_632_860).as_deref(),
+            Some("2021-04-05T14:27:40Z")
+        );
+        assert_eq!(format_date_time_stamp(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
+        for secs in [0, 951_782_400, 4_102_444_799, -62_135_596_800, 253_402_300_799] {
+            let text = format_date_time_stamp(secs).expect("in range");
+            assert_eq!(parse_date_time_stamp(&text), Some(secs), "{text}");
+        }
+        assert_eq!(format_date_time_stamp(-62_135_596_801), None);
+        assert_eq!(format_date_time_stamp(253_402_300_800), None);
     }
 
     #[test]

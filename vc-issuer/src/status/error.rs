@@ -1,5 +1,10 @@
 //! The errors of status lists: [`StatusListError`] for building, encoding and reading a list
-//! or a reference to one.
+//! or a reference to one, and [`StatusError`] for fetching, verifying and checking one.
+
+use did_core::fetch::FetchError;
+use did_core::jose::JoseError;
+
+use crate::report::{ErrorCode, ReportError};
 
 /// Why a status list, or a reference into one, could not be built, encoded or read.
 ///
@@ -95,9 +100,144 @@ pub enum StatusListError {
 }
 
 impl StatusListError {
-    /// The verification report code: a list or reference that cannot be read is `malformed`.
-    pub fn code(&self) -> &'static str {
-        "malformed"
+    /// The verification report code: a list or a reference that cannot be read is
+    /// `malformed`.
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Malformed
+    }
+}
+
+/// Why the status of a credential could not be established: the status list could not be
+/// fetched, its signature or claims did not verify, or it does not answer for the entry.
+///
+/// Every variant is `status_unavailable` in a verification report: the spec-mandated answer
+/// when "no statement about the status of the Referenced Token can be made" (Token Status List
+/// §8.3) or the list cannot be retrieved or verified (Bitstring Status List §3.2,
+/// `STATUS_RETRIEVAL_ERROR` / `STATUS_VERIFICATION_ERROR`). A revoked or suspended credential
+/// is not an error: it is a status, returned as one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StatusError {
+    /// The status list could not be fetched, or the server did not answer with a success.
+    #[error("fetching the status list {url} failed: {source}")]
+    Fetch {
+        /// The URL fetched.
+        url: String,
+        /// What the fetcher reported.
+        source: FetchError,
+    },
+    /// The response is not UTF-8 text, so it cannot be a compact JWS.
+    #[error("the status list {url} is not UTF-8 text")]
+    NotText {
+        /// The URL fetched.
+        url: String,
+    },
+    /// The JWS is malformed, uses an algorithm outside the policy, or its signature does not
+    /// verify under the issuer's key.
+    #[error("the status list JWS was refused: {0}")]
+    Jose(#[from] JoseError),
+    /// The JWS header's `typ` is not the one this kind of status list must carry (Token
+    /// Status List §5.1: `statuslist+jwt`; VC-JOSE-COSE §3.1.1: `vc+jwt`).
+    #[error("the status list JWS has typ {found:?}; expected {expected:?}")]
+    WrongType {
+        /// The type required.
+        expected: &'static str,
+        /// The `typ` found, if any (shortened).
+        found: Option<String>,
+    },
+    /// The JWS header has no `kid`, so the issuer's key cannot be looked up.
+    #[error("the status list JWS header has no \"kid\"; the signing key cannot be identified")]
+    MissingKid,
+    /// No key could be found for the JWS header's `kid`.
+    #[error("no key for kid {kid:?}: {reason}")]
+    KeyUnavailable {
+        /// The `kid` of the header (shortened).
+        kid: String,
+        /// Why the lookup failed.
+        reason: String,
+    },
+    /// A required claim or credential member is absent.
+    #[error("the status list has no `{0}`")]
+    MissingClaim(&'static str),
+    /// A claim or credential member has the wrong type or value.
+    #[error("the status list's `{claim}` {problem}")]
+    InvalidClaim {
+        /// The claim or member, e.g. `ttl` or `credentialSubject.type`.
+        claim: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The Status List Token's `sub` is not the URI it was fetched from (Token Status List
+    /// §8.3 step 4a): a list for other tokens, substituted.
+    #[error("the Status List Token is for {found:?}, not for {expected:?}, where it was fetched")]
+    SubjectMismatch {
+        /// The URI from the Referenced Token.
+        expected: String,
+        /// The token's `sub` (shortened).
+        found: String,
+    },
+    /// The status list credential names another list as its `id`: a list for other
+    /// credentials, substituted.
+    #[error("the status list credential is {found:?}, not {expected:?}, where it was fetched")]
+    CredentialIdMismatch {
+        /// The `statusListCredential` URL of the entry.
+        expected: String,
+        /// The credential's `id` (shortened).
+        found: String,
+    },
+    /// The status list has expired (`exp`, RFC 7519 §4.1.4; `validUntil`, VCDM 2.0 §4.9).
+    #[error("the status list expired at {expired_at} (Unix time; now {now})")]
+    Expired {
+        /// When it expired.
+        expired_at: i64,
+        /// The time of the check.
+        now: i64,
+    },
+    /// The status list is not valid yet (`nbf`, RFC 7519 §4.1.5; `validFrom`, VCDM 2.0 §4.9),
+    /// or claims to have been issued in the future (`iat`).
+    #[error("the status list is not valid before {valid_from} (Unix time; now {now})")]
+    NotYetValid {
+        /// When it becomes valid.
+        valid_from: i64,
+        /// The time of the check.
+        now: i64,
+    },
+    /// The Bitstring Status List does not serve the entry's purpose (Bitstring Status List
+    /// §3.2 step 5).
+    #[error("the status list serves {found:?}, not the entry's purpose {expected:?}")]
+    PurposeMismatch {
+        /// The entry's `statusPurpose`.
+        expected: String,
+        /// The list's `statusPurpose` values.
+        found: Vec<String>,
+    },
+    /// The list itself cannot be read, or has no status at the index.
+    #[error(transparent)]
+    List(#[from] StatusListError),
+}
+
+impl StatusError {
+    /// The verification report code: always `status_unavailable`.
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::StatusUnavailable
+    }
+}
+
+impl From<&StatusError> for ReportError {
+    fn from(error: &StatusError) -> Self {
+        ReportError::new(error.code(), error.to_string())
+    }
+}
+
+impl From<StatusError> for ReportError {
+    fn from(error: StatusError) -> Self {
+        ReportError::from(&error)
+    }
+}
+
+impl From<&StatusListError> for ReportError {
+    fn from(error: &StatusListError) -> Self {
+        ReportError::new(error.code(), error.to_string())
     }
 }
 

@@ -9,6 +9,7 @@
 //! decompressed size, so a small hostile list cannot inflate into gigabytes.
 //!
 //! ```
+//! use vc_issuer::report::ErrorCode;
 //! use vc_issuer::status::{StatusBits, StatusValue, TokenStatusList};
 //!
 //! let mut list = TokenStatusList::new(StatusBits::Two, 1024)?;
@@ -16,23 +17,40 @@
 //! let encoded = list.encode()?; // {"bits": 2, "lst": "eNr…"}
 //! let decoded = encoded.decode()?;
 //! assert_eq!(decoded.get(7)?, StatusValue::Suspended);
-//! assert_eq!(decoded.get(7)?.code(), Some("suspended"));
+//! assert_eq!(decoded.get(7)?.code(), Some(ErrorCode::Suspended));
 //! # Ok::<(), vc_issuer::status::StatusListError>(())
 //! ```
 
 mod bitstring;
+mod cache;
+mod client;
+mod credential;
 mod datetime;
 mod entry;
 mod error;
 mod inflate;
+mod keys;
 mod reference;
+mod token;
 mod token_list;
+mod validation;
 mod value;
 
 pub use bitstring::{BitstringStatusList, MAX_ENCODED_LIST_CHARS, MIN_ENTRIES, StatusSize};
+pub use client::{StatusListClient, StatusListClientConfig};
+pub use credential::{
+    BitstringStatus, BitstringStatusListCredential, CREDENTIAL_TYPE, SUBJECT_TYPE,
+    UnverifiedBitstringStatusListCredential, VC_JWT_MEDIA_TYPE, VC_JWT_TYP, VCDM2_CONTEXT,
+};
 pub use entry::{BitstringStatusListEntry, ENTRY_TYPE, StatusMessage, StatusPurpose};
-pub use error::{MAX_QUOTED_CHARS, StatusListError};
+pub use error::{MAX_QUOTED_CHARS, StatusError, StatusListError};
 pub use inflate::MAX_DECOMPRESSED_BYTES;
+pub use keys::{KeyRequest, StaticStatusListKeys, StatusListKeys};
 pub use reference::{MAX_URI_LEN, StatusListReference};
+pub use token::{
+    STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP, StatusListToken, UnverifiedStatusListToken,
+    issue_status_list_token,
+};
 pub use token_list::{MAX_LST_CHARS, StatusBits, StatusList, TokenStatusList};
+pub use validation::{DEFAULT_LEEWAY_SECS, StatusListValidation};
 pub use value::StatusValue;

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::report::ErrorCode;
+
 /// The status of one Referenced Token (Token Status List §7.1).
 ///
 /// The three registered values have names; every other value (0x03 and 0x0C–0x0F are
@@ -40,12 +42,12 @@ impl StatusValue {
     /// `INVALID` is `revoked` and `SUSPENDED` is `suspended`. A value this verifier cannot
     /// interpret says nothing it can rely on, so it fails closed as `status_unavailable`
     /// (Token Status List §8.3: when no statement can be made, the token SHOULD be rejected).
-    pub fn code(self) -> Option<&'static str> {
+    pub fn code(self) -> Option<ErrorCode> {
         match self {
             StatusValue::Valid => None,
-            StatusValue::Invalid => Some("revoked"),
-            StatusValue::Suspended => Some("suspended"),
-            StatusValue::Other(_) => Some("status_unavailable"),
+            StatusValue::Invalid => Some(ErrorCode::Revoked),
+            StatusValue::Suspended => Some(ErrorCode::Suspended),
+            StatusValue::Other(_) => Some(ErrorCode::StatusUnavailable),
         }
     }
 }
@@ -93,8 +95,8 @@ mod tests {
     #[test]
     fn registered_values_map_to_report_codes() {
         assert_eq!(StatusValue::from(0).code(), None);
-        assert_eq!(StatusValue::from(1).code(), Some("revoked"));
-        assert_eq!(StatusValue::from(2).code(), Some("suspended"));
+        assert_eq!(StatusValue::from(1).code(), Some(ErrorCode::Revoked));
+        assert_eq!(StatusValue::from(2).code(), Some(ErrorCode::Suspended));
     }
 
     #[test]
@@ -102,7 +104,7 @@ mod tests {
         for byte in [0x03, 0x0C, 0x0F, 0x10, 0xFF] {
             let status = StatusValue::from(byte);
             assert!(!status.is_valid());
-            assert_eq!(status.code(), Some("status_unavailable"));
+            assert_eq!(status.code(), Some(ErrorCode::StatusUnavailable));
         }
     }
 
