@@ -503,7 +503,11 @@ impl DidDocument {
             many => {
                 object.insert(
                     "controller".into(),
-                    Value::Array(many.iter().map(|did| Value::String(did.to_string())).collect()),
+                    Value::Array(
+                        many.iter()
+                            .map(|did| Value::String(did.to_string()))
+                            .collect(),
+                    ),
                 );
             }
         }
@@ -566,7 +570,10 @@ impl DidDocument {
             ));
         };
         let id = object_string(object, "id", "id")?;
-        let id = Did::parse(id).map_err(|source| DocumentError::Identifier { field: "id", source })?;
+        let id = Did::parse(id).map_err(|source| DocumentError::Identifier {
+            field: "id",
+            source,
+        })?;
         let mut document = DidDocument::new(id);
 
         for (name, value) in object {
@@ -598,9 +605,8 @@ impl DidDocument {
                     document.service = entries
                         .iter()
                         .map(|entry| {
-                            serde_json::from_value(entry.clone()).map_err(|err| {
-                                DocumentError::Json(format!("service: {err}"))
-                            })
+                            serde_json::from_value(entry.clone())
+                                .map_err(|err| DocumentError::Json(format!("service: {err}")))
                         })
                         .collect::<Result<_, _>>()?;
                 }

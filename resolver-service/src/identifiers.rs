@@ -21,7 +21,9 @@ pub async fn resolve(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    let accept = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok());
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok());
     let Some(wanted) = negotiate(accept) else {
         let error = ResolutionError::new(
             ErrorKind::RepresentationNotSupported,
@@ -87,21 +89,32 @@ pub async fn resolve(
     }
 }
 
-/// The DID URL in the request: the raw path after the prefix plus the raw query (so that
-/// `%3A` in a did:web port is kept as sent). A client that percent-encoded the whole DID URL
-/// (`did%3Akey%3A…`) is understood too.
+/// The DID URL in the request: the raw path after the prefix plus the raw query, so that a
+/// did:web port sent as `%3A` stays as sent. A client that percent-encoded the DID URL (the
+/// Universal Resolver convention: `#` as `%23`, `?` as `%3F`, `%` as `%25`), or whose text only
+/// parses once decoded, is decoded exactly once.
 fn did_url_from_request(path: &str, query: Option<&str>) -> Result<DidUrl, ResolutionError> {
     let raw = path.strip_prefix(PREFIX).unwrap_or(path);
     let raw = match query {
         Some(query) => format!("{raw}?{query}"),
         None => raw.to_owned(),
     };
-    DidUrl::parse(&raw).or_else(|first| {
-        let decoded = percent_decode_str(&raw)
-            .decode_utf8()
-            .map_err(|_| invalid(&first))?;
-        DidUrl::parse(&decoded).map_err(|_| invalid(&first))
-    })
+    let encoded = ["%23", "%3F", "%3f", "%25"]
+        .iter()
+        .any(|escape| raw.contains(escape));
+    let decode = || -> Result<DidUrl, ResolutionError> {
+        let decoded = percent_decode_str(&raw).decode_utf8().map_err(|_| {
+            ResolutionError::new(
+                ErrorKind::InvalidDid,
+                "the DID URL is not UTF-8 once decoded",
+            )
+        })?;
+        DidUrl::parse(&decoded).map_err(|err| invalid(&err))
+    };
+    if encoded {
+        return decode();
+    }
+    DidUrl::parse(&raw).or_else(|first| decode().map_err(|_| invalid(&first)))
 }
 
 fn invalid(err: &did_core::did::DidError) -> ResolutionError {
@@ -149,4 +162,49 @@ fn json_response(status: StatusCode, content_type: &'static str, body: &Value) -
         body.to_string(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(path: &str, query: Option<&str>) -> DidUrl {
+        did_url_from_request(&format!("{PREFIX}{path}"), query).unwrap()
+    }
+
+    #[test]
+    fn keeps_an_encoded_did_web_port_as_sent() {
+        let parsed = url("did:web:localhost%3A8443", None);
+        assert_eq!(parsed.did().method_specific_id(), "localhost%3A8443");
+    }
+
+    #[test]
+    fn decodes_an_encoded_fragment_once() {
+        let parsed = url("did:key:z6Mkabc%23z6Mkabc", None);
+        assert_eq!(parsed.fragment(), Some("z6Mkabc"));
+        let parsed = url("did:web:localhost%253A8443%23key-1", None);
+        assert_eq!(parsed.did().method_specific_id(), "localhost%3A8443");
+        assert_eq!(parsed.fragment(), Some("key-1"));
+    }
+
+    #[test]
+    fn decodes_a_fully_encoded_did() {
+        let parsed = url("did%3Akey%3Az6Mkabc", None);
+        assert_eq!(parsed.as_str(), "did:key:z6Mkabc");
+    }
+
+    #[test]
+    fn carries_the_http_query_into_the_did_url() {
+        let parsed = url(
+            "did:web:example.com",
+            Some("service=files&relativeRef=%2Fa"),
+        );
+        assert_eq!(parsed.query(), Some("service=files&relativeRef=%2Fa"));
+    }
+
+    #[test]
+    fn refuses_what_is_no_did_either_way() {
+        let error = did_url_from_request(&format!("{PREFIX}not-a-did"), None).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::InvalidDid);
+    }
 }

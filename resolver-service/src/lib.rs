@@ -40,7 +40,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/1.0/identifiers/{*did}", get(identifiers::resolve))
         .route("/1.0/methods", get(methods))
-        .route("/1.0/testIdentifiers", get(test_identifiers))
+        .route("/1.0/testIdentifiers", get(list_test_identifiers))
         .route("/health", get(health))
         .with_state(state)
 }
@@ -49,7 +49,7 @@ async fn methods(axum::extract::State(state): axum::extract::State<AppState>) ->
     axum::Json(json!(state.methods.as_ref()))
 }
 
-async fn test_identifiers(
+async fn list_test_identifiers(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::Json<Value> {
     axum::Json(state.test_identifiers.as_ref().clone())

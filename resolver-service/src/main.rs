@@ -59,7 +59,11 @@ async fn serve(config: Config) -> Result<(), String> {
             ..CacheConfig::default()
         },
     );
-    let state = AppState::new(Arc::new(cache), methods, resolver_service::test_identifiers());
+    let state = AppState::new(
+        Arc::new(cache),
+        methods,
+        resolver_service::test_identifiers(),
+    );
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
@@ -74,13 +78,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

@@ -54,7 +54,12 @@ pub fn negotiate(accept: Option<&str>) -> Option<Wanted> {
 }
 
 fn media_range(range: &str) -> Option<Wanted> {
-    let essence = range.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = range
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let profile_is_resolution = range.contains("https://w3id.org/did-resolution");
     match essence.as_str() {
         MEDIA_TYPE_DID_RESOLUTION | "*/*" | "application/*" => Some(Wanted::Result),
@@ -81,7 +86,9 @@ mod tests {
     #[test]
     fn old_and_new_media_types_are_understood() {
         assert_eq!(
-            negotiate(Some("application/ld+json;profile=\"https://w3id.org/did-resolution\"")),
+            negotiate(Some(
+                "application/ld+json;profile=\"https://w3id.org/did-resolution\""
+            )),
             Some(Wanted::LegacyResult)
         );
         assert_eq!(

@@ -80,7 +80,10 @@ async fn resolves_with_the_resolution_result_by_default() {
     assert_eq!(status, 200);
     assert_eq!(content_type, "application/did-resolution");
     assert_eq!(body["didDocument"]["id"], did.as_str());
-    assert_eq!(body["didResolutionMetadata"]["contentType"], "application/did+json");
+    assert_eq!(
+        body["didResolutionMetadata"]["contentType"],
+        "application/did+json"
+    );
     server.stop().await;
 }
 
@@ -105,7 +108,10 @@ async fn document_media_types_return_only_the_document() {
     let server = Server::start().await;
     let did = example_did("key");
     let (status, content_type, body) = server
-        .get(&format!("/1.0/identifiers/{did}"), Some("application/did+ld+json"))
+        .get(
+            &format!("/1.0/identifiers/{did}"),
+            Some("application/did+ld+json"),
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(content_type, "application/did+ld+json");
@@ -122,11 +128,17 @@ async fn error_statuses_follow_the_http_binding() {
     assert_eq!(body["didResolutionMetadata"]["error"], "invalidDid");
 
     let (status, content_type, body) = server
-        .get("/1.0/identifiers/did:example:123", Some("application/did+json"))
+        .get(
+            "/1.0/identifiers/did:example:123",
+            Some("application/did+json"),
+        )
         .await;
     assert_eq!(status, 501);
     assert_eq!(content_type, "application/problem+json");
-    assert_eq!(body["type"], "https://www.w3.org/ns/did#METHOD_NOT_SUPPORTED");
+    assert_eq!(
+        body["type"],
+        "https://www.w3.org/ns/did#METHOD_NOT_SUPPORTED"
+    );
 
     let did = example_did("key");
     let (status, _, _) = server
@@ -171,7 +183,10 @@ async fn lists_methods_and_test_identifiers() {
         .map(|m| m.as_str().unwrap())
         .collect();
     for method in ["jwk", "key", "peer", "pkh", "web"] {
-        assert!(methods.contains(&method), "{method} missing from {methods:?}");
+        assert!(
+            methods.contains(&method),
+            "{method} missing from {methods:?}"
+        );
     }
     let (_, _, identifiers) = server.get("/1.0/testIdentifiers", None).await;
     for (method, dids) in identifiers.as_object().unwrap() {
@@ -179,7 +194,10 @@ async fn lists_methods_and_test_identifiers() {
             let (status, _, _) = server
                 .get(&format!("/1.0/identifiers/{}", did.as_str().unwrap()), None)
                 .await;
-            assert_eq!(status, 200, "test identifier of {method} does not resolve: {did}");
+            assert_eq!(
+                status, 200,
+                "test identifier of {method} does not resolve: {did}"
+            );
         }
     }
     let (status, _, health) = server.get("/health", None).await;

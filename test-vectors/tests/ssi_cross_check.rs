@@ -37,7 +37,11 @@ async fn did_key_matches_ssi() {
         let public = SecretKey::generate(key_type).public_key();
         let ours = did_key(&public);
         let theirs = DIDKey::generate(&ssi_jwk(&public)).unwrap();
-        assert_eq!(ours.as_str(), theirs.as_str(), "{key_type} did:key differs from ssi");
+        assert_eq!(
+            ours.as_str(),
+            theirs.as_str(),
+            "{key_type} did:key differs from ssi"
+        );
 
         let our_document = DID_KEY.derive(&ours).unwrap().document;
         let their_document = ssi_document(&ours, &DIDKey).await;
@@ -67,7 +71,9 @@ async fn did_key_x25519_agreement_key_matches_the_spec_example() {
         .collect();
     assert_eq!(
         agreement,
-        [format!("{did}#z6LSj72tK8brWgZja8NLRwPigth2T9QRiG1uH9oKZuKjdh9p")]
+        [format!(
+            "{did}#z6LSj72tK8brWgZja8NLRwPigth2T9QRiG1uH9oKZuKjdh9p"
+        )]
     );
 }
 
@@ -77,7 +83,11 @@ async fn did_jwk_matches_ssi() {
         let public = SecretKey::generate(key_type).public_key();
         let ours = did_jwk(&public);
         let theirs = DIDJWK::generate(&ssi_jwk(&public));
-        assert_eq!(ours.as_str(), theirs.as_str(), "{key_type} did:jwk differs from ssi");
+        assert_eq!(
+            ours.as_str(),
+            theirs.as_str(),
+            "{key_type} did:jwk differs from ssi"
+        );
 
         let our_document = DID_JWK.derive(&ours).unwrap().document;
         let their_document = ssi_document(&ours, &DIDJWK).await;

@@ -8,7 +8,9 @@ use did_core::fetch::FetchPolicy;
 use did_core::key::{KeyType, SecretKey};
 use did_core::method::{self, web::WebResolver};
 use did_core::resolution::dereference::{self, Dereferenced};
-use did_core::resolution::{ErrorKind, ResolutionError, ResolutionOptions, ResolutionResult, Resolver};
+use did_core::resolution::{
+    ErrorKind, ResolutionError, ResolutionOptions, ResolutionResult, Resolver,
+};
 use serde_json::{Value, json};
 
 use crate::cli::{CreateArgs, CreateKeyType, CreateMethod, DidCommand, ResolveArgs};

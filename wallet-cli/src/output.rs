@@ -14,7 +14,7 @@ pub struct Failure {
     /// What went wrong and what to do about it.
     pub message: String,
     /// Extra JSON to print with `--json` (e.g. the whole resolution result).
-    pub details: Option<Value>,
+    pub details: Option<Box<Value>>,
     /// Exit with 2 instead of 1.
     pub usage: bool,
 }
@@ -32,7 +32,7 @@ impl Failure {
 
     /// Attaches the JSON to print with `--json`.
     pub fn with_details(mut self, details: Value) -> Failure {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 }
@@ -64,7 +64,11 @@ impl Output {
     /// Prints the failure and gives the exit code for it.
     pub fn failure(&self, failure: &Failure) -> ExitCode {
         if self.json {
-            let mut body = failure.details.clone().unwrap_or_else(|| json!({}));
+            let mut body = failure
+                .details
+                .as_deref()
+                .cloned()
+                .unwrap_or_else(|| json!({}));
             if let Value::Object(object) = &mut body {
                 object.insert(
                     "error".into(),

@@ -1,7 +1,7 @@
-//! did:jwk (did:jwk specification, §2 "Operations"): the method-specific id is the base64url
+//! did:jwk (did:jwk Method Specification, "DID Operations"): the method-specific id is the base64url
 //! encoding of a public JWK; the document has one verification method, `#0`.
 //!
-//! The JWK's `use` decides the relationships (§2.3 "Read"): `sig` signs only, `enc` only agrees
+//! The JWK's `use` decides the relationships ("To create the DID Document"): `sig` signs only, `enc` only agrees
 //! keys, no `use` does both. An X25519 key can never sign, whatever its `use` says.
 
 use base64::Engine;
@@ -40,18 +40,21 @@ pub fn decode(did: &Did) -> Result<(Jwk, PublicKey), ResolutionError> {
             id.len()
         )));
     }
-    // did:jwk §2.3 step 2: base64url without padding.
+    // did:jwk "Read" step 2: base64url without padding.
     let bytes = URL_SAFE_NO_PAD
         .decode(id)
         .map_err(|err| invalid(format!("{did}: the id is not base64url: {err}")))?;
+    // did:jwk "Security": a JWK holding private key material (`d`, or a symmetric `k`) is
+    // refused by the JWK parser itself (RFC 7517 §4).
     let jwk: Jwk = serde_json::from_slice(&bytes)
-        .map_err(|err| invalid(format!("{did}: the id is not a JWK: {err}")))?;
-    // did:jwk §2.3 step 3: the JWK must be public; from_jwk refuses `d`.
+        .map_err(|err| invalid(format!("{did}: the id is not a public JWK: {err}")))?;
     let key = PublicKey::from_jwk(&jwk).map_err(|err| super::key::key_error(did, &err))?;
     Ok((jwk, key))
 }
 
-/// The did:jwk document of `did` (did:jwk §2.3).
+/// The did:jwk document of `did` (did:jwk "Read" step 5). The spec names the method type
+/// `JsonWebKey2020`; avid writes its successor `JsonWebKey` (Controlled Identifiers §2.2.3),
+/// which has the same shape.
 pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
     let (jwk, key) = decode(did)?;
     let id = did
@@ -60,7 +63,7 @@ pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
     let mut method = VerificationMethod::json_web_key(id, did.clone(), &key);
     // Keep the JWK exactly as the DID carries it (with `use`, `kid`, …).
     method.key_material = Some(KeyMaterial::Jwk(Box::new(jwk.clone())));
-    let relationships: &[RelationshipKind] = match (key.key_type(), jwk_use(&jwk)) {
+    let relationships: &[RelationshipKind] = match (key.key_type(), jwk.key_use.as_deref()) {
         (KeyType::X25519, _) | (_, Some("enc")) => &[RelationshipKind::KeyAgreement],
         (_, Some("sig")) => &SIGNING,
         _ => &RelationshipKind::ALL,
@@ -68,10 +71,6 @@ pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
     let mut document = DidDocument::new(did.clone());
     document.add_method(method, relationships);
     Ok(document)
-}
-
-fn jwk_use(jwk: &Jwk) -> Option<&str> {
-    jwk.extra().get("use").and_then(serde_json::Value::as_str)
 }
 
 pub(super) fn resolve(did: &Did) -> Result<Resolution, ResolutionError> {

@@ -41,26 +41,39 @@ pub fn decode(did: &Did) -> Result<PublicKey, ResolutionError> {
 
 /// did:key §3.1.2 "Decode Public Key Algorithm": each way a key fails maps to its error.
 pub(crate) fn key_error(did: &Did, err: &KeyError) -> ResolutionError {
-    let kind = match err {
-        KeyError::UnknownMulticodec(_) | KeyError::UnsupportedJwk { .. } => {
-            ErrorKind::UnsupportedPublicKeyType
-        }
+    ResolutionError::new(key_error_kind(err), format!("{did}: {err}"))
+}
+
+/// The resolution error kind for a key that fails to decode (did:key §3.1.2), for methods
+/// that carry keys in the same form (did:jwk, did:peer) and word their own detail.
+pub(crate) fn key_error_kind(err: &KeyError) -> ErrorKind {
+    match err {
+        KeyError::UnknownMulticodec(_)
+        | KeyError::PrivateKeyMulticodec(_)
+        | KeyError::UnsupportedJwk { .. } => ErrorKind::UnsupportedPublicKeyType,
         KeyError::WrongLength { .. } => ErrorKind::InvalidPublicKeyLength,
-        KeyError::BadMultibase(_) | KeyError::NotBase58Btc => ErrorKind::InvalidDid,
+        KeyError::BadMultibase | KeyError::NotBase58Btc | KeyError::MalformedMulticodec => {
+            ErrorKind::InvalidDid
+        }
         _ => ErrorKind::InvalidPublicKey,
-    };
-    ResolutionError::new(kind, format!("{did}: {err}"))
+    }
 }
 
 /// The did:key document of `did` (did:key §3.1.1 "Document Creation Algorithm").
 pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
     let key = decode(did)?;
+    document_for_key(did, &key)
+}
+
+/// The did:key expansion of `key` with `did` as the subject. did:peer numalgo 0 is a did:key
+/// in disguise (Peer DID §"Method 0") and expands its key through here.
+pub(crate) fn document_for_key(did: &Did, key: &PublicKey) -> Result<DidDocument, ResolutionError> {
     let mut document = DidDocument::new(did.clone());
     let fragment_id = |key: &PublicKey| {
         did.with_fragment(&key.to_multikey())
             .map_err(|err| ResolutionError::new(ErrorKind::InvalidDid, err.to_string()))
     };
-    let method = VerificationMethod::multikey(fragment_id(&key)?, did.clone(), &key);
+    let method = VerificationMethod::multikey(fragment_id(key)?, did.clone(), key);
     match key.key_type() {
         KeyType::Ed25519 => {
             document.add_method(method, &SIGNING);

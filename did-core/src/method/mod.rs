@@ -35,7 +35,11 @@ impl DerivedMethod {
         if did.method() != self.name {
             return Err(ResolutionError::new(
                 ErrorKind::MethodNotSupported,
-                format!("this resolver handles did:{}, not did:{}", self.name, did.method()),
+                format!(
+                    "this resolver handles did:{}, not did:{}",
+                    self.name,
+                    did.method()
+                ),
             ));
         }
         (self.derive)(did)

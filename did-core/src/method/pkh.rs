@@ -21,8 +21,8 @@ impl Resolver for PkhResolver {
         options: &ResolutionOptions,
     ) -> Result<Resolution, ResolutionError> {
         options.representation()?;
-        let ssi_did = ssi::dids::DID::new(did.as_str().as_bytes()).map_err(|err| {
-            ResolutionError::new(ErrorKind::InvalidDid, format!("{did}: {err}"))
+        let ssi_did = ssi::dids::DID::new(did.as_str().as_bytes()).map_err(|_| {
+            ResolutionError::new(ErrorKind::InvalidDid, format!("ssi does not accept {did}"))
         })?;
         let output = DIDPKH.resolve(ssi_did).await.map_err(|err| {
             let kind = match err.kind() {

@@ -217,3 +217,168 @@ impl<R: Resolver> Resolver for CachingResolver<R> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex as StdMutex;
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+    use crate::document::DidDocument;
+
+    /// A clock moved by hand.
+    struct ManualClock {
+        start: Instant,
+        offset: StdMutex<Duration>,
+    }
+
+    impl ManualClock {
+        fn new() -> Arc<ManualClock> {
+            Arc::new(ManualClock {
+                start: Instant::now(),
+                offset: StdMutex::new(Duration::ZERO),
+            })
+        }
+
+        fn advance(&self, by: Duration) {
+            *self.offset.lock().unwrap() += by;
+        }
+    }
+
+    impl Clock for ManualClock {
+        fn now(&self) -> Instant {
+            self.start + *self.offset.lock().unwrap()
+        }
+    }
+
+    /// A resolver that counts calls and can be told to fail, standing in for a network method.
+    #[derive(Default)]
+    struct Flaky {
+        calls: AtomicUsize,
+        failing: std::sync::atomic::AtomicBool,
+        not_found: std::sync::atomic::AtomicBool,
+    }
+
+    #[async_trait]
+    impl Resolver for Flaky {
+        async fn resolve(
+            &self,
+            did: &Did,
+            _: &ResolutionOptions,
+        ) -> Result<Resolution, ResolutionError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            if self.failing.load(Ordering::SeqCst) {
+                return Err(ResolutionError::new(ErrorKind::InternalError, "host down"));
+            }
+            if self.not_found.load(Ordering::SeqCst) {
+                return Err(ResolutionError::new(ErrorKind::NotFound, "gone"));
+            }
+            Ok(Resolution::new(DidDocument::new(did.clone())))
+        }
+    }
+
+    fn did(n: usize) -> Did {
+        Did::parse(&format!("did:example:{n}")).unwrap()
+    }
+
+    fn config() -> CacheConfig {
+        CacheConfig {
+            ttl: Duration::from_secs(60),
+            max_entries: 2,
+            stale_if_error: Duration::from_secs(600),
+        }
+    }
+
+    async fn resolve(
+        cache: &CachingResolver<Flaky>,
+        n: usize,
+    ) -> Result<Resolution, ResolutionError> {
+        cache.resolve(&did(n), &ResolutionOptions::default()).await
+    }
+
+    #[tokio::test]
+    async fn serves_fresh_entries_without_asking_again() {
+        let clock = ManualClock::new();
+        let cache = CachingResolver::with_clock(Flaky::default(), config(), clock.clone());
+        resolve(&cache, 1).await.unwrap();
+        clock.advance(Duration::from_secs(59));
+        resolve(&cache, 1).await.unwrap();
+        assert_eq!(cache.inner().calls.load(Ordering::SeqCst), 1);
+        assert_eq!(cache.stats().hits, 1);
+
+        clock.advance(Duration::from_secs(2));
+        resolve(&cache, 1).await.unwrap();
+        assert_eq!(
+            cache.inner().calls.load(Ordering::SeqCst),
+            2,
+            "expired after the TTL"
+        );
+    }
+
+    #[tokio::test]
+    async fn stays_within_its_bound_dropping_the_oldest() {
+        let clock = ManualClock::new();
+        let cache = CachingResolver::with_clock(Flaky::default(), config(), clock.clone());
+        for n in 1..=3 {
+            resolve(&cache, n).await.unwrap();
+            clock.advance(Duration::from_secs(1));
+        }
+        assert_eq!(cache.len(), 2);
+        assert_eq!(cache.stats().evictions, 1);
+        resolve(&cache, 3).await.unwrap();
+        resolve(&cache, 2).await.unwrap();
+        assert_eq!(
+            cache.inner().calls.load(Ordering::SeqCst),
+            3,
+            "2 and 3 are cached"
+        );
+        resolve(&cache, 1).await.unwrap();
+        assert_eq!(
+            cache.inner().calls.load(Ordering::SeqCst),
+            4,
+            "1 was evicted"
+        );
+    }
+
+    #[tokio::test]
+    async fn serves_stale_on_internal_error_within_the_grace_period() {
+        let clock = ManualClock::new();
+        let cache = CachingResolver::with_clock(Flaky::default(), config(), clock.clone());
+        resolve(&cache, 1).await.unwrap();
+        cache.inner().failing.store(true, Ordering::SeqCst);
+
+        clock.advance(Duration::from_secs(120));
+        assert!(resolve(&cache, 1).await.is_ok(), "stale-if-error");
+        assert_eq!(cache.stats().stale_served, 1);
+
+        clock.advance(Duration::from_secs(600));
+        let error = resolve(&cache, 1).await.unwrap_err();
+        assert_eq!(
+            error.kind,
+            ErrorKind::InternalError,
+            "the grace period is over"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_verdict_is_never_hidden_by_a_stale_entry() {
+        let clock = ManualClock::new();
+        let cache = CachingResolver::with_clock(Flaky::default(), config(), clock.clone());
+        resolve(&cache, 1).await.unwrap();
+        cache.inner().not_found.store(true, Ordering::SeqCst);
+        clock.advance(Duration::from_secs(61));
+        let error = resolve(&cache, 1).await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
+    async fn errors_are_not_cached() {
+        let clock = ManualClock::new();
+        let cache = CachingResolver::with_clock(Flaky::default(), config(), clock);
+        cache.inner().not_found.store(true, Ordering::SeqCst);
+        assert!(resolve(&cache, 1).await.is_err());
+        cache.inner().not_found.store(false, Ordering::SeqCst);
+        assert!(resolve(&cache, 1).await.is_ok());
+        assert_eq!(cache.inner().calls.load(Ordering::SeqCst), 2);
+    }
+}

@@ -70,7 +70,10 @@ pub fn select(
     if let Some(path) = url.path() {
         return Err(ResolutionError::new(
             ErrorKind::FeatureNotSupported,
-            format!("DID URL paths ({path}) are not defined by did:{}", url.did().method()),
+            format!(
+                "DID URL paths ({path}) are not defined by did:{}",
+                url.did().method()
+            ),
         ));
     }
     if let Some(query) = url.query() {
@@ -91,7 +94,10 @@ pub fn select(
     }
     Err(ResolutionError::new(
         ErrorKind::NotFound,
-        format!("{} has no verification method or service #{fragment}", document.id),
+        format!(
+            "{} has no verification method or service #{fragment}",
+            document.id
+        ),
     ))
 }
 
@@ -101,9 +107,9 @@ fn select_service_endpoint(
     query: &str,
 ) -> Result<Dereferenced, ResolutionError> {
     let param = |name: &str| -> Result<Option<String>, ResolutionError> {
-        url.query_param(name).transpose().map_err(|err| {
-            ResolutionError::new(ErrorKind::InvalidDidUrl, format!("{name}: {err}"))
-        })
+        url.query_param(name)
+            .transpose()
+            .map_err(|err| ResolutionError::new(ErrorKind::InvalidDidUrl, format!("{name}: {err}")))
     };
     for pair in query.split('&') {
         let name = pair.split('=').next().unwrap_or_default();

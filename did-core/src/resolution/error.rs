@@ -134,7 +134,10 @@ impl ResolutionError {
     /// The RFC 9457 problem-details object for this error.
     pub fn problem_details(&self) -> Map<String, Value> {
         let mut problem = Map::new();
-        problem.insert("type".into(), Value::String(self.kind.problem_type().into()));
+        problem.insert(
+            "type".into(),
+            Value::String(self.kind.problem_type().into()),
+        );
         problem.insert("title".into(), Value::String(self.kind.title().into()));
         problem.insert("status".into(), Value::from(self.kind.http_status()));
         problem.insert("detail".into(), Value::String(self.detail.clone()));
