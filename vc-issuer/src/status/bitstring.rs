@@ -79,7 +79,10 @@ impl BitstringStatusList {
     ///
     /// `len` must be at least [`MIN_ENTRIES`]: a shorter list would single out the credentials
     /// in it.
-    pub fn new(status_size: StatusSize, len: usize) -> Result<BitstringStatusList, StatusListError> {
+    pub fn new(
+        status_size: StatusSize,
+        len: usize,
+    ) -> Result<BitstringStatusList, StatusListError> {
         if len < MIN_ENTRIES {
             return Err(StatusListError::BelowMinimum {
                 entries: len,
@@ -307,7 +310,10 @@ mod tests {
         let mut list = BitstringStatusList::new(size(3), MIN_ENTRIES).expect("ok");
         // Entry 2 covers bits 6, 7 and 8: the last two bits of byte 0, the first of byte 1.
         list.set(2, 0b101).expect("fits");
-        assert_eq!(list.as_bytes().get(..2), Some(&[0b0000_0010, 0b1000_0000][..]));
+        assert_eq!(
+            list.as_bytes().get(..2),
+            Some(&[0b0000_0010, 0b1000_0000][..])
+        );
         assert_eq!(list.get(2), Ok(0b101));
         assert_eq!(list.get(1), Ok(0));
         assert_eq!(list.get(3), Ok(0));
@@ -442,7 +448,12 @@ mod tests {
             .and_then(|list| list.encode())
             .expect("encodes");
         let bytes = multibase::decode(&encoded).expect("multibase").1;
-        for base in [Base::Base64UrlPad, Base::Base64, Base::Base58Btc, Base::Base16Lower] {
+        for base in [
+            Base::Base64UrlPad,
+            Base::Base64,
+            Base::Base58Btc,
+            Base::Base16Lower,
+        ] {
             assert!(matches!(
                 BitstringStatusList::decode(&multibase::encode(base, &bytes), StatusSize::ONE),
                 Err(StatusListError::InvalidMultibase(_))

@@ -50,7 +50,14 @@ impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
 
     /// Keeps `value` until `expires_at`. A value already expired, or heavier than the whole
     /// cache may hold, is not kept.
-    pub(crate) fn insert(&mut self, key: K, value: Arc<V>, weight: usize, expires_at: i64, now: i64) {
+    pub(crate) fn insert(
+        &mut self,
+        key: K,
+        value: Arc<V>,
+        weight: usize,
+        expires_at: i64,
+        now: i64,
+    ) {
         self.remove(&key);
         if expires_at <= now || weight > self.max_bytes || self.max_entries == 0 {
             return;

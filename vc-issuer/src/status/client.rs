@@ -91,7 +91,10 @@ impl StatusListClient {
             fetcher,
             keys,
             policy: AlgorithmPolicy::default(),
-            tokens: Mutex::new(TtlCache::new(config.max_cache_entries, config.max_cached_bytes)),
+            tokens: Mutex::new(TtlCache::new(
+                config.max_cache_entries,
+                config.max_cached_bytes,
+            )),
             bitstrings: Mutex::new(TtlCache::new(
                 config.max_cache_entries,
                 config.max_cached_bytes,
@@ -108,7 +111,10 @@ impl StatusListClient {
 
     /// The client with `config` as its bounds (and an empty cache).
     pub fn with_config(mut self, config: StatusListClientConfig) -> StatusListClient {
-        self.tokens = Mutex::new(TtlCache::new(config.max_cache_entries, config.max_cached_bytes));
+        self.tokens = Mutex::new(TtlCache::new(
+            config.max_cache_entries,
+            config.max_cached_bytes,
+        ));
         self.bitstrings = Mutex::new(TtlCache::new(
             config.max_cache_entries,
             config.max_cached_bytes,
@@ -243,9 +249,14 @@ impl StatusListClient {
     /// when it has none), never past its end of validity (§13.7: after `exp` a list MUST NOT
     /// be relied upon).
     fn cache_until(&self, now: i64, ttl: Option<u64>, expires_at: Option<i64>) -> i64 {
-        let (min, max) = (secs(self.config.min_cache_ttl), secs(self.config.max_cache_ttl));
+        let (min, max) = (
+            secs(self.config.min_cache_ttl),
+            secs(self.config.max_cache_ttl),
+        );
         let ttl = ttl.map_or(max, |ttl| {
-            i64::try_from(ttl).unwrap_or(i64::MAX).clamp(min, max.max(min))
+            i64::try_from(ttl)
+                .unwrap_or(i64::MAX)
+                .clamp(min, max.max(min))
         });
         let until = now.saturating_add(ttl);
         expires_at.map_or(until, |expires_at| until.min(expires_at))
@@ -264,7 +275,5 @@ fn secs(duration: Duration) -> i64 {
 
 /// Seconds since the Unix epoch (0 if the clock is set before it).
 fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, secs)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, secs)
 }

@@ -121,7 +121,10 @@ impl BitstringStatusListCredential {
             json!(["VerifiableCredential", CREDENTIAL_TYPE]),
         );
         credential.insert("issuer".to_owned(), json!(self.issuer));
-        for (member, time) in [("validFrom", self.valid_from), ("validUntil", self.valid_until)] {
+        for (member, time) in [
+            ("validFrom", self.valid_from),
+            ("validUntil", self.valid_until),
+        ] {
             if let Some(time) = time {
                 let text = format_date_time_stamp(time)
                     .ok_or_else(|| invalid(member, "is outside the years 0001–9999"))?;
@@ -133,7 +136,11 @@ impl BitstringStatusListCredential {
             subject.insert("id".to_owned(), json!(id));
         }
         subject.insert("type".to_owned(), json!(SUBJECT_TYPE));
-        let purposes: Vec<&str> = self.status_purposes.iter().map(StatusPurpose::as_str).collect();
+        let purposes: Vec<&str> = self
+            .status_purposes
+            .iter()
+            .map(StatusPurpose::as_str)
+            .collect();
         subject.insert(
             "statusPurpose".to_owned(),
             match purposes.as_slice() {
@@ -155,12 +162,11 @@ impl BitstringStatusListCredential {
         if kid.is_empty() {
             return Err(StatusError::MissingKid);
         }
-        let payload = serde_json::to_vec(&self.to_json()?).map_err(|err| {
-            StatusError::InvalidClaim {
+        let payload =
+            serde_json::to_vec(&self.to_json()?).map_err(|err| StatusError::InvalidClaim {
                 claim: "credentialSubject",
                 problem: format!("does not serialize: {err}"),
-            }
-        })?;
+            })?;
         let mut header = Map::new();
         header.insert("typ".to_owned(), json!(VC_JWT_TYP));
         header.insert("kid".to_owned(), json!(kid));
@@ -172,17 +178,25 @@ impl BitstringStatusListCredential {
     /// well-formed `validFrom` / `validUntil`, and a `credentialSubject` of type
     /// `BitstringStatusList` with one or more `statusPurpose` values and an `encodedList`
     /// (§2.2).
-    pub fn from_json(credential: &Map<String, Value>) -> Result<BitstringStatusListCredential, StatusError> {
+    pub fn from_json(
+        credential: &Map<String, Value>,
+    ) -> Result<BitstringStatusListCredential, StatusError> {
         // VCDM 2.0 §4.3: the first `@context` item MUST be the VCDM 2.0 base context.
         let context_ok = match credential.get("@context") {
-            Some(Value::Array(contexts)) => contexts.first().and_then(Value::as_str) == Some(VCDM2_CONTEXT),
+            Some(Value::Array(contexts)) => {
+                contexts.first().and_then(Value::as_str) == Some(VCDM2_CONTEXT)
+            }
             _ => false,
         };
         if !context_ok {
-            return Err(invalid("@context", format!("must be an array starting with {VCDM2_CONTEXT:?}")));
+            return Err(invalid(
+                "@context",
+                format!("must be an array starting with {VCDM2_CONTEXT:?}"),
+            ));
         }
         // VCDM 2.0 §4.5 and Bitstring Status List §2.2: the `type` MUST include both.
-        if !(has_type(credential, "VerifiableCredential") && has_type(credential, CREDENTIAL_TYPE)) {
+        if !(has_type(credential, "VerifiableCredential") && has_type(credential, CREDENTIAL_TYPE))
+        {
             return Err(invalid(
                 "type",
                 format!("must include \"VerifiableCredential\" and {CREDENTIAL_TYPE:?}"),
@@ -195,7 +209,12 @@ impl BitstringStatusListCredential {
             Some(Value::Object(issuer)) => validation::optional_str(issuer, "id")?
                 .ok_or(StatusError::MissingClaim("issuer.id"))?
                 .to_owned(),
-            Some(_) => return Err(invalid("issuer", "is neither a URL nor an object with an id")),
+            Some(_) => {
+                return Err(invalid(
+                    "issuer",
+                    "is neither a URL nor an object with an id",
+                ));
+            }
             None => return Err(StatusError::MissingClaim("issuer")),
         };
         let valid_from = date_time(credential, "validFrom")?;
@@ -208,7 +227,10 @@ impl BitstringStatusListCredential {
         };
         // §2.2: `credentialSubject.type` MUST be `BitstringStatusList`.
         if subject.get("type").and_then(Value::as_str) != Some(SUBJECT_TYPE) {
-            return Err(invalid("credentialSubject.type", format!("must be {SUBJECT_TYPE:?}")));
+            return Err(invalid(
+                "credentialSubject.type",
+                format!("must be {SUBJECT_TYPE:?}"),
+            ));
         }
         // §2.2: `statusPurpose` MUST be one or more strings.
         let status_purposes: Vec<StatusPurpose> = match subject.get("statusPurpose") {
@@ -234,7 +256,10 @@ impl BitstringStatusListCredential {
         let ttl_ms = match subject.get("ttl") {
             None => None,
             Some(ttl) => Some(ttl.as_u64().ok_or_else(|| {
-                invalid("credentialSubject.ttl", "is not a non-negative integer of milliseconds")
+                invalid(
+                    "credentialSubject.ttl",
+                    "is not a non-negative integer of milliseconds",
+                )
             })?),
         };
         Ok(BitstringStatusListCredential {
@@ -394,11 +419,17 @@ fn invalid(claim: &'static str, problem: impl Into<String>) -> StatusError {
 }
 
 /// An optional `xsd:dateTimeStamp` member (VCDM 2.0 §4.9).
-fn date_time(credential: &Map<String, Value>, member: &'static str) -> Result<Option<i64>, StatusError> {
+fn date_time(
+    credential: &Map<String, Value>,
+    member: &'static str,
+) -> Result<Option<i64>, StatusError> {
     match validation::optional_str(credential, member)? {
         None => Ok(None),
         Some(text) => parse_date_time_stamp(text).map(Some).ok_or_else(|| {
-            invalid(member, format!("{:?} is not an xsd:dateTimeStamp", quoted(text)))
+            invalid(
+                member,
+                format!("{:?} is not an xsd:dateTimeStamp", quoted(text)),
+            )
         }),
     }
 }
@@ -430,13 +461,25 @@ mod tests {
     }
 
     fn credential() -> BitstringStatusListCredential {
-        BitstringStatusListCredential::new(&revoked_list(), URL, "did:example:12345", StatusPurpose::Revocation)
-            .expect("ok")
+        BitstringStatusListCredential::new(
+            &revoked_list(),
+            URL,
+            "did:example:12345",
+            StatusPurpose::Revocation,
+        )
+        .expect("ok")
     }
 
-    fn verify(jws: &str, key: &SecretKey, now: i64) -> Result<BitstringStatusListCredential, StatusError> {
-        UnverifiedBitstringStatusListCredential::parse(jws, &AlgorithmPolicy::default())?
-            .verify(&key.public_key(), URL, &StatusListValidation::at(now))
+    fn verify(
+        jws: &str,
+        key: &SecretKey,
+        now: i64,
+    ) -> Result<BitstringStatusListCredential, StatusError> {
+        UnverifiedBitstringStatusListCredential::parse(jws, &AlgorithmPolicy::default())?.verify(
+            &key.public_key(),
+            URL,
+            &StatusListValidation::at(now),
+        )
     }
 
     fn sign_raw(key: &SecretKey, typ: &str, credential: &Value) -> String {
@@ -444,8 +487,12 @@ mod tests {
         let Value::Object(header) = json!({"typ": typ, "kid": "k"}) else {
             panic!("object")
         };
-        jose::sign_compact(&header, &serde_json::to_vec(credential).expect("json"), &signer)
-            .expect("signs")
+        jose::sign_compact(
+            &header,
+            &serde_json::to_vec(credential).expect("json"),
+            &signer,
+        )
+        .expect("signs")
     }
 
     #[test]
@@ -464,7 +511,9 @@ mod tests {
                 "encodedList": "uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA"
             }
         });
-        let Value::Object(map) = &example else { panic!("object") };
+        let Value::Object(map) = &example else {
+            panic!("object")
+        };
         let credential = BitstringStatusListCredential::from_json(map).expect("valid");
         assert_eq!(credential.valid_from, Some(1_617_632_860));
         assert_eq!(credential.to_json().expect("json"), example);
@@ -482,7 +531,9 @@ mod tests {
     fn issues_verifies_and_reads_a_revoked_entry() {
         let key = SecretKey::generate(KeyType::Ed25519);
         let signer = key.signer(Algorithm::Ed25519).expect("fits");
-        let jws = credential().issue(&signer, "did:example:12345#key-1").expect("issues");
+        let jws = credential()
+            .issue(&signer, "did:example:12345#key-1")
+            .expect("issues");
         let unverified =
             UnverifiedBitstringStatusListCredential::parse(&jws, &AlgorithmPolicy::default())
                 .expect("parses");
@@ -495,7 +546,9 @@ mod tests {
         let validation = StatusListValidation::at(NOW);
         for (index, valid) in [(94567, false), (94566, true)] {
             let entry = entry("revocation", index);
-            let list = verified.decode_list(entry.status_size, &validation).expect("ok");
+            let list = verified
+                .decode_list(entry.status_size, &validation)
+                .expect("ok");
             let status = verified.status(&list, &entry).expect("in range");
             assert_eq!(status.valid, valid);
             assert_eq!(status.code(), (!valid).then_some(ErrorCode::Revoked));
@@ -569,7 +622,10 @@ mod tests {
         for typ in ["statuslist+jwt", "JWT", "vc+sd-jwt"] {
             assert!(matches!(
                 verify(&sign_raw(&key, typ, &json), &key, NOW),
-                Err(StatusError::WrongType { expected: "vc+jwt", .. })
+                Err(StatusError::WrongType {
+                    expected: "vc+jwt",
+                    ..
+                })
             ));
         }
         assert!(verify(&sign_raw(&key, "application/vc+jwt", &json), &key, NOW).is_ok());
@@ -617,7 +673,10 @@ mod tests {
         let key = SecretKey::generate(KeyType::Ed25519);
         let good = credential().to_json().expect("json");
         let cases: [(&str, Value); 12] = [
-            ("@context", json!(["https://www.w3.org/2018/credentials/v1"])),
+            (
+                "@context",
+                json!(["https://www.w3.org/2018/credentials/v1"]),
+            ),
             ("@context", json!("https://www.w3.org/ns/credentials/v2")),
             ("type", json!(["VerifiableCredential"])),
             ("type", json!(["BitstringStatusListCredential"])),
@@ -626,9 +685,18 @@ mod tests {
             ("validUntil", json!("tomorrow")),
             ("validFrom", json!("2021-04-05T14:27:40")),
             ("credentialSubject", json!([])),
-            ("credentialSubject", json!({"type": "StatusList2021", "statusPurpose": "revocation", "encodedList": "u"})),
-            ("credentialSubject", json!({"type": "BitstringStatusList", "statusPurpose": [], "encodedList": "u"})),
-            ("credentialSubject", json!({"type": "BitstringStatusList", "statusPurpose": "revocation"})),
+            (
+                "credentialSubject",
+                json!({"type": "StatusList2021", "statusPurpose": "revocation", "encodedList": "u"}),
+            ),
+            (
+                "credentialSubject",
+                json!({"type": "BitstringStatusList", "statusPurpose": [], "encodedList": "u"}),
+            ),
+            (
+                "credentialSubject",
+                json!({"type": "BitstringStatusList", "statusPurpose": "revocation"}),
+            ),
         ];
         for (member, value) in cases {
             let mut json = good.clone();

@@ -87,7 +87,9 @@ fn digits(bytes: &[u8], at: usize, len: usize) -> Option<u32> {
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -101,9 +103,8 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5
-        + i64::from(day)
-        - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -136,7 +137,10 @@ mod tests {
     fn reads_utc_and_offsets() {
         assert_eq!(parse_date_time_stamp("1970-01-01T00:00:00Z"), Some(0));
         // Bitstring Status List v1.0 §2.2, Example 3's `validFrom`.
-        assert_eq!(parse_date_time_stamp("2021-04-05T14:27:40Z"), Some(1_617_632_860));
+        assert_eq!(
+            parse_date_time_stamp("2021-04-05T14:27:40Z"),
+            Some(1_617_632_860)
+        );
         assert_eq!(
             parse_date_time_stamp("2021-04-05T16:27:40+02:00"),
             Some(1_617_632_860)
@@ -145,7 +149,10 @@ mod tests {
             parse_date_time_stamp("2021-04-05T14:27:40.999Z"),
             Some(1_617_632_860)
         );
-        assert_eq!(parse_date_time_stamp("2000-02-29T00:00:00Z"), Some(951_782_400));
+        assert_eq!(
+            parse_date_time_stamp("2000-02-29T00:00:00Z"),
+            Some(951_782_400)
+        );
         assert_eq!(parse_date_time_stamp("1969-12-31T23:59:59Z"), Some(-1));
         assert_eq!(
             parse_date_time_stamp("9999-12-31T23:59:59-14:00"),
@@ -159,8 +166,17 @@ mod tests {
             format_date_time_stamp(1_617_632_860).as_deref(),
             Some("2021-04-05T14:27:40Z")
         );
-        assert_eq!(format_date_time_stamp(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
-        for secs in [0, 951_782_400, 4_102_444_799, -62_135_596_800, 253_402_300_799] {
+        assert_eq!(
+            format_date_time_stamp(-1).as_deref(),
+            Some("1969-12-31T23:59:59Z")
+        );
+        for secs in [
+            0,
+            951_782_400,
+            4_102_444_799,
+            -62_135_596_800,
+            253_402_300_799,
+        ] {
             let text = format_date_time_stamp(secs).expect("in range");
             assert_eq!(parse_date_time_stamp(&text), Some(secs), "{text}");
         }

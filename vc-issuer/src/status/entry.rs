@@ -238,7 +238,10 @@ fn parse_index(index: &str) -> Result<u64, StatusListError> {
         ));
     }
     if index.len() > MAX_INDEX_DIGITS {
-        return Err(invalid("statusListIndex", "is too large for any status list"));
+        return Err(invalid(
+            "statusListIndex",
+            "is too large for any status list",
+        ));
     }
     index
         .parse()
@@ -403,8 +406,16 @@ mod tests {
             ("statusListIndex", json!("0x10"), "statusListIndex"),
             ("statusListIndex", json!(" 1"), "statusListIndex"),
             ("statusListIndex", json!(""), "statusListIndex"),
-            ("statusListIndex", json!("99999999999999999999"), "statusListIndex"),
-            ("statusListCredential", json!("status/3"), "statusListCredential"),
+            (
+                "statusListIndex",
+                json!("99999999999999999999"),
+                "statusListIndex",
+            ),
+            (
+                "statusListCredential",
+                json!("status/3"),
+                "statusListCredential",
+            ),
             ("statusListCredential", Value::Null, "statusListCredential"),
             ("id", json!(7), "id"),
         ] {

@@ -82,7 +82,9 @@ fn read_bounded(
     container: Container,
     max_bytes: usize,
 ) -> Result<Vec<u8>, StatusListError> {
-    let cap = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    let cap = u64::try_from(max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
     let mut out = Vec::new();
     decoder
         .take(cap)

@@ -34,7 +34,9 @@ impl StatusListReference {
     /// `status_list` member holding a non-negative integer `idx` and a URI `uri`. Other status
     /// mechanisms in the same object are left alone.
     pub fn from_status_claim(status: &Value) -> Result<StatusListReference, StatusListError> {
-        let status = status.as_object().ok_or_else(|| invalid("status", "is not a JSON object"))?;
+        let status = status
+            .as_object()
+            .ok_or_else(|| invalid("status", "is not a JSON object"))?;
         let status_list = status
             .get("status_list")
             .ok_or_else(|| invalid("status.status_list", "is missing"))?
@@ -76,9 +78,12 @@ pub(crate) fn check_uri(uri: &str, member: &'static str) -> Result<(), StatusLis
             format!("is {} bytes, over the limit of {MAX_URI_LEN}", uri.len()),
         ));
     }
-    url::Url::parse(uri)
-        .map(|_| ())
-        .map_err(|err| invalid(member, format!("{:?} is not an absolute URI: {err}", quoted(uri))))
+    url::Url::parse(uri).map(|_| ()).map_err(|err| {
+        invalid(
+            member,
+            format!("{:?} is not an absolute URI: {err}", quoted(uri)),
+        )
+    })
 }
 
 pub(crate) fn invalid(member: &'static str, problem: impl Into<String>) -> StatusListError {
@@ -121,14 +126,35 @@ mod tests {
             (json!("https://example.com/statuslists/1"), "status"),
             (json!({}), "status.status_list"),
             (json!({"status_list": [0, uri]}), "status.status_list"),
-            (json!({"status_list": {"uri": uri}}), "status.status_list.idx"),
-            (json!({"status_list": {"idx": -1, "uri": uri}}), "status.status_list.idx"),
-            (json!({"status_list": {"idx": 1.5, "uri": uri}}), "status.status_list.idx"),
-            (json!({"status_list": {"idx": "0", "uri": uri}}), "status.status_list.idx"),
+            (
+                json!({"status_list": {"uri": uri}}),
+                "status.status_list.idx",
+            ),
+            (
+                json!({"status_list": {"idx": -1, "uri": uri}}),
+                "status.status_list.idx",
+            ),
+            (
+                json!({"status_list": {"idx": 1.5, "uri": uri}}),
+                "status.status_list.idx",
+            ),
+            (
+                json!({"status_list": {"idx": "0", "uri": uri}}),
+                "status.status_list.idx",
+            ),
             (json!({"status_list": {"idx": 0}}), "status.status_list.uri"),
-            (json!({"status_list": {"idx": 0, "uri": 7}}), "status.status_list.uri"),
-            (json!({"status_list": {"idx": 0, "uri": "/statuslists/1"}}), "status.status_list.uri"),
-            (json!({"status_list": {"idx": 0, "uri": ""}}), "status.status_list.uri"),
+            (
+                json!({"status_list": {"idx": 0, "uri": 7}}),
+                "status.status_list.uri",
+            ),
+            (
+                json!({"status_list": {"idx": 0, "uri": "/statuslists/1"}}),
+                "status.status_list.uri",
+            ),
+            (
+                json!({"status_list": {"idx": 0, "uri": ""}}),
+                "status.status_list.uri",
+            ),
         ] {
             match StatusListReference::from_status_claim(&status) {
                 Err(StatusListError::InvalidReference { member: got, .. }) => {

@@ -58,12 +58,11 @@ pub fn issue_status_list_token(
     if let Some(ttl) = ttl {
         claims.insert("ttl".to_owned(), json!(ttl));
     }
-    let status_list = serde_json::to_value(list.encode()?).map_err(|err| {
-        StatusError::InvalidClaim {
+    let status_list =
+        serde_json::to_value(list.encode()?).map_err(|err| StatusError::InvalidClaim {
             claim: "status_list",
             problem: format!("does not serialize: {err}"),
-        }
-    })?;
+        })?;
     claims.insert("status_list".to_owned(), status_list);
     let payload = serde_json::to_vec(&claims).map_err(|err| StatusError::InvalidClaim {
         claim: "status_list",
@@ -149,7 +148,8 @@ impl<'a> UnverifiedStatusListToken<'a> {
         // §5.1: `sub` REQUIRED; §8.3 step 4a: it MUST equal the Referenced Token's `uri`,
         // compared as plain strings (RFC 3986 §6.2.1), so that a list signed for other tokens
         // cannot be served in its place.
-        let sub = validation::optional_str(claims, "sub")?.ok_or(StatusError::MissingClaim("sub"))?;
+        let sub =
+            validation::optional_str(claims, "sub")?.ok_or(StatusError::MissingClaim("sub"))?;
         if sub != uri {
             return Err(StatusError::SubjectMismatch {
                 expected: uri.to_owned(),
@@ -157,7 +157,8 @@ impl<'a> UnverifiedStatusListToken<'a> {
             });
         }
         // §5.1: `iat` REQUIRED. A token issued in the future is refused like one not yet valid.
-        let iat = validation::numeric_date(claims, "iat")?.ok_or(StatusError::MissingClaim("iat"))?;
+        let iat =
+            validation::numeric_date(claims, "iat")?.ok_or(StatusError::MissingClaim("iat"))?;
         validation.check_started(iat)?;
         // §8.3 step 4c: if `exp` is present, the token MUST NOT have expired (RFC 7519 §4.1.4).
         let exp = validation::numeric_date(claims, "exp")?;
@@ -232,8 +233,16 @@ mod tests {
 
     fn issue(key: &SecretKey, exp: Option<i64>, ttl: Option<u64>) -> String {
         let signer = key.signer(Algorithm::Ed25519).expect("fits");
-        issue_status_list_token(&list(), URI, &signer, "did:example:issuer#key-1", NOW, exp, ttl)
-            .expect("issues")
+        issue_status_list_token(
+            &list(),
+            URI,
+            &signer,
+            "did:example:issuer#key-1",
+            NOW,
+            exp,
+            ttl,
+        )
+        .expect("issues")
     }
 
     fn verify(token: &str, key: &SecretKey, now: i64) -> Result<StatusListToken, StatusError> {
@@ -271,7 +280,10 @@ mod tests {
             .verify(&key.public_key(), URI, &StatusListValidation::at(NOW))
             .expect("verifies");
         assert_eq!(verified.sub, URI);
-        assert_eq!((verified.iat, verified.exp, verified.ttl), (NOW, Some(NOW + 3600), Some(43_200)));
+        assert_eq!(
+            (verified.iat, verified.exp, verified.ttl),
+            (NOW, Some(NOW + 3600), Some(43_200))
+        );
         assert_eq!(verified.list, list());
         assert_eq!(verified.list.get(3), Ok(StatusValue::Invalid));
         assert_eq!(verified.list.get(5), Ok(StatusValue::Suspended));
@@ -305,9 +317,8 @@ mod tests {
         let token = issue(&key, None, None);
         let claims = token.split('.').nth(1).expect("payload");
         // {"alg":"none","typ":"statuslist+jwt","kid":"k"}
-        let unsigned = format!(
-            "eyJhbGciOiJub25lIiwidHlwIjoic3RhdHVzbGlzdCtqd3QiLCJraWQiOiJrIn0.{claims}."
-        );
+        let unsigned =
+            format!("eyJhbGciOiJub25lIiwidHlwIjoic3RhdHVzbGlzdCtqd3QiLCJraWQiOiJrIn0.{claims}.");
         assert!(matches!(
             verify(&unsigned, &key, NOW),
             Err(StatusError::Jose(_))
@@ -317,11 +328,19 @@ mod tests {
     #[test]
     fn rejects_wrong_typ() {
         let key = SecretKey::generate(KeyType::Ed25519);
-        for typ in [json!("JWT"), json!("dc+sd-jwt"), json!("statuslist+cwt"), json!(7)] {
+        for typ in [
+            json!("JWT"),
+            json!("dc+sd-jwt"),
+            json!("statuslist+cwt"),
+            json!(7),
+        ] {
             let token = sign_raw(&key, json!({"typ": typ, "kid": "k"}), good_claims());
             assert!(matches!(
                 verify(&token, &key, NOW),
-                Err(StatusError::WrongType { expected: "statuslist+jwt", .. })
+                Err(StatusError::WrongType {
+                    expected: "statuslist+jwt",
+                    ..
+                })
             ));
         }
         let token = sign_raw(&key, json!({"kid": "k"}), good_claims());
@@ -463,8 +482,8 @@ mod tests {
         let mut claims = good_claims();
         claims["status_list"] = serde_json::to_value(big.encode().expect("ok")).expect("json");
         let token = sign_raw(&key, good_header(), claims);
-        let unverified = UnverifiedStatusListToken::parse(&token, &AlgorithmPolicy::default())
-            .expect("parses");
+        let unverified =
+            UnverifiedStatusListToken::parse(&token, &AlgorithmPolicy::default()).expect("parses");
         let validation = StatusListValidation {
             max_list_bytes: 64 * 1024,
             ..StatusListValidation::at(NOW)

@@ -157,7 +157,10 @@ impl TokenStatusList {
     }
 
     /// A list over an uncompressed byte array (§4.1 steps 2–3).
-    pub fn from_bytes(bits: StatusBits, bytes: Vec<u8>) -> Result<TokenStatusList, StatusListError> {
+    pub fn from_bytes(
+        bits: StatusBits,
+        bytes: Vec<u8>,
+    ) -> Result<TokenStatusList, StatusListError> {
         if bytes.len() > MAX_DECOMPRESSED_BYTES {
             return Err(StatusListError::DecompressedTooLarge {
                 max: MAX_DECOMPRESSED_BYTES,
@@ -332,9 +335,13 @@ mod tests {
     #[test]
     fn encodes_the_spec_examples_byte_for_byte() {
         // §4.1 gives the compressed arrays; flate2 at the best level reproduces them.
-        let one = list_of(StatusBits::One, &ONE_BIT).encode().expect("encodes");
+        let one = list_of(StatusBits::One, &ONE_BIT)
+            .encode()
+            .expect("encodes");
         assert_eq!(one.lst, "eNrbuRgAAhcBXQ");
-        let two = list_of(StatusBits::Two, &TWO_BIT).encode().expect("encodes");
+        let two = list_of(StatusBits::Two, &TWO_BIT)
+            .encode()
+            .expect("encodes");
         assert_eq!(two.lst, "eNo76fITAAPfAgc");
     }
 
@@ -363,7 +370,8 @@ mod tests {
         for bits in StatusBits::ALL {
             let mut list = TokenStatusList::new(bits, 16).expect("ok");
             for index in 0..16 {
-                list.set(index, StatusValue::from(bits.mask())).expect("fits");
+                list.set(index, StatusValue::from(bits.mask()))
+                    .expect("fits");
             }
             list.set(5, StatusValue::Valid).expect("fits");
             for index in 0..16 {
@@ -375,10 +383,24 @@ mod tests {
 
     #[test]
     fn len_counts_statuses_not_bytes() {
-        assert_eq!(TokenStatusList::new(StatusBits::One, 16).expect("ok").len(), 16);
-        assert_eq!(TokenStatusList::new(StatusBits::One, 10).expect("ok").len(), 16);
-        assert_eq!(TokenStatusList::new(StatusBits::Eight, 10).expect("ok").len(), 10);
-        assert_eq!(TokenStatusList::new(StatusBits::Four, 3).expect("ok").len(), 4);
+        assert_eq!(
+            TokenStatusList::new(StatusBits::One, 16).expect("ok").len(),
+            16
+        );
+        assert_eq!(
+            TokenStatusList::new(StatusBits::One, 10).expect("ok").len(),
+            16
+        );
+        assert_eq!(
+            TokenStatusList::new(StatusBits::Eight, 10)
+                .expect("ok")
+                .len(),
+            10
+        );
+        assert_eq!(
+            TokenStatusList::new(StatusBits::Four, 3).expect("ok").len(),
+            4
+        );
     }
 
     #[test]
@@ -435,8 +457,11 @@ mod tests {
     #[test]
     fn rejects_decompression_bomb() {
         // 17 MiB of zeros: a `lst` of some 23 KB that must not be inflated past the limit.
-        let bomb = inflate::compress(Container::Zlib, &vec![0; MAX_DECOMPRESSED_BYTES + (1 << 20)])
-            .expect("compresses");
+        let bomb = inflate::compress(
+            Container::Zlib,
+            &vec![0; MAX_DECOMPRESSED_BYTES + (1 << 20)],
+        )
+        .expect("compresses");
         let lst = URL_SAFE_NO_PAD.encode(bomb);
         assert!(lst.len() < 32 * 1024);
         assert_eq!(
@@ -478,7 +503,12 @@ mod tests {
 
     #[test]
     fn rejects_padded_or_standard_base64() {
-        for lst in ["eNrbuRgAAhcBXQ==", "eNrbuRgAAhcBXQ\n", "eNo76fITAAPfAgc+", "eNo7/fITAAPfAgc"] {
+        for lst in [
+            "eNrbuRgAAhcBXQ==",
+            "eNrbuRgAAhcBXQ\n",
+            "eNo76fITAAPfAgc+",
+            "eNo7/fITAAPfAgc",
+        ] {
             assert!(matches!(
                 TokenStatusList::decode(StatusBits::One, lst),
                 Err(StatusListError::InvalidBase64(_))

@@ -62,7 +62,10 @@ impl StatusListValidation {
 /// Checks the JWS `typ` against a media type. RFC 7515 §4.1.9: media types compare without
 /// regard to case, and `application/` may be left out — `statuslist+jwt` and
 /// `application/statuslist+jwt` are the same type.
-pub(crate) fn check_typ(jws: &UnverifiedJws<'_>, expected: &'static str) -> Result<(), StatusError> {
+pub(crate) fn check_typ(
+    jws: &UnverifiedJws<'_>,
+    expected: &'static str,
+) -> Result<(), StatusError> {
     let found = jws.header().get("typ");
     let matches = found.and_then(Value::as_str).is_some_and(|typ| {
         let typ = typ.to_ascii_lowercase();
@@ -106,7 +109,9 @@ pub(crate) fn numeric_date(
             (Some(seconds), _) => Ok(Some(seconds)),
             // A fraction: floor, inside the range of i64 (whose bounds f64 can hold exactly).
             (None, Some(seconds))
-                if seconds.is_finite() && seconds >= i64::MIN as f64 && seconds < i64::MAX as f64 =>
+                if seconds.is_finite()
+                    && seconds >= i64::MIN as f64
+                    && seconds < i64::MAX as f64 =>
             {
                 Ok(Some(seconds.floor() as i64))
             }
@@ -145,7 +150,8 @@ mod tests {
 
     #[test]
     fn reads_numeric_dates() {
-        let claims = claims(json!({"a": 1686920170, "b": 1686920170.9, "c": -5, "d": "1", "e": 1e300}));
+        let claims =
+            claims(json!({"a": 1686920170, "b": 1686920170.9, "c": -5, "d": "1", "e": 1e300}));
         assert_eq!(numeric_date(&claims, "a"), Ok(Some(1_686_920_170)));
         assert_eq!(numeric_date(&claims, "b"), Ok(Some(1_686_920_170)));
         assert_eq!(numeric_date(&claims, "c"), Ok(Some(-5)));
@@ -157,10 +163,22 @@ mod tests {
     #[test]
     fn time_window_allows_leeway_and_no_more() {
         let validation = StatusListValidation::at(1000);
-        assert!(validation.check_not_expired(1000 - DEFAULT_LEEWAY_SECS + 1).is_ok());
-        assert!(validation.check_not_expired(1000 - DEFAULT_LEEWAY_SECS).is_err());
+        assert!(
+            validation
+                .check_not_expired(1000 - DEFAULT_LEEWAY_SECS + 1)
+                .is_ok()
+        );
+        assert!(
+            validation
+                .check_not_expired(1000 - DEFAULT_LEEWAY_SECS)
+                .is_err()
+        );
         assert!(validation.check_started(1000 + DEFAULT_LEEWAY_SECS).is_ok());
-        assert!(validation.check_started(1000 + DEFAULT_LEEWAY_SECS + 1).is_err());
+        assert!(
+            validation
+                .check_started(1000 + DEFAULT_LEEWAY_SECS + 1)
+                .is_err()
+        );
         let strict = StatusListValidation {
             leeway: 0,
             ..validation
