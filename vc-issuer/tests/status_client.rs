@@ -651,6 +651,9 @@ async fn bitstring_reports_revoked_suspended_and_valid() {
     server.stop().await;
 }
 
+/// Recognises the error a case expects.
+type ExpectedError = fn(&StatusError) -> bool;
+
 #[tokio::test]
 async fn bitstring_unavailable_when_anything_is_off() {
     let issuer = SecretKey::generate(KeyType::Ed25519);
@@ -704,7 +707,7 @@ async fn bitstring_unavailable_when_anything_is_off() {
         ),
     );
 
-    let cases: [(String, &str, fn(&StatusError) -> bool); 5] = [
+    let cases: [(String, &str, ExpectedError); 5] = [
         (forged, "signed by another key", |e| {
             matches!(e, StatusError::Jose(_))
         }),
