@@ -21,6 +21,10 @@ use crate::report::ErrorCode;
 /// The `typ` of a credential secured with JOSE (VC-JOSE-COSE §3.1.1).
 pub const VC_JWT_TYP: &str = "vc+jwt";
 
+/// The `typ` values a status list credential may carry: `vc+jwt` of the VC-JOSE-COSE
+/// Recommendation, and `vc-ld+jwt`, its later editor's drafts' name for the same media type.
+const VC_JWT_TYPES: [&str; 2] = [VC_JWT_TYP, "vc-ld+jwt"];
+
 /// The media type a status list credential is requested as (VC-JOSE-COSE §6.1.1).
 pub const VC_JWT_MEDIA_TYPE: &str = "application/vc+jwt";
 
@@ -352,17 +356,27 @@ pub struct UnverifiedBitstringStatusListCredential<'a> {
 }
 
 impl<'a> UnverifiedBitstringStatusListCredential<'a> {
-    /// Parses a `vc+jwt`. Refused: a JWS the JOSE layer refuses, a `typ` other than `vc+jwt`
-    /// (VC-JOSE-COSE §3.1.1; explicit typing per RFC 8725 §3.11), a header without `kid`, and
-    /// a payload that is not one JSON object with unique member names.
+    /// Parses a `vc+jwt`. Refused: a JWS the JOSE layer refuses, a header without `kid`, a
+    /// payload that is not one JSON object with unique member names, one that carries the JWT
+    /// claims `vc` or `vp` (VC-JOSE-COSE §3.1: MUST NOT be present; they mark the VCDM 1.1
+    /// JWT encoding), and a `typ` naming another kind of token. VC-JOSE-COSE §3.1.1 says `typ`
+    /// SHOULD be `vc+jwt`, and the Bitstring Status List examples leave it out, so a missing
+    /// `typ` is accepted; the payload checks of [`BitstringStatusListCredential::from_json`]
+    /// then keep any other token from passing as a status list.
     pub fn parse(
         jws: &'a str,
         policy: &AlgorithmPolicy,
     ) -> Result<UnverifiedBitstringStatusListCredential<'a>, StatusError> {
         let jws = jose::decode_compact(jws, policy)?;
-        validation::check_typ(&jws, VC_JWT_TYP)?;
+        validation::check_typ(&jws, &VC_JWT_TYPES, false)?;
         let kid = validation::kid(&jws)?;
         let credential = jose::parse_json_object(jws.payload())?;
+        if credential.contains_key("vc") {
+            return Err(invalid("vc", VCDM_1_1_CLAIM));
+        }
+        if credential.contains_key("vp") {
+            return Err(invalid("vp", VCDM_1_1_CLAIM));
+        }
         Ok(UnverifiedBitstringStatusListCredential {
             jws,
             kid,
@@ -410,6 +424,8 @@ impl<'a> UnverifiedBitstringStatusListCredential<'a> {
         Ok(credential)
     }
 }
+
+const VCDM_1_1_CLAIM: &str = "must not be present in a VCDM 2.0 credential secured with JOSE";
 
 fn invalid(claim: &'static str, problem: impl Into<String>) -> StatusError {
     StatusError::InvalidClaim {
@@ -619,7 +635,7 @@ mod tests {
     fn rejects_wrong_typ() {
         let key = SecretKey::generate(KeyType::Ed25519);
         let json = credential().to_json().expect("json");
-        for typ in ["statuslist+jwt", "JWT", "vc+sd-jwt"] {
+        for typ in ["statuslist+jwt", "JWT", "vc+sd-jwt", "dc+sd-jwt"] {
             assert!(matches!(
                 verify(&sign_raw(&key, typ, &json), &key, NOW),
                 Err(StatusError::WrongType {
@@ -628,7 +644,38 @@ mod tests {
                 })
             ));
         }
-        assert!(verify(&sign_raw(&key, "application/vc+jwt", &json), &key, NOW).is_ok());
+        for typ in ["application/vc+jwt", "vc-ld+jwt", "VC+JWT"] {
+            assert!(
+                verify(&sign_raw(&key, typ, &json), &key, NOW).is_ok(),
+                "{typ}"
+            );
+        }
+    }
+
+    #[test]
+    fn accepts_credential_without_typ() {
+        // VC-JOSE-COSE §3.1.1: `typ` SHOULD be present, not MUST.
+        let key = SecretKey::generate(KeyType::Ed25519);
+        let signer = key.signer(Algorithm::Ed25519).expect("fits");
+        let Value::Object(header) = json!({"kid": "k"}) else {
+            panic!("object")
+        };
+        let payload = serde_json::to_vec(&credential().to_json().expect("json")).expect("json");
+        let jws = jose::sign_compact(&header, &payload, &signer).expect("signs");
+        assert!(verify(&jws, &key, NOW).is_ok());
+    }
+
+    #[test]
+    fn rejects_vcdm_1_1_jwt_claims() {
+        let key = SecretKey::generate(KeyType::Ed25519);
+        for claim in ["vc", "vp"] {
+            let mut json = credential().to_json().expect("json");
+            json[claim] = json!({"type": ["VerifiableCredential"]});
+            assert!(matches!(
+                verify(&sign_raw(&key, "vc+jwt", &json), &key, NOW),
+                Err(StatusError::InvalidClaim { claim: got, .. }) if got == claim
+            ));
+        }
     }
 
     #[test]

@@ -114,7 +114,8 @@ impl<'a> UnverifiedStatusListToken<'a> {
         policy: &AlgorithmPolicy,
     ) -> Result<UnverifiedStatusListToken<'a>, StatusError> {
         let jws = jose::decode_compact(token, policy)?;
-        validation::check_typ(&jws, STATUS_LIST_JWT_TYP)?;
+        // §5.1: `typ` REQUIRED, `statuslist+jwt`.
+        validation::check_typ(&jws, &[STATUS_LIST_JWT_TYP], true)?;
         let kid = validation::kid(&jws)?;
         let claims = jose::parse_json_object(jws.payload())?;
         Ok(UnverifiedStatusListToken { jws, kid, claims })

@@ -59,29 +59,30 @@ impl StatusListValidation {
     }
 }
 
-/// Checks the JWS `typ` against a media type. RFC 7515 §4.1.9: media types compare without
-/// regard to case, and `application/` may be left out — `statuslist+jwt` and
-/// `application/statuslist+jwt` are the same type.
+/// Checks the JWS `typ` against the media types a kind of token may carry. RFC 7515 §4.1.9:
+/// media types compare without regard to case, and `application/` may be left out —
+/// `statuslist+jwt` and `application/statuslist+jwt` are the same type. A missing `typ` passes
+/// only when `required` is false.
 pub(crate) fn check_typ(
     jws: &UnverifiedJws<'_>,
-    expected: &'static str,
+    accepted: &[&'static str],
+    required: bool,
 ) -> Result<(), StatusError> {
-    let found = jws.header().get("typ");
-    let matches = found.and_then(Value::as_str).is_some_and(|typ| {
-        let typ = typ.to_ascii_lowercase();
-        typ.strip_prefix("application/").unwrap_or(&typ) == expected
-    });
-    if matches {
-        Ok(())
-    } else {
-        Err(StatusError::WrongType {
-            expected,
-            found: found.map(|typ| match typ {
-                Value::String(typ) => quoted(typ),
-                other => quoted(&other.to_string()),
-            }),
-        })
-    }
+    let expected = accepted.first().copied().unwrap_or_default();
+    let found = match jws.header().get("typ") {
+        None if !required => return Ok(()),
+        None => None,
+        Some(Value::String(typ)) => {
+            let lower = typ.to_ascii_lowercase();
+            let essence = lower.strip_prefix("application/").unwrap_or(&lower);
+            if accepted.contains(&essence) {
+                return Ok(());
+            }
+            Some(quoted(typ))
+        }
+        Some(other) => Some(quoted(&other.to_string())),
+    };
+    Err(StatusError::WrongType { expected, found })
 }
 
 /// The JWS header's `kid`: required, since it is how the signer's key is found.
