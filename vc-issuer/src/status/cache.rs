@@ -1,6 +1,7 @@
 //! The verified-list cache of the status client: entries live until their own expiry, and the
 //! cache is bounded both in entries and in the bytes of the lists it holds.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -37,11 +38,17 @@ impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
     }
 
     /// The value under `key` if it has not expired at `now`; an expired one is dropped.
-    pub(crate) fn get(&mut self, key: &K, now: i64) -> Option<Arc<V>> {
+    pub(crate) fn get<Q>(&mut self, key: &Q, now: i64) -> Option<Arc<V>>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         match self.entries.get(key) {
             Some(entry) if now < entry.expires_at => Some(Arc::clone(&entry.value)),
             Some(_) => {
-                self.remove(key);
+                if let Some(entry) = self.entries.remove(key) {
+                    self.bytes -= entry.weight;
+                }
                 None
             }
             None => None,
@@ -64,7 +71,9 @@ impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
         }
         self.entries.retain(|_, entry| now < entry.expires_at);
         self.bytes = self.entries.values().map(|entry| entry.weight).sum();
-        while self.entries.len() >= self.max_entries || self.bytes + weight > self.max_bytes {
+        while self.entries.len() >= self.max_entries
+            || self.bytes.saturating_add(weight) > self.max_bytes
+        {
             let oldest = self
                 .entries
                 .iter()

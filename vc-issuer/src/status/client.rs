@@ -2,6 +2,7 @@
 //! the signer's key through [`StatusListKeys`], verifies the list, caches it for as long as
 //! the list allows and the verifier's bounds permit, and answers for one entry.
 
+use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -129,7 +130,9 @@ impl StatusListClient {
     }
 
     /// The status of the Referenced Token that carries `reference`, at `now` (seconds since
-    /// the Unix epoch): Token Status List §8.3 steps 2–7.
+    /// the Unix epoch): Token Status List §8.3 steps 2–7. Step 1 and what precedes it — the
+    /// Referenced Token itself verified, signature and expiry — is the caller's, and comes
+    /// first: an expired token with a `VALID` status is still expired (§8.3).
     pub async fn check_at(
         &self,
         reference: &StatusListReference,
@@ -147,7 +150,7 @@ impl StatusListClient {
         uri: &str,
         now: i64,
     ) -> Result<Arc<StatusListToken>, StatusError> {
-        if let Some(token) = lock(&self.tokens).get(&uri.to_owned(), now) {
+        if let Some(token) = lock(&self.tokens).get(uri, now) {
             return Ok(token);
         }
         let body = self.fetch(uri, STATUS_LIST_JWT_MEDIA_TYPE).await?;
@@ -260,6 +263,16 @@ impl StatusListClient {
         });
         let until = now.saturating_add(ttl);
         expires_at.map_or(until, |expires_at| until.min(expires_at))
+    }
+}
+
+impl fmt::Debug for StatusListClient {
+    /// The policy and bounds; the fetcher, the key source and the cached lists stay out.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatusListClient")
+            .field("policy", &self.policy)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 

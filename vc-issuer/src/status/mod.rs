@@ -1,12 +1,25 @@
 //! Credential status: the IETF Token Status List (draft-ietf-oauth-status-list, for SD-JWT VC)
-//! and the W3C Bitstring Status List v1.0 (for VCDM 2.0) — building, encoding and reading the
-//! lists, and the references that point into them.
+//! and the W3C Bitstring Status List v1.0 (for VCDM 2.0) — issuing, updating, fetching and
+//! checking them.
 //!
 //! The two formats look alike and differ where it matters: a Token Status List packs 1, 2, 4
-//! or 8 bits per status from the least significant bit of each byte and compresses with ZLIB;
-//! a Bitstring Status List starts at the most significant bit, compresses with GZIP, wraps the
-//! result in multibase and must hold at least 131,072 entries. Reading either one bounds the
+//! or 8 bits per status from the least significant bit of each byte, compresses with ZLIB and
+//! travels as a `statuslist+jwt`; a Bitstring Status List starts at the most significant bit,
+//! compresses with GZIP, wraps the result in multibase, must hold at least 131,072 entries and
+//! travels inside a VCDM 2.0 credential secured as `vc+jwt`. Reading either one bounds the
 //! decompressed size, so a small hostile list cannot inflate into gigabytes.
+//!
+//! The module is layered like the protocols, and only the last layer does I/O:
+//!
+//! - lists: [`TokenStatusList`] and [`BitstringStatusList`], with [`StatusValue`];
+//! - references into them: [`StatusListReference`] (the `status` claim) and
+//!   [`BitstringStatusListEntry`] (`credentialStatus`);
+//! - signed lists: [`issue_status_list_token`] and [`UnverifiedStatusListToken`];
+//!   [`BitstringStatusListCredential`] and [`UnverifiedBitstringStatusListCredential`] — parse,
+//!   let the caller find the key by `kid`, then verify;
+//! - [`StatusListClient`]: fetch through a [`did_core::fetch::Fetcher`], find the key through
+//!   [`StatusListKeys`], verify, cache within bounds, answer. Every way of not getting a
+//!   trustworthy answer is a [`StatusError`], reported as `status_unavailable`.
 //!
 //! ```
 //! use vc_issuer::report::ErrorCode;

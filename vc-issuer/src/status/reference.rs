@@ -1,7 +1,7 @@
 //! The reference from a Referenced Token to its Token Status List: the `status` claim with its
 //! `status_list` member `{idx, uri}` (draft-ietf-oauth-status-list §6.1–§6.2).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::StatusListError;
@@ -11,8 +11,9 @@ use super::error::quoted;
 pub const MAX_URI_LEN: usize = 2048;
 
 /// Where the status of a Referenced Token is: the index `idx` in the Status List Token that
-/// `uri` identifies (§6.2).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// `uri` identifies (§6.2). Made by [`new`](Self::new) or read from a token by
+/// [`from_status_claim`](Self::from_status_claim), both of which check the URI.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct StatusListReference {
     /// The index of the token's status in the list.
     pub idx: u64,
