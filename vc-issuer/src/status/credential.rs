@@ -271,7 +271,11 @@ impl BitstringStatusListCredential {
             issuer,
             valid_from,
             valid_until,
-            subject_id: validation::optional_str(subject, "id")?.map(str::to_owned),
+            subject_id: match subject.get("id") {
+                None => None,
+                Some(Value::String(id)) => Some(id.clone()),
+                Some(_) => return Err(invalid("credentialSubject.id", "is not a string")),
+            },
             status_purposes,
             encoded_list,
             ttl_ms,
