@@ -3,3 +3,4 @@
 
 pub mod report;
 pub mod sd_jwt;
+pub mod status;
