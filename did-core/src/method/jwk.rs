@@ -8,7 +8,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::did::Did;
-use crate::document::{DidDocument, KeyMaterial, RelationshipKind, VerificationMethod};
+use crate::document::{
+    DidDocument, JSON_WEB_KEY, KeyMaterial, RelationshipKind, VerificationMethod,
+};
 use crate::key::{Jwk, KeyType, PublicKey};
 use crate::resolution::{ErrorKind, Resolution, ResolutionError};
 
@@ -60,13 +62,18 @@ pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
     let id = did
         .with_fragment("0")
         .map_err(|err| ResolutionError::new(ErrorKind::InvalidDid, err.to_string()))?;
-    let mut method = VerificationMethod::json_web_key(id, did.clone(), &key);
-    // Keep the JWK exactly as the DID carries it (with `use`, `kid`, …).
-    method.key_material = Some(KeyMaterial::Jwk(Box::new(jwk.clone())));
     let relationships: &[RelationshipKind] = match (key.key_type(), jwk.key_use.as_deref()) {
         (KeyType::X25519, _) | (_, Some("enc")) => &[RelationshipKind::KeyAgreement],
         (_, Some("sig")) => &SIGNING,
         _ => &RelationshipKind::ALL,
+    };
+    let method = VerificationMethod {
+        id,
+        type_: JSON_WEB_KEY.to_owned(),
+        controller: did.clone(),
+        // The JWK exactly as the DID carries it (with `use`, `kid`, …).
+        key_material: Some(KeyMaterial::Jwk(Box::new(jwk))),
+        extra: serde_json::Map::new(),
     };
     let mut document = DidDocument::new(did.clone());
     document.add_method(method, relationships);

@@ -7,7 +7,7 @@
 //! for every relationship; an X25519 key only for keyAgreement.
 
 use crate::did::Did;
-use crate::document::{DidDocument, RelationshipKind, VerificationMethod};
+use crate::document::{DidDocument, KeyMaterial, MULTIKEY, RelationshipKind, VerificationMethod};
 use crate::key::{KeyError, KeyType, PublicKey};
 use crate::resolution::{ErrorKind, Resolution, ResolutionError};
 
@@ -62,29 +62,42 @@ pub(crate) fn key_error_kind(err: &KeyError) -> ErrorKind {
 /// The did:key document of `did` (did:key §3.1.1 "Document Creation Algorithm").
 pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
     let key = decode(did)?;
-    document_for_key(did, &key)
+    document_for_key(did, &key, did.method_specific_id())
 }
 
-/// The did:key expansion of `key` with `did` as the subject. did:peer numalgo 0 is a did:key
-/// in disguise (Peer DID §"Method 0") and expands its key through here.
-pub(crate) fn document_for_key(did: &Did, key: &PublicKey) -> Result<DidDocument, ResolutionError> {
+/// The did:key document of `did`, whose key `key` was decoded from `multikey`. That text is
+/// reused rather than encoded again: resolution is on the hot path of every verification.
+pub(crate) fn document_for_key(
+    did: &Did,
+    key: &PublicKey,
+    multikey: &str,
+) -> Result<DidDocument, ResolutionError> {
     let mut document = DidDocument::new(did.clone());
-    let fragment_id = |key: &PublicKey| {
-        did.with_fragment(&key.to_multikey())
-            .map_err(|err| ResolutionError::new(ErrorKind::InvalidDid, err.to_string()))
+    let method = |multikey: String| -> Result<VerificationMethod, ResolutionError> {
+        let id = did
+            .with_fragment(&multikey)
+            .map_err(|err| ResolutionError::new(ErrorKind::InvalidDid, err.to_string()))?;
+        Ok(VerificationMethod {
+            id,
+            type_: MULTIKEY.to_owned(),
+            controller: did.clone(),
+            key_material: Some(KeyMaterial::Multibase(multikey)),
+            extra: serde_json::Map::new(),
+        })
     };
-    let method = VerificationMethod::multikey(fragment_id(key)?, did.clone(), key);
+    let signing = method(multikey.to_owned())?;
     match key.key_type() {
         KeyType::Ed25519 => {
-            document.add_method(method, &SIGNING);
+            document.add_method(signing, &SIGNING);
             if let Some(agreement) = key.to_x25519() {
-                let agreement =
-                    VerificationMethod::multikey(fragment_id(&agreement)?, did.clone(), &agreement);
-                document.add_method(agreement, &[RelationshipKind::KeyAgreement]);
+                document.add_method(
+                    method(agreement.to_multikey())?,
+                    &[RelationshipKind::KeyAgreement],
+                );
             }
         }
-        KeyType::P256 => document.add_method(method, &RelationshipKind::ALL),
-        KeyType::X25519 => document.add_method(method, &[RelationshipKind::KeyAgreement]),
+        KeyType::P256 => document.add_method(signing, &RelationshipKind::ALL),
+        KeyType::X25519 => document.add_method(signing, &[RelationshipKind::KeyAgreement]),
     }
     Ok(document)
 }

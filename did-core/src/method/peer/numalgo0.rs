@@ -19,7 +19,7 @@ pub(super) fn resolve(did: &Did, multikey: &str) -> Result<Resolution, Resolutio
     // Peer DID §Method 0: the key is multicodec-tagged and base58btc-encoded as in did:key,
     // and fails the same ways (did:key §3.1.2); the key module bounds its length.
     let public_key = PublicKey::from_multikey(multikey).map_err(|err| key::key_error(did, &err))?;
-    key::document_for_key(did, &public_key).map(Resolution::new)
+    key::document_for_key(did, &public_key, multikey).map(Resolution::new)
 }
 
 #[cfg(test)]
