@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on embedded defaults: create a did:key, a did:jwk and a did:peer, then resolve
-# each one and dereference its first key, printing every step.
+# The main job on embedded defaults: create a did:key, a did:jwk and a did:peer and resolve
+# each one, dereference a key by its DID URL, and show a whole resolution result as JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,5 +13,9 @@ for method in key jwk peer; do
   echo "== avid did resolve $did"
   "$avid" did resolve "$did"
 done
+did=$("$avid" did create)
+url="$did#${did#did:key:}"
+echo "== avid did resolve $url   (dereference one verification method)"
+"$avid" did resolve --json "$url"
 echo "== avid did resolve --json (did:key, P-256)"
 "$avid" did resolve --json "$("$avid" did create --key-type p256)"
