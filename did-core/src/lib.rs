@@ -2,7 +2,34 @@
 //! methods and DID resolution.
 //!
 //! Everything here is a pure function over bytes and time except the HTTP fetch behind did:web,
-//! which sits behind the [`fetch`] trait so that tests and caches can supply it.
+//! which sits behind the [`fetch::Fetcher`] trait so that tests and caches can supply it.
+//!
+//! ```
+//! use did_core::document::RelationshipKind;
+//! use did_core::jose::{self, Algorithm, AlgorithmPolicy};
+//! use did_core::key::{KeyType, SecretKey};
+//! use did_core::method::{DID_KEY, key::did_key};
+//! use serde_json::Map;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A holder makes a did:key and signs with its key…
+//! let secret = SecretKey::generate(KeyType::Ed25519);
+//! let did = did_key(&secret.public_key());
+//! let kid = did.with_fragment(did.method_specific_id())?;
+//! let mut header = Map::new();
+//! header.insert("kid".into(), kid.as_str().into());
+//! let token = jose::sign_compact(&header, b"hello", &secret.signer(Algorithm::Ed25519)?)?;
+//!
+//! // …and anyone resolves the DID, takes the key the document authorizes, and verifies.
+//! let document = DID_KEY.derive(&did)?.document;
+//! let method = document
+//!     .method_for(&kid, RelationshipKind::AssertionMethod)
+//!     .ok_or("the key is not an assertion method")?;
+//! let verified = jose::verify_compact(&token, &method.public_key()?, &AlgorithmPolicy::default())?;
+//! assert_eq!(verified.payload, b"hello");
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod did;
 pub mod document;
