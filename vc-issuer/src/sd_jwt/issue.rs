@@ -193,8 +193,9 @@ fn check_reserved_value(value: &Value, depth: usize, path: &mut String) -> Resul
     }
 }
 
-/// RFC 9901 §9.7 and SD-JWT VC draft -19 §2.2.2.3: validity-critical claims stay in plain, and so does
-/// everything inside them (a disclosable `cnf.jwk` would hide the holder key just as well).
+/// RFC 9901 §9.7 and SD-JWT VC draft -19 §2.2.2.3: validity-critical claims stay in plain,
+/// and so does everything inside them (a disclosable `cnf.jwk` would hide the holder key just
+/// as well).
 fn check_never_disclosable(
     claims: &Map<String, Value>,
     frame: &DisclosureFrame,
