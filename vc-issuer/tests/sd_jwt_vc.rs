@@ -1186,3 +1186,41 @@ fn rejects_garbage_without_panicking() {
         assert!(report.first_error_code().is_some(), "{input:?}");
     }
 }
+
+mod mutations {
+    //! Every single-byte change to a valid presentation is refused, and none panics: each
+    //! byte is covered by a signature, a digest or `sd_hash`, and base64url decoding is
+    //! canonical.
+
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn fixture() -> &'static (World, String) {
+        static FIXTURE: OnceLock<(World, String)> = OnceLock::new();
+        FIXTURE.get_or_init(|| {
+            let world = World::new();
+            let presentation = world.present(&world.issue(), &["/avatars/1", "/email"]);
+            (world, presentation)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn rejects_any_single_byte_change(position in any::<prop::sample::Index>(), byte in any::<u8>()) {
+            let (world, presentation) = fixture();
+            let mut bytes = presentation.clone().into_bytes();
+            let at = position.index(bytes.len());
+            prop_assume!(bytes[at] != byte);
+            bytes[at] = byte;
+            let mutated = String::from_utf8_lossy(&bytes).into_owned();
+            let report = world.verify(&mutated, &policy());
+            prop_assert!(!report.verified);
+            prop_assert!(report.first_error_code().is_some());
+        }
+    }
+}

@@ -2,6 +2,8 @@
 //! disclosure frame in, the compact SD-JWT out, signed with `typ: dc+sd-jwt` and a `kid` that
 //! names the issuer's assertion key.
 
+use std::fmt;
+
 use did_core::did::{Did, DidUrl};
 use did_core::jose::{Signer, sign_compact};
 use did_core::key::{KeyType, PublicKey};
@@ -19,7 +21,10 @@ const SET_BY_ISSUER: [&str; 7] = ["iss", "iat", "nbf", "exp", "vct", "cnf", "sta
 
 /// What an SD-JWT VC says, before it is secured: the type, the holder key, the validity
 /// period, the status reference, and the claims about the subject.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` lists the names of the claims but not their values: they are personal data, and
+/// a log is no place for them.
+#[derive(Clone, PartialEq)]
 pub struct UnsecuredPayload {
     /// `vct`, the credential type (SD-JWT VC §2.2.2.1): a case-sensitive collision-resistant
     /// name such as `urn:avid:avatar-link:1`.
@@ -81,12 +86,37 @@ impl UnsecuredPayload {
     }
 }
 
+impl fmt::Debug for UnsecuredPayload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnsecuredPayload")
+            .field("vct", &self.vct)
+            .field("claims", &self.claims.keys().collect::<Vec<_>>())
+            .field("holder_key", &self.holder_key)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("not_before", &self.not_before)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
 /// An issuer of SD-JWT VCs: a signer and the DID URL of its key in the issuer's DID document,
 /// which becomes the header's `kid` and, by its DID, the payload's `iss`.
 pub struct SdJwtVcIssuer<'s> {
     signer: &'s dyn Signer,
     kid: DidUrl,
     options: IssuanceOptions,
+}
+
+impl fmt::Debug for SdJwtVcIssuer<'_> {
+    /// The key's identity and the issuance options; a signer has nothing else to show.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SdJwtVcIssuer")
+            .field("kid", &self.kid)
+            .field("algorithm", &self.signer.algorithm())
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 impl<'s> SdJwtVcIssuer<'s> {
@@ -268,6 +298,18 @@ mod tests {
             "disclosable claims are hidden"
         );
         assert_eq!(claims["_sd"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn debug_shows_no_claim_value() {
+        let (key, kid) = issuer_parts();
+        let signer = key.signer(Algorithm::Ed25519).unwrap();
+        let issuer = SdJwtVcIssuer::new(&signer, kid.clone()).unwrap();
+        assert!(format!("{issuer:?}").contains(kid.as_str()));
+        let payload = UnsecuredPayload::new("urn:x", holder(), 1)
+            .with_claims(object(json!({"email": "alice@example.com"})));
+        let debug = format!("{payload:?}");
+        assert!(debug.contains("email") && !debug.contains("alice@"));
     }
 
     #[test]
