@@ -4,6 +4,13 @@
 //! rules, and the verifier's policy; [`verify_batch`] does the same for many at once and
 //! checks their Ed25519 signatures in one batch.
 //!
+//! The report's `claims` are, for an SD-JWT VC, the Processed SD-JWT Payload of RFC 9901
+//! §7.1: the plain claims and the disclosed ones in place, `_sd`, `_sd_alg` and the
+//! undisclosed array elements removed. `iss`, `vct`, `iat`, `exp`, `status` and `cnf` stay:
+//! a relying party needs the issuer and type to interpret the rest, and the holder key in
+//! `cnf` to bind a session to the holder; it is also what both specifications show a
+//! verifier ending up with. For a `vc+jwt` they are the credential itself.
+//!
 //! ```
 //! # use std::sync::Arc;
 //! # use did_core::jose::Algorithm;
