@@ -3,7 +3,12 @@
 //!
 //! Targets: `sd_jwt_kb_verify` ≤ 1.25 × two `ed25519_verify`; `sd_jwt_kb_verify_batch` (per
 //! presentation) < two `ed25519_verify`. Async work runs on a current-thread Tokio runtime,
-//! whose cost is part of what is measured.
+//! whose cost is part of what is measured (`block_on` of a ready future: 0.14 µs).
+//!
+//! Last measured (2 shared cores, `--warm-up-time 1 --measurement-time 3`): ed25519_verify
+//! 28.7 µs; sd_jwt_issue 23.2 µs; sd_jwt_present 22.0 µs; sd_jwt_kb_verify 71.3 µs = 1.24 ×
+//! two bare verifications; sd_jwt_kb_verify_batch/64 2.95 ms = 46.1 µs per presentation =
+//! 0.80 × two bare verifications.
 
 #![allow(missing_docs)] // criterion_group! generates undocumented functions.
 
