@@ -1,6 +1,25 @@
 //! Credentials for avid: SD-JWT (RFC 9901) and SD-JWT VC issuance, presentation and
-//! verification, with the verification report of stable error codes.
+//! verification, VCDM 2.0 credentials secured as `vc+jwt`, issuer key discovery from DIDs, and
+//! the verification report of stable error codes.
+//!
+//! - [`sd_jwt`]: the RFC 9901 core, pure functions over strings and JSON.
+//! - [`sd_jwt_vc`]: the issuer and the holder of an SD-JWT VC, and the key binding JWT.
+//! - [`w3c`]: VCDM 2.0 credentials as `vc+jwt`.
+//! - [`issuer_keys`]: from `iss` and `kid` to the issuer's key.
+//! - [`status`]: IETF Token Status Lists and W3C Bitstring Status Lists: build, sign, fetch,
+//!   check.
+//! - [`verify`]: one entry point for a presented credential, policy in, report out.
+//! - [`bench`]: the fixtures and operations that the benchmarks and `avid bench` measure.
 
+pub mod bench;
+pub mod error;
+pub mod issuer_keys;
 pub mod report;
 pub mod sd_jwt;
+pub mod sd_jwt_vc;
 pub mod status;
+pub mod time;
+pub mod verify;
+pub mod w3c;
+
+pub use error::Error;

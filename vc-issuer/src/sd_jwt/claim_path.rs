@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
 
 use super::error::{SdJwtError, excerpt};
 
@@ -60,6 +61,19 @@ impl ClaimPath {
     /// Whether this is the path of the whole claim set.
     pub fn is_root(&self) -> bool {
         self.segments.is_empty()
+    }
+
+    /// The claim this path names in `claims` (processed claims, as a verifier sees them):
+    /// member names through objects, decimal indices through arrays. `None` when there is no
+    /// such claim, and for the root path, which names the whole set rather than one claim.
+    pub fn find<'a>(&self, claims: &'a Map<String, Value>) -> Option<&'a Value> {
+        let (first, rest) = self.segments.split_first()?;
+        rest.iter()
+            .try_fold(claims.get(first)?, |value, segment| match value {
+                Value::Object(map) => map.get(segment),
+                Value::Array(items) => items.get(parse_index(segment)?),
+                _ => None,
+            })
     }
 }
 
@@ -167,6 +181,32 @@ mod tests {
             let path = ClaimPath::parse(pointer).unwrap();
             assert_eq!(path.segments(), segments.as_slice(), "{pointer}");
             assert_eq!(path.to_string(), pointer);
+        }
+    }
+
+    #[test]
+    fn finds_claims_through_objects_and_arrays() {
+        let claims = serde_json::json!({
+            "address": {"locality": "Schulpforta"},
+            "avatars": [{"platform": "vrchat"}, {"platform": "resonite"}],
+            "a/b": 1
+        });
+        let Value::Object(claims) = claims else {
+            unreachable!()
+        };
+        let find = |p: &str| ClaimPath::parse(p).unwrap().find(&claims).cloned();
+        assert_eq!(find("/address/locality"), Some("Schulpforta".into()));
+        assert_eq!(find("/avatars/1/platform"), Some("resonite".into()));
+        assert_eq!(find("/a~1b"), Some(1.into()));
+        for missing in [
+            "",
+            "/avatars/2",
+            "/avatars/01",
+            "/address/zip",
+            "/a~1b/c",
+            "/x",
+        ] {
+            assert_eq!(find(missing), None, "{missing}");
         }
     }
 

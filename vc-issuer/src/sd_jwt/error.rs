@@ -183,7 +183,7 @@ pub enum SdJwtError {
     },
     /// A claim that must always be visible is selectively disclosable, or has selectively
     /// disclosable content.
-    #[error("`{path}` must never be selectively disclosable (RFC 9901 §9.7, SD-JWT VC §3.2.2.2)")]
+    #[error("`{path}` must never be selectively disclosable (RFC 9901 §9.7, SD-JWT VC §2.2.2.3)")]
     ForbiddenDisclosure {
         /// The claim, or the digest found inside it.
         path: String,

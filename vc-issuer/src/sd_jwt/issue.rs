@@ -15,11 +15,20 @@ use super::frame::DisclosureFrame;
 use super::hash::HashAlgorithm;
 use super::{MAX_DECOYS, MAX_DEPTH};
 
-/// Claims an SD-JWT VC must keep in plain at the top level (SD-JWT VC §3.2.2.2, "Registered
-/// JWT Claims": they "MUST NOT be included in the Disclosures"). `vct#integrity` is in the
-/// current draft's list beside the six that RFC 9901 §9.7 and older drafts name.
-pub const SD_JWT_VC_NEVER_DISCLOSABLE: [&str; 7] =
-    ["iss", "nbf", "exp", "cnf", "vct", "vct#integrity", "status"];
+/// Claims an SD-JWT VC must keep in plain at the top level (SD-JWT VC draft -19 §2.2.2.3,
+/// "Registered JWT Claims": they, "including any of their sub-claims", "MUST NOT be included
+/// in Disclosures"). `vct#integrity` and `aka_vcts` are in the current draft's list beside the
+/// six that RFC 9901 §9.7 and older drafts name.
+pub const SD_JWT_VC_NEVER_DISCLOSABLE: [&str; 8] = [
+    "iss",
+    "nbf",
+    "exp",
+    "cnf",
+    "vct",
+    "vct#integrity",
+    "aka_vcts",
+    "status",
+];
 
 /// How many decoy digests to add to each `_sd` array and to each array with disclosable
 /// elements: a number drawn uniformly from `min..=max` each time (RFC 9901 §4.2.5).
@@ -184,8 +193,9 @@ fn check_reserved_value(value: &Value, depth: usize, path: &mut String) -> Resul
     }
 }
 
-/// RFC 9901 §9.7 and SD-JWT VC §3.2.2.2: validity-critical claims stay in plain, and so does
-/// everything inside them (a disclosable `cnf.jwk` would hide the holder key just as well).
+/// RFC 9901 §9.7 and SD-JWT VC draft -19 §2.2.2.3: validity-critical claims stay in plain,
+/// and so does everything inside them (a disclosable `cnf.jwk` would hide the holder key just
+/// as well).
 fn check_never_disclosable(
     claims: &Map<String, Value>,
     frame: &DisclosureFrame,

@@ -101,10 +101,11 @@ pub fn verify_disclosures(
         disclosures,
         by_digest,
         referenced: vec![false; disclosures.len()],
-        seen: HashSet::new(),
-        disclosed: Vec::new(),
+        // Sized for the disclosures and a few decoys, so that the common case never rehashes.
+        seen: HashSet::with_capacity(2 * disclosures.len() + 8),
+        disclosed: Vec::with_capacity(disclosures.len()),
         never_disclosable: &options.never_disclosable,
-        path: String::new(),
+        path: String::with_capacity(64),
     };
     walk.object(&mut payload, 0, Scope::TopLevel)?;
     // §7.1 step 5: every disclosure must hang off a digest, directly or through its parents.

@@ -1,0 +1,426 @@
+//! Verification of a presented credential: policy in, [`VerificationReport`] out. One entry
+//! point, [`verify_credential`], takes an SD-JWT VC (with or without key binding) or a VCDM 2.0
+//! `vc+jwt`, tells them apart, and applies every MUST of RFC 9901 §7.1 and §7.3, the SD-JWT VC
+//! rules, and the verifier's policy; [`verify_batch`] does the same for many at once and
+//! checks their Ed25519 signatures in one batch.
+//!
+//! The report's `claims` are, for an SD-JWT VC, the Processed SD-JWT Payload of RFC 9901
+//! §7.1: the plain claims and the disclosed ones in place, `_sd`, `_sd_alg` and the
+//! undisclosed array elements removed. `iss`, `vct`, `iat`, `exp`, `status` and `cnf` stay:
+//! a relying party needs the issuer and type to interpret the rest, and the holder key in
+//! `cnf` to bind a session to the holder; it is also what both specifications show a
+//! verifier ending up with. For a `vc+jwt` they are the credential itself.
+//!
+//! ```
+//! # use std::sync::Arc;
+//! # use did_core::jose::Algorithm;
+//! # use did_core::key::{KeyType, SecretKey};
+//! # use did_core::method::{DID_KEY, key::did_key};
+//! # use did_core::resolution::dispatch::MethodDispatcher;
+//! # use serde_json::{Map, json};
+//! # use vc_issuer::sd_jwt::{ClaimPath, DisclosureFrame};
+//! # use vc_issuer::sd_jwt_vc::{HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload};
+//! use vc_issuer::issuer_keys::DidIssuerKeys;
+//! use vc_issuer::verify::{VerificationPolicy, verify_credential};
+//!
+//! # let issuer_key = SecretKey::generate(KeyType::Ed25519);
+//! # let kid = did_key(&issuer_key.public_key()).with_fragment(&issuer_key.public_key().to_multikey())?;
+//! # let signer = issuer_key.signer(Algorithm::Ed25519)?;
+//! # let holder = SecretKey::generate(KeyType::Ed25519);
+//! # let mut claims = Map::new();
+//! # claims.insert("age_over_18".into(), json!(true));
+//! # let payload = UnsecuredPayload::new("urn:avid:avatar-link:1", holder.public_key(), 1_700_000_000).with_claims(claims);
+//! # let issued = SdJwtVcIssuer::new(&signer, kid)?.issue(payload, &DisclosureFrame::new().disclose("age_over_18"))?;
+//! # let request = KeyBindingRequest::new("https://world.example", "n-0S6_WzA2Mj", 1_700_000_100);
+//! # let presentation = HolderCredential::parse(&issued)?.present_with_key_binding(
+//! #     &[ClaimPath::parse("/age_over_18")?], &request, &holder.signer(Algorithm::Ed25519)?)?;
+//! let resolver = Arc::new(MethodDispatcher::new().with_method("key", Arc::new(DID_KEY)));
+//! let keys = DidIssuerKeys::new(resolver);
+//! let policy = VerificationPolicy::key_binding("https://world.example", "n-0S6_WzA2Mj")
+//!     .expecting_vct("urn:avid:avatar-link:1")
+//!     .at(1_700_000_120);
+//! let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+//! let report = runtime.block_on(verify_credential(&presentation, &policy, &keys, None))?;
+//! assert!(report.verified, "{:?}", report.errors);
+//! assert_eq!(report.claims.as_ref().map(|c| c["age_over_18"].clone()), Some(json!(true)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod batch;
+mod policy;
+mod sd_jwt_vc;
+mod status;
+mod vc_jwt;
+
+pub use batch::verify_batch;
+pub use policy::VerificationPolicy;
+pub use status::{CredentialStatus, StatusCheck};
+
+use did_core::jose::{JoseError, UnverifiedJws, VerifiedJws, verify_batch as verify_jws_batch};
+use did_core::key::PublicKey;
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::issuer_keys::IssuerKeys;
+use crate::report::{ErrorCode, ReportError, VerificationReport};
+use crate::sd_jwt::{ClaimPath, excerpt};
+use crate::time::{Clock, numeric_date};
+
+/// The names of the checks a report lists, in the order they run. Stable: scripts match on
+/// them.
+pub mod checks {
+    /// The compact serialization parses (RFC 9901 §4, RFC 7515 §7.1).
+    pub const FORMAT: &str = "format";
+    /// The issuer-signed JWT's header and payload decode and its `alg` is allowed.
+    pub const ISSUER_JWT: &str = "issuer_jwt";
+    /// The explicit type (`typ`) is the one expected (RFC 8725 §3.11).
+    pub const TYP: &str = "typ";
+    /// The VCDM 2.0 data model rules of a `vc+jwt` hold.
+    pub const DATA_MODEL: &str = "data_model";
+    /// The issuer is on the policy's trust list.
+    pub const TRUSTED_ISSUER: &str = "trusted_issuer";
+    /// The issuer's key was found and is the issuer's to sign with.
+    pub const ISSUER_KEY: &str = "issuer_key";
+    /// The issuer's signature verifies.
+    pub const ISSUER_SIGNATURE: &str = "issuer_signature";
+    /// The disclosures match the digests (RFC 9901 §7.1 steps 3–5).
+    pub const DISCLOSURES: &str = "disclosures";
+    /// `exp`, `nbf`, `iat`, `aud` (and `validFrom`, `validUntil`) hold now.
+    pub const VALIDITY: &str = "validity";
+    /// `vct` is present, and the expected one if the policy names one.
+    pub const VCT: &str = "vct";
+    /// Key binding was provided when required (RFC 9901 §7.3 step 2).
+    pub const KEY_BINDING: &str = "key_binding";
+    /// The holder key in `cnf.jwk` is usable.
+    pub const HOLDER_KEY: &str = "holder_key";
+    /// The key binding JWT decodes and its `alg` is allowed.
+    pub const KB_JWT: &str = "kb_jwt";
+    /// The key binding JWT is signed by the holder key.
+    pub const KB_SIGNATURE: &str = "kb_signature";
+    /// The key binding JWT is typed `kb+jwt`.
+    pub const KB_TYP: &str = "kb_typ";
+    /// The key binding JWT's `iat` is recent and not in the future.
+    pub const KB_IAT: &str = "kb_iat";
+    /// The key binding JWT's `nonce` is this transaction's.
+    pub const KB_NONCE: &str = "kb_nonce";
+    /// The key binding JWT's `aud` is this verifier.
+    pub const KB_AUD: &str = "kb_aud";
+    /// The key binding JWT's `sd_hash` covers the presentation as received.
+    pub const SD_HASH: &str = "sd_hash";
+    /// The key binding JWT's own `exp`/`nbf`, when present, hold now.
+    pub const KB_VALIDITY: &str = "kb_validity";
+    /// The credential's status (revocation, suspension) was checked.
+    pub const STATUS: &str = "status";
+    /// The policy's required claims are present.
+    pub const REQUIRED_CLAIMS: &str = "required_claims";
+}
+
+/// A new report with room for every check of a full verification, so that recording them
+/// never reallocates.
+fn new_report() -> VerificationReport {
+    let mut report = VerificationReport::new();
+    report.checks.reserve(24);
+    report
+}
+
+/// The warning for a verification without a trust list.
+const NO_TRUST_LIST_WARNING: &str = "issuer not on a trust list: the policy trusts any issuer whose key can be established, so the signature proves who issued the credential, not that the issuer is one to believe";
+
+/// Verifies a presented credential: an SD-JWT VC (`<JWT>~<D1>~…~` or an SD-JWT+KB) or a VCDM
+/// 2.0 `vc+jwt`, told apart by their form and then by their header's `typ`.
+///
+/// Issuer keys come from `keys` (typically [`DidIssuerKeys`](crate::issuer_keys::DidIssuerKeys)),
+/// the status from `status` when the credential has a status reference. Every verdict on the
+/// input is in the report; the error is only for a `policy` that cannot be applied
+/// ([`VerificationPolicy::validate`]). The input is taken exactly as received: `sd_hash`
+/// covers it byte for byte, so trim transport whitespace before calling.
+///
+/// The issuer's and the holder's Ed25519 signatures are checked together as a batch of two,
+/// which costs less than two single checks; a failed batch is retried one by one, so the
+/// report still names the signature that failed.
+pub async fn verify_credential(
+    input: &str,
+    policy: &VerificationPolicy,
+    keys: &dyn IssuerKeys,
+    status: Option<&dyn StatusCheck>,
+) -> Result<VerificationReport, Error> {
+    policy.validate()?;
+    let mut ready = match prepare(input, policy, keys).await {
+        Ok(ready) => ready,
+        Err(report) => return Ok(report),
+    };
+    let signatures = ready.verify_signatures();
+    Ok(ready.finish(signatures, policy, status).await)
+}
+
+/// A credential whose issuer key (and holder key) are known and whose signatures are all that
+/// stands between it and the remaining checks.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per verification, moved once; boxing would add an allocation to the hot path"
+)]
+enum Ready<'a> {
+    SdJwtVc(sd_jwt_vc::Ready<'a>),
+    VcJwt(vc_jwt::Ready<'a>),
+}
+
+/// Everything up to the signatures; a report when the input was refused on the way.
+async fn prepare<'a>(
+    input: &'a str,
+    policy: &VerificationPolicy,
+    keys: &dyn IssuerKeys,
+) -> Result<Ready<'a>, VerificationReport> {
+    // RFC 9901 §4: an SD-JWT always carries a `~`; a compact JWS never does.
+    if input.contains('~') {
+        sd_jwt_vc::prepare(input, policy, keys)
+            .await
+            .map(Ready::SdJwtVc)
+    } else {
+        vc_jwt::prepare(input, policy, keys).await.map(Ready::VcJwt)
+    }
+}
+
+/// The signature work of one credential: the issuer's JWS and, for an SD-JWT+KB, the key
+/// binding JWT, each with the key that must verify it.
+struct SignatureJobs<'a, 'k> {
+    issuer: (UnverifiedJws<'a>, &'k PublicKey),
+    key_binding: Option<(UnverifiedJws<'a>, &'k PublicKey)>,
+}
+
+/// The outcome of a credential's signature jobs.
+struct SignatureResults {
+    issuer: Result<VerifiedJws, JoseError>,
+    key_binding: Option<Result<VerifiedJws, JoseError>>,
+}
+
+impl<'a> Ready<'a> {
+    fn take_jobs(&mut self) -> Option<SignatureJobs<'a, '_>> {
+        match self {
+            Self::SdJwtVc(ready) => ready.take_jobs(),
+            Self::VcJwt(ready) => ready.take_jobs(),
+        }
+    }
+
+    /// Checks this credential's signatures: the issuer's and the key binding JWT's together
+    /// as a batch of two, or the issuer's alone.
+    fn verify_signatures(&mut self) -> SignatureResults {
+        match self.take_jobs() {
+            Some(SignatureJobs {
+                issuer,
+                key_binding: Some(key_binding),
+            }) => {
+                let mut results = verify_jws_batch(vec![issuer, key_binding]).into_iter();
+                SignatureResults {
+                    issuer: results.next().unwrap_or(Err(JoseError::BadSignature)),
+                    key_binding: Some(results.next().unwrap_or(Err(JoseError::BadSignature))),
+                }
+            }
+            Some(SignatureJobs {
+                issuer: (jws, key),
+                key_binding: None,
+            }) => SignatureResults {
+                issuer: jws.verify(key),
+                key_binding: None,
+            },
+            None => SignatureResults {
+                issuer: Err(JoseError::BadSignature),
+                key_binding: None,
+            },
+        }
+    }
+
+    async fn finish(
+        self,
+        signatures: SignatureResults,
+        policy: &VerificationPolicy,
+        status: Option<&dyn StatusCheck>,
+    ) -> VerificationReport {
+        match self {
+            Self::SdJwtVc(ready) => ready.finish(signatures, policy, status).await,
+            Self::VcJwt(ready) => ready.finish(signatures, policy, status).await,
+        }
+    }
+}
+
+/// Checks the trust list and finds the issuer's key (RFC 9901 §7.1 step 2.3); records
+/// `trusted_issuer` and `issuer_key`.
+async fn issuer_key(
+    iss: &str,
+    kid: Option<&str>,
+    policy: &VerificationPolicy,
+    keys: &dyn IssuerKeys,
+    report: &mut VerificationReport,
+) -> Option<PublicKey> {
+    match &policy.trusted_issuers {
+        // Before resolution: an untrusted DID is not even looked up (no did:web fetch).
+        Some(trusted) if trusted.iter().any(|did| did.as_str() == iss) => {
+            report.pass(checks::TRUSTED_ISSUER)
+        }
+        Some(_) => {
+            report.fail(
+                checks::TRUSTED_ISSUER,
+                ReportError::new(
+                    ErrorCode::UntrustedIssuer,
+                    format!(
+                        "the issuer `{}` is not on this verifier's trust list",
+                        excerpt(iss)
+                    ),
+                ),
+            );
+            return None;
+        }
+        None => {
+            report.skip(checks::TRUSTED_ISSUER);
+            report.warn(NO_TRUST_LIST_WARNING);
+        }
+    }
+    match keys.issuer_key(iss, kid).await {
+        Ok(key) => {
+            report.pass(checks::ISSUER_KEY);
+            Some(key)
+        }
+        Err(error) => {
+            report.fail(
+                checks::ISSUER_KEY,
+                ReportError::new(error.code(), error.to_string()),
+            );
+            None
+        }
+    }
+}
+
+/// Records the issuer signature's outcome (RFC 9901 §7.1 step 2.2, §9.1).
+fn issuer_signature(
+    result: Result<VerifiedJws, JoseError>,
+    report: &mut VerificationReport,
+) -> bool {
+    match result {
+        Ok(_) => {
+            report.pass(checks::ISSUER_SIGNATURE);
+            true
+        }
+        Err(error) => {
+            report.fail(
+                checks::ISSUER_SIGNATURE,
+                ReportError::new(
+                    ErrorCode::BadSignature,
+                    format!("the issuer's signature does not verify; the credential was altered or not signed by its issuer: {error}"),
+                ),
+            );
+            false
+        }
+    }
+}
+
+/// The `kid` header as a string, if present.
+fn kid(header: &Map<String, Value>) -> Result<Option<&str>, ReportError> {
+    match header.get("kid") {
+        None => Ok(None),
+        Some(Value::String(kid)) => Ok(Some(kid)),
+        Some(_) => Err(ReportError::new(
+            ErrorCode::Malformed,
+            "the `kid` header must be a string (RFC 7515 §4.1.4)",
+        )),
+    }
+}
+
+/// The JWT validity claims of `claims` (RFC 7519 §4.1.3–§4.1.6; RFC 9901 §7.1 step 6): `exp`
+/// and `nbf` against the clock, `iat` not in the future, and `aud`, when present, naming this
+/// verifier. Times of the wrong type are malformed.
+fn check_jwt_validity(
+    claims: &Map<String, Value>,
+    clock: &Clock,
+    audience: Option<&str>,
+) -> Result<(), ReportError> {
+    let date = |name: &str| -> Result<Option<u64>, ReportError> {
+        claims
+            .get(name)
+            .map(|value| {
+                numeric_date(value).ok_or_else(|| {
+                    ReportError::new(
+                        ErrorCode::Malformed,
+                        format!("`{name}` is not a NumericDate (RFC 7519 §2)"),
+                    )
+                })
+            })
+            .transpose()
+    };
+    if let Some(exp) = date("exp")? {
+        if clock.has_expired(exp) {
+            return Err(ReportError::new(
+                ErrorCode::Expired,
+                format!(
+                    "the credential expired at {exp} (now {}); ask the issuer for a new one",
+                    clock.now
+                ),
+            ));
+        }
+    }
+    if let Some(nbf) = date("nbf")? {
+        if clock.is_before(nbf) {
+            return Err(ReportError::new(
+                ErrorCode::NotYetValid,
+                format!(
+                    "the credential is not valid before {nbf} (now {})",
+                    clock.now
+                ),
+            ));
+        }
+    }
+    if let Some(iat) = date("iat")? {
+        if clock.is_before(iat) {
+            return Err(ReportError::new(
+                ErrorCode::NotYetValid,
+                format!(
+                    "the credential was issued in the future (iat {iat}, now {}); check the clocks",
+                    clock.now
+                ),
+            ));
+        }
+    }
+    // RFC 7519 §4.1.3: a verifier that is not among the audiences MUST reject.
+    if let Some(aud) = claims.get("aud") {
+        let names_us = |candidate: &Value| audience.is_some_and(|us| candidate == us);
+        let ok = match aud {
+            Value::Array(audiences) => audiences.iter().any(names_us),
+            single => names_us(single),
+        };
+        if !ok {
+            return Err(ReportError::new(
+                ErrorCode::AudMismatch,
+                "the credential is addressed to another audience than this verifier (RFC 7519 §4.1.3)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Records `required_claims`: each path of the policy must lead to a claim.
+fn check_required_claims(
+    claims: &Map<String, Value>,
+    required: &[ClaimPath],
+    report: &mut VerificationReport,
+) -> bool {
+    if required.is_empty() {
+        return true;
+    }
+    let mut missing = required
+        .iter()
+        .filter(|path| !path.is_root() && path.find(claims).is_none());
+    let Some(first) = missing.next() else {
+        report.pass(checks::REQUIRED_CLAIMS);
+        return true;
+    };
+    let error = |path: &ClaimPath| {
+        ReportError::new(
+            ErrorCode::MissingClaim,
+            format!(
+                "the claim `{}` is required but was not presented; ask the holder to disclose it",
+                excerpt(&path.to_string())
+            ),
+        )
+    };
+    report.fail(checks::REQUIRED_CLAIMS, error(first));
+    report.errors.extend(missing.map(error));
+    false
+}

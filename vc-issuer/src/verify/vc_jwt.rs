@@ -1,0 +1,218 @@
+//! The `vc+jwt` path of verification: a VCDM 2.0 credential secured as a JWS (W3C
+//! VC-JOSE-COSE §3.1.1), its issuer key found as for an SD-JWT VC, its validity period from
+//! `validFrom` and `validUntil` (VCDM 2.0 §4.9).
+
+use did_core::jose::{UnverifiedJws, decode_compact, parse_json_object};
+use did_core::key::PublicKey;
+use serde_json::{Map, Value};
+
+use super::status::check_status;
+use super::{
+    SignatureJobs, SignatureResults, StatusCheck, VerificationPolicy, check_jwt_validity,
+    check_required_claims, checks, issuer_key, issuer_signature, kid, new_report,
+};
+use crate::issuer_keys::IssuerKeys;
+use crate::report::{ErrorCode, ReportError, VerificationReport};
+use crate::sd_jwt::excerpt;
+use crate::sd_jwt_vc::{LEGACY_SD_JWT_VC_TYP, SD_JWT_VC_TYP, jws_error};
+use crate::time::Clock;
+use crate::w3c::{VC_CTY, VC_JWT_TYP, check_credential};
+
+/// A `vc+jwt` ready for its signature check.
+pub(super) struct Ready<'a> {
+    report: VerificationReport,
+    credential: Map<String, Value>,
+    jws: Option<UnverifiedJws<'a>>,
+    issuer_key: PublicKey,
+    valid_from: Option<i64>,
+    valid_until: Option<i64>,
+}
+
+fn refuse(mut report: VerificationReport, check: &str, error: ReportError) -> VerificationReport {
+    report.fail(check, error);
+    report.finish(None)
+}
+
+/// Everything before the signature: the JWS, its `typ`, the data model, the trust list and
+/// the issuer key.
+pub(super) async fn prepare<'a>(
+    input: &'a str,
+    policy: &VerificationPolicy,
+    keys: &dyn IssuerKeys,
+) -> Result<Ready<'a>, VerificationReport> {
+    let mut report = new_report();
+    let jws = match decode_compact(input, &policy.algorithms) {
+        Ok(jws) => jws,
+        Err(error) => {
+            let error = jws_error(
+                "neither an SD-JWT (no `~`) nor an acceptable compact JWS",
+                &error,
+            );
+            let check = if error.code == ErrorCode::AlgNotAllowed {
+                report.pass(checks::FORMAT);
+                checks::ISSUER_JWT
+            } else {
+                checks::FORMAT
+            };
+            return Err(refuse(report, check, error));
+        }
+    };
+    report.pass(checks::FORMAT);
+    let credential = match parse_json_object(jws.payload()) {
+        Ok(credential) => credential,
+        Err(error) => {
+            return Err(refuse(
+                report,
+                checks::ISSUER_JWT,
+                ReportError::new(
+                    ErrorCode::Malformed,
+                    format!("the JWT payload is not a JSON object: {error}"),
+                ),
+            ));
+        }
+    };
+    report.pass(checks::ISSUER_JWT);
+
+    // RFC 8725 §3.11 and VC-JOSE-COSE §3.1.1: the type says what the payload is.
+    match jws.header().get("typ").and_then(Value::as_str) {
+        Some(VC_JWT_TYP) => report.pass(checks::TYP),
+        Some(SD_JWT_VC_TYP | LEGACY_SD_JWT_VC_TYP) => {
+            return Err(refuse(
+                report,
+                checks::TYP,
+                ReportError::new(
+                    ErrorCode::Malformed,
+                    "an SD-JWT VC must be sent as an SD-JWT, its issuer-signed JWT followed by `~` (RFC 9901 §4)",
+                ),
+            ));
+        }
+        other => {
+            return Err(refuse(
+                report,
+                checks::TYP,
+                ReportError::new(
+                    ErrorCode::Malformed,
+                    format!(
+                        "a JWT typed {} is not a credential this verifier accepts: expected `{VC_JWT_TYP}`, or an SD-JWT VC",
+                        other.map_or_else(|| "nothing".into(), |t| format!("`{}`", excerpt(t)))
+                    ),
+                ),
+            ));
+        }
+    }
+    if let Some(cty) = jws.header().get("cty") {
+        if cty != VC_CTY {
+            report.warn("the `cty` header is not `vc` as VC-JOSE-COSE §3.1.1 recommends");
+        }
+    }
+
+    let facts = match check_credential(&credential) {
+        Ok(facts) => facts,
+        Err(error) => return Err(refuse(report, checks::DATA_MODEL, error)),
+    };
+    report.pass(checks::DATA_MODEL);
+    let (valid_from, valid_until) = (facts.valid_from, facts.valid_until);
+
+    let kid = match kid(jws.header()) {
+        Ok(kid) => kid,
+        Err(error) => return Err(refuse(report, checks::ISSUER_KEY, error)),
+    };
+    let Some(issuer_key) = issuer_key(facts.issuer, kid, policy, keys, &mut report).await else {
+        return Err(report.finish(None));
+    };
+    Ok(Ready {
+        report,
+        credential,
+        jws: Some(jws),
+        issuer_key,
+        valid_from,
+        valid_until,
+    })
+}
+
+impl<'a> Ready<'a> {
+    /// The issuer's signature to check, taken out once.
+    pub(super) fn take_jobs(&mut self) -> Option<SignatureJobs<'a, '_>> {
+        let jws = self.jws.take()?;
+        Some(SignatureJobs {
+            issuer: (jws, &self.issuer_key),
+            key_binding: None,
+        })
+    }
+
+    /// Everything after the signature.
+    pub(super) async fn finish(
+        self,
+        signatures: SignatureResults,
+        policy: &VerificationPolicy,
+        status: Option<&dyn StatusCheck>,
+    ) -> VerificationReport {
+        let Ready {
+            mut report,
+            credential,
+            valid_from,
+            valid_until,
+            ..
+        } = self;
+        if !issuer_signature(signatures.issuer, &mut report) {
+            return report.finish(None);
+        }
+        let clock = policy.clock();
+        let validity = check_jwt_validity(&credential, &clock, policy.expected_audience.as_deref())
+            .and_then(|()| check_validity_period(valid_from, valid_until, &clock));
+        if let Err(error) = validity {
+            return refuse(report, checks::VALIDITY, error);
+        }
+        report.pass(checks::VALIDITY);
+
+        // RFC 9901 §7.3 step 2, by analogy: a credential without key binding cannot satisfy a
+        // policy that requires proof of possession.
+        if policy.require_key_binding {
+            return refuse(
+                report,
+                checks::KEY_BINDING,
+                ReportError::new(
+                    ErrorCode::KeyBindingRequired,
+                    "key binding is required, and a vc+jwt carries no proof of possession; ask the holder for an SD-JWT VC presentation with a key binding JWT",
+                ),
+            );
+        }
+        report.skip(checks::KEY_BINDING);
+
+        // VCDM 2.0 §4.10: `credentialStatus`.
+        if !check_status(credential.get("credentialStatus"), status, &mut report).await {
+            return report.finish(None);
+        }
+        if !check_required_claims(&credential, &policy.required_claims, &mut report) {
+            return report.finish(None);
+        }
+        report.finish(Some(credential))
+    }
+}
+
+/// VCDM 2.0 §4.9: not valid before `validFrom`, nor from `validUntil` on, skew allowed.
+fn check_validity_period(
+    valid_from: Option<i64>,
+    valid_until: Option<i64>,
+    clock: &Clock,
+) -> Result<(), ReportError> {
+    let now = i64::try_from(clock.now).unwrap_or(i64::MAX);
+    let skew = i64::try_from(clock.skew).unwrap_or(i64::MAX);
+    if let Some(from) = valid_from {
+        if now.saturating_add(skew) < from {
+            return Err(ReportError::new(
+                ErrorCode::NotYetValid,
+                format!("the credential is not valid before its validFrom ({from}, now {now})"),
+            ));
+        }
+    }
+    if let Some(until) = valid_until {
+        if now >= until.saturating_add(skew) {
+            return Err(ReportError::new(
+                ErrorCode::Expired,
+                format!("the credential ceased to be valid at its validUntil ({until}, now {now})"),
+            ));
+        }
+    }
+    Ok(())
+}
