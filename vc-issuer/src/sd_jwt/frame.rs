@@ -41,7 +41,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::MAX_DEPTH;
-use super::claim_path::push_segment;
+use super::claim_path::{ClaimPath, push_segment};
 use super::disclosure::RESERVED_NAMES;
 use super::error::{SdJwtError, excerpt};
 
@@ -125,6 +125,125 @@ impl DisclosureFrame {
             map.insert(key.clone(), frame.to_json());
         }
         Value::Object(map)
+    }
+}
+
+impl DisclosureFrame {
+    /// The frame that makes each claim `paths` point at selectively disclosable in `claims`:
+    /// a path to an object member discloses that member, a path to an array element that
+    /// element, and `*` in place of an index every element of that array. Parents stay plain
+    /// unless a path names them too, which nests the disclosures (RFC 9901 §4.2.6).
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use vc_issuer::sd_jwt::{ClaimPath, DisclosureFrame};
+    ///
+    /// let claims = json!({"name": "Alice", "avatars": [{"platform": "vrchat"}]});
+    /// let paths = ["/name", "/avatars/*"].map(|p| ClaimPath::parse(p).unwrap());
+    /// let frame = DisclosureFrame::for_paths(claims.as_object().unwrap(), &paths)?;
+    /// assert_eq!(frame.to_json(), json!({"_sd": ["name"], "avatars": {"_sd": "*"}}));
+    /// # Ok::<(), vc_issuer::sd_jwt::SdJwtError>(())
+    /// ```
+    pub fn for_paths(claims: &Map<String, Value>, paths: &[ClaimPath]) -> Result<Self, SdJwtError> {
+        let mut frame = DisclosureFrame::new();
+        for path in paths {
+            let Some((last, parents)) = path.segments().split_last() else {
+                return Err(invalid("", "the root cannot be made disclosable"));
+            };
+            let mut level = &mut frame;
+            let mut value = Some(ClaimsValue::Object(claims));
+            let mut walked = String::new();
+            for segment in parents {
+                walked.push('/');
+                walked.push_str(segment);
+                value = step(value, segment, &walked)?;
+                level = level.nested.entry(segment.clone()).or_default();
+            }
+            walked.push('/');
+            walked.push_str(last);
+            match (value, last.as_str()) {
+                (Some(ClaimsValue::Array(_)), EVERY) => level.every = true,
+                (Some(ClaimsValue::Array(elements)), index) => {
+                    let index = array_index(index, elements.len(), &walked)?;
+                    if !level.indices.contains(&index) {
+                        level.indices.push(index);
+                    }
+                }
+                (Some(ClaimsValue::Object(members)), name) => {
+                    if !members.contains_key(name) {
+                        return Err(SdJwtError::FrameClaimMissing {
+                            path: excerpt(&walked),
+                        });
+                    }
+                    if !level.names.iter().any(|known| known == name) {
+                        level.names.push(name.to_owned());
+                    }
+                }
+                (None, _) => {
+                    return Err(SdJwtError::FrameTypeMismatch {
+                        path: excerpt(&walked),
+                        expected: "an object or an array",
+                    });
+                }
+            }
+        }
+        Ok(frame)
+    }
+}
+
+/// A container of the claims, as [`DisclosureFrame::for_paths`] walks them; `*` walks into
+/// the first element as the shape every element shares.
+enum ClaimsValue<'a> {
+    Object(&'a Map<String, Value>),
+    Array(&'a [Value]),
+}
+
+fn container(value: &Value) -> Option<ClaimsValue<'_>> {
+    match value {
+        Value::Object(members) => Some(ClaimsValue::Object(members)),
+        Value::Array(elements) => Some(ClaimsValue::Array(elements)),
+        _ => None,
+    }
+}
+
+fn step<'a>(
+    value: Option<ClaimsValue<'a>>,
+    segment: &str,
+    walked: &str,
+) -> Result<Option<ClaimsValue<'a>>, SdJwtError> {
+    let missing = || SdJwtError::FrameClaimMissing {
+        path: excerpt(walked),
+    };
+    let child = match value {
+        Some(ClaimsValue::Object(members)) => members.get(segment).ok_or_else(missing)?,
+        Some(ClaimsValue::Array(elements)) if segment == EVERY => {
+            elements.first().ok_or_else(missing)?
+        }
+        Some(ClaimsValue::Array(elements)) => {
+            let index = array_index(segment, elements.len(), walked)?;
+            elements.get(index).ok_or_else(missing)?
+        }
+        None => {
+            return Err(SdJwtError::FrameTypeMismatch {
+                path: excerpt(walked),
+                expected: "an object or an array",
+            });
+        }
+    };
+    Ok(container(child))
+}
+
+fn array_index(segment: &str, len: usize, walked: &str) -> Result<usize, SdJwtError> {
+    // RFC 6901 §4: an array index is decimal digits without leading zeros.
+    let well_formed = segment == "0"
+        || (!segment.is_empty()
+            && !segment.starts_with('0')
+            && segment.bytes().all(|b| b.is_ascii_digit()));
+    match segment.parse::<usize>() {
+        Ok(index) if well_formed && index < len => Ok(index),
+        _ => Err(SdJwtError::FrameClaimMissing {
+            path: excerpt(walked),
+        }),
     }
 }
 
@@ -361,5 +480,67 @@ mod tests {
                 .nest("a", DisclosureFrame::new().disclose_all())
                 .is_empty()
         );
+    }
+}
+
+#[cfg(test)]
+mod for_paths_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn frame_for(claims: Value, paths: &[&str]) -> Result<DisclosureFrame, SdJwtError> {
+        let paths: Vec<ClaimPath> = paths.iter().map(|p| ClaimPath::parse(p).unwrap()).collect();
+        DisclosureFrame::for_paths(claims.as_object().unwrap(), &paths)
+    }
+
+    #[test]
+    fn members_elements_and_every_element() {
+        let claims = json!({
+            "name": "Alice",
+            "address": {"locality": "Paris", "country": "FR"},
+            "avatars": [{"platform": "a", "handle": "x"}, {"platform": "b", "handle": "y"}],
+            "tags": ["p", "q"],
+        });
+        let frame = frame_for(
+            claims,
+            &[
+                "/name",
+                "/address",
+                "/address/locality",
+                "/avatars/*",
+                "/avatars/*/handle",
+                "/tags/1",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            frame.to_json(),
+            json!({
+                "_sd": ["name", "address"],
+                "address": {"_sd": ["locality"]},
+                "avatars": {"_sd": "*", "*": {"_sd": ["handle"]}},
+                "tags": {"_sd": [1]},
+            })
+        );
+    }
+
+    #[test]
+    fn the_same_path_twice_is_named_once() {
+        let frame = frame_for(json!({"name": "A"}), &["/name", "/name"]).unwrap();
+        assert_eq!(frame.to_json(), json!({"_sd": ["name"]}));
+    }
+
+    #[test]
+    fn rejects_paths_to_missing_claims() {
+        for path in ["/nope", "/tags/2", "/tags/01", "/tags/-1", "/name/x"] {
+            let result = frame_for(json!({"name": "A", "tags": [1, 2]}), &[path]);
+            assert!(result.is_err(), "{path} should be refused");
+        }
+    }
+
+    #[test]
+    fn rejects_the_root() {
+        assert!(frame_for(json!({"name": "A"}), &[""]).is_err());
     }
 }
