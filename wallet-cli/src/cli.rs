@@ -1,5 +1,7 @@
 //! The command line of `avid`: every subcommand, flag and its help text.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// avid: decentralized identity across metaverse platforms.
@@ -19,6 +21,132 @@ pub enum Command {
     /// Create and resolve DIDs.
     #[command(subcommand)]
     Did(DidCommand),
+    /// Issue and present SD-JWT VCs with raw keys held in JWK files.
+    #[command(subcommand, name = "sd-jwt")]
+    SdJwt(SdJwtCommand),
+    /// Verify an SD-JWT, an SD-JWT+KB or a vc+jwt: exit 0 verified, 1 rejected.
+    Verify(VerifyArgs),
+    /// Measure the main operations beside a bare Ed25519 verification, in this process.
+    Bench(BenchArgs),
+}
+
+/// `avid sd-jwt …`
+#[derive(Debug, Subcommand)]
+pub enum SdJwtCommand {
+    /// Issue an SD-JWT VC (`typ: dc+sd-jwt`) signed by the issuer key, bound to the holder key.
+    Issue(IssueArgs),
+    /// Present a credential: disclose the claims named, optionally with a key binding JWT.
+    Present(PresentArgs),
+}
+
+/// The DID an issuer's raw key is known by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum IssuerDidMethod {
+    /// did:key of the issuer key (kid `did:key:z…#z…`).
+    Key,
+    /// did:jwk of the issuer key (kid `did:jwk:…#0`).
+    Jwk,
+}
+
+/// Arguments of `avid sd-jwt issue`.
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// The issuer's private key, a JWK file.
+    #[arg(long, value_name = "FILE")]
+    pub issuer_key: PathBuf,
+    /// The holder's public key, a JWK file: it goes into `cnf.jwk` (RFC 7800).
+    #[arg(long, value_name = "FILE")]
+    pub holder_key: PathBuf,
+    /// The claims, a JSON object file (`-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub claims: PathBuf,
+    /// The credential type (`vct`).
+    #[arg(long)]
+    pub vct: String,
+    /// A disclosure frame file (see `vc_issuer::sd_jwt::DisclosureFrame`).
+    #[arg(long, value_name = "FILE", conflicts_with = "sd")]
+    pub frame: Option<PathBuf>,
+    /// A claim to make selectively disclosable, as a path: `/name`, `/avatars/*`,
+    /// `/address/locality`. Repeat for each.
+    #[arg(long, value_name = "PATH")]
+    pub sd: Vec<String>,
+    /// How the issuer is named when no --kid is given.
+    #[arg(long, value_enum, default_value = "key")]
+    pub issuer_did: IssuerDidMethod,
+    /// The verification method that signs (a DID URL), when the issuer has a DID of its own.
+    #[arg(long)]
+    pub kid: Option<String>,
+    /// How long the credential is valid, in seconds.
+    #[arg(long, default_value_t = 365 * 24 * 3600)]
+    pub valid_for: u64,
+    /// Decoy digests to add to each `_sd` array (RFC 9901 §4.2.5).
+    #[arg(long, default_value_t = 0)]
+    pub decoys: usize,
+    /// The Token Status List the credential's status lives in (with --status-index).
+    #[arg(long, requires = "status_index")]
+    pub status_list_uri: Option<String>,
+    /// The credential's index in that list.
+    #[arg(long, requires = "status_list_uri")]
+    pub status_index: Option<u64>,
+}
+
+/// Arguments of `avid sd-jwt present`.
+#[derive(Debug, Args)]
+pub struct PresentArgs {
+    /// The issued SD-JWT (`-` for stdin).
+    pub credential: PathBuf,
+    /// A claim to disclose, as a path (`/avatars/1`, `/age_over_18`); its parents come along.
+    #[arg(long, value_name = "PATH")]
+    pub disclose: Vec<String>,
+    /// The holder's private key, a JWK file: appends a key binding JWT (needs --aud, --nonce).
+    #[arg(long, value_name = "FILE", requires_all = ["aud", "nonce"])]
+    pub holder_key: Option<PathBuf>,
+    /// The verifier the key binding JWT is for.
+    #[arg(long, requires = "holder_key")]
+    pub aud: Option<String>,
+    /// The verifier's nonce for this transaction.
+    #[arg(long, requires = "holder_key")]
+    pub nonce: Option<String>,
+}
+
+/// Arguments of `avid verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The credential or presentation (`-` for stdin).
+    pub input: PathBuf,
+    /// The nonce the key binding JWT must carry.
+    #[arg(long)]
+    pub nonce: Option<String>,
+    /// The audience the key binding JWT must carry (this verifier).
+    #[arg(long)]
+    pub aud: Option<String>,
+    /// Refuse a presentation without a valid key binding JWT (needs --nonce and --aud).
+    #[arg(long)]
+    pub require_key_binding: bool,
+    /// Accept only credentials from this issuer DID. Repeat for each; without it any issuer
+    /// whose DID resolves is accepted, with a warning.
+    #[arg(long, value_name = "DID")]
+    pub trusted_issuer: Vec<String>,
+    /// The credential type (`vct`) required.
+    #[arg(long)]
+    pub vct: Option<String>,
+    /// A claim that must be present, as a path. Repeat for each.
+    #[arg(long, value_name = "PATH")]
+    pub require_claim: Vec<String>,
+    /// Verify as of this Unix time instead of now.
+    #[arg(long, value_name = "UNIX-SECONDS")]
+    pub at: Option<u64>,
+    /// Let DID and status list fetches use plain http:// and loopback addresses (local testing).
+    #[arg(long)]
+    pub allow_http: bool,
+}
+
+/// Arguments of `avid bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Seconds spent measuring each operation.
+    #[arg(long, default_value_t = 1.0)]
+    pub seconds: f64,
 }
 
 /// `avid did …`

@@ -1,19 +1,15 @@
 //! `avid did create` and `avid did resolve`.
 
-use std::sync::Arc;
-
 use did_core::did::DidUrl;
 use did_core::document::{DidDocument, RelationshipKind};
-use did_core::fetch::FetchPolicy;
 use did_core::key::{KeyType, SecretKey};
-use did_core::method::{self, web::WebResolver};
+use did_core::method;
 use did_core::resolution::dereference::{self, Dereferenced};
-use did_core::resolution::{
-    ErrorKind, ResolutionError, ResolutionOptions, ResolutionResult, Resolver,
-};
+use did_core::resolution::{ErrorKind, ResolutionError, ResolutionOptions, ResolutionResult};
 use serde_json::{Value, json};
 
 use crate::cli::{CreateArgs, CreateKeyType, CreateMethod, DidCommand, ResolveArgs};
+use crate::network;
 use crate::output::{Failure, Output};
 
 /// Runs one `avid did` subcommand.
@@ -48,9 +44,9 @@ fn create(args: &CreateArgs, out: &Output) -> Result<(), Failure> {
         }
         out.print_json(&body);
     } else {
-        println!("{did}");
+        say!("{did}");
         if args.show_secret {
-            eprintln!("secret key (keep it private; anyone holding it controls this DID):");
+            tell!("secret key (keep it private; anyone holding it controls this DID):");
             out.print_json(&secret_jwk_json(&secret));
         }
     }
@@ -69,18 +65,8 @@ fn resolve(args: &ResolveArgs, out: &Output) -> Result<(), Failure> {
         let error = ResolutionError::new(ErrorKind::InvalidDid, err.to_string());
         resolution_failure(&error)
     })?;
-    let policy = if args.allow_http {
-        FetchPolicy::local_testing()
-    } else {
-        FetchPolicy::default()
-    };
-    let web = WebResolver::new(policy)
-        .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
-    let resolver = Arc::new(method::default_dispatcher(web));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
+    let resolver = network::resolver(args.allow_http)?;
+    let runtime = network::runtime()?;
 
     if url.is_did() {
         let outcome = runtime.block_on(resolver.resolve(url.did(), &options));
@@ -107,7 +93,7 @@ fn resolve(args: &ResolveArgs, out: &Output) -> Result<(), Failure> {
             "contentMetadata": {},
         }));
     } else if let Dereferenced::Url(url) = &dereferenced {
-        println!("{url}");
+        say!("{url}");
     } else {
         out.print_json(&content);
     }
@@ -129,7 +115,7 @@ fn resolution_failure(error: &ResolutionError) -> Failure {
 /// A short human summary: the DID, each verification method with its key type and the
 /// relationships that authorize it, the services, and `alsoKnownAs`.
 fn print_document(document: &DidDocument) {
-    println!("{}", document.id);
+    say!("{}", document.id);
     for method in &document.verification_method {
         let key_type = method
             .public_key()
@@ -145,13 +131,13 @@ fn print_document(document: &DidDocument) {
             })
             .map(RelationshipKind::property)
             .collect();
-        println!("  key      {} ({}, {key_type})", method.id, method.type_);
-        println!("           for {}", purposes.join(", "));
+        say!("  key      {} ({}, {key_type})", method.id, method.type_);
+        say!("           for {}", purposes.join(", "));
     }
     for service in &document.service {
-        println!("  service  {} {}", service.id, service.service_endpoint);
+        say!("  service  {} {}", service.id, service.service_endpoint);
     }
     for uri in &document.also_known_as {
-        println!("  alias    {uri}");
+        say!("  alias    {uri}");
     }
 }

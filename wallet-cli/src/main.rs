@@ -3,9 +3,31 @@
 //!
 //! Exit codes: 0 success, 1 rejected or failed, 2 usage error.
 
+/// `println!` that does not panic when stdout is closed early (`avid … | head`): the reader
+/// has gone, so there is nobody left to tell.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that does not panic when stderr is closed.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+mod bench_cmd;
 mod cli;
 mod did_cmd;
+mod input;
+mod network;
 mod output;
+mod sd_jwt_cmd;
+mod verify_cmd;
 
 use std::process::ExitCode;
 
@@ -16,6 +38,9 @@ fn main() -> ExitCode {
     let out = output::Output::new(cli.json);
     let result = match cli.command {
         cli::Command::Did(did) => did_cmd::run(did, &out),
+        cli::Command::SdJwt(command) => sd_jwt_cmd::run(command, &out),
+        cli::Command::Verify(args) => verify_cmd::run(&args, &out),
+        cli::Command::Bench(args) => bench_cmd::run(&args, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

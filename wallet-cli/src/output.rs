@@ -17,6 +17,8 @@ pub struct Failure {
     pub details: Option<Box<Value>>,
     /// Exit with 2 instead of 1.
     pub usage: bool,
+    /// Already reported on stdout (a rejection report): print nothing more, just exit.
+    pub silent: bool,
 }
 
 impl Failure {
@@ -27,7 +29,25 @@ impl Failure {
             message: message.into(),
             details: None,
             usage: false,
+            silent: false,
         }
+    }
+
+    /// A usage error (exit 2): the command line or an input file is not what it must be.
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            code: "usage".into(),
+            message: message.into(),
+            details: None,
+            usage: true,
+            silent: false,
+        }
+    }
+
+    /// Marks the failure as already printed (the report said it all).
+    pub fn silent(mut self) -> Failure {
+        self.silent = true;
+        self
     }
 
     /// Attaches the JSON to print with `--json`.
@@ -55,14 +75,25 @@ impl Output {
 
     /// Prints a JSON value, pretty, on stdout.
     pub fn print_json(&self, value: &Value) {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
         );
     }
 
-    /// Prints the failure and gives the exit code for it.
+    /// Prints the failure (unless it was reported already) and gives its exit code.
     pub fn failure(&self, failure: &Failure) -> ExitCode {
+        if !failure.silent {
+            self.print_failure(failure);
+        }
+        if failure.usage {
+            ExitCode::from(2)
+        } else {
+            ExitCode::from(1)
+        }
+    }
+
+    fn print_failure(&self, failure: &Failure) {
         if self.json {
             let mut body = failure
                 .details
@@ -77,12 +108,7 @@ impl Output {
             }
             self.print_json(&body);
         } else {
-            eprintln!("error: {}: {}", failure.code, failure.message);
-        }
-        if failure.usage {
-            ExitCode::from(2)
-        } else {
-            ExitCode::from(1)
+            tell!("error: {}: {}", failure.code, failure.message);
         }
     }
 }

@@ -38,6 +38,17 @@ impl Algorithm {
         Algorithm::ALL.into_iter().find(|a| a.name() == name)
     }
 
+    /// The algorithm avid signs with for a key type: the fully-specified `Ed25519` of RFC 9864
+    /// §2.2 rather than the polymorphic `EdDSA`, and `ES256` for P-256. `None` for X25519,
+    /// which cannot sign.
+    pub fn preferred_for(key_type: KeyType) -> Option<Algorithm> {
+        match key_type {
+            KeyType::Ed25519 => Some(Algorithm::Ed25519),
+            KeyType::P256 => Some(Algorithm::Es256),
+            KeyType::X25519 => None,
+        }
+    }
+
     /// The only key type that signs and verifies with this algorithm.
     pub fn key_type(&self) -> KeyType {
         match self {
