@@ -187,7 +187,8 @@ pub struct CreateArgs {
     /// The key type to generate.
     #[arg(long, value_enum, default_value = "ed25519")]
     pub key_type: CreateKeyType,
-    /// Also print the secret key as a JWK. Anyone who sees it can act as this DID.
+    /// Also print the secret key as a JWK (on the second line, or as `secretJwk` with --json).
+    /// Anyone who sees it can act as this DID.
     #[arg(long)]
     pub show_secret: bool,
 }

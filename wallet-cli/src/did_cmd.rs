@@ -46,8 +46,9 @@ fn create(args: &CreateArgs, out: &Output) -> Result<(), Failure> {
     } else {
         say!("{did}");
         if args.show_secret {
-            tell!("secret key (keep it private; anyone holding it controls this DID):");
-            out.print_json(&secret_jwk_json(&secret));
+            // One line, so that a script can read the DID and the key apart.
+            tell!("the second line is the secret key: keep it private, it controls this DID");
+            say!("{}", secret_jwk_json(&secret));
         }
     }
     Ok(())
