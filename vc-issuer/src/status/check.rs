@@ -200,6 +200,11 @@ impl StatusListClient {
     }
 }
 
+/// The client as the verifier's status step. The inherent
+/// [`StatusListClient::check`] takes a parsed [`StatusListReference`]; this trait's `check`
+/// takes the raw reference, so call it as `StatusCheck::check(&client, &status)`, or hand the
+/// client to [`verify_credential`](crate::verify::verify_credential), which calls
+/// [`check_for_issuer`](StatusCheck::check_for_issuer).
 #[async_trait]
 impl StatusCheck for StatusListClient {
     /// The status of a credential whose issuer is not given: only a key source that does not

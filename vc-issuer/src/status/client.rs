@@ -125,6 +125,27 @@ impl StatusListClient {
     /// the credential's own issuer, found through `issuer_keys` exactly as the credential's
     /// key is ([`IssuerStatusListKeys`]). Give it the same [`IssuerKeys`] the verifier uses,
     /// so that both share one key cache.
+    ///
+    /// ```no_run
+    /// # use std::sync::Arc;
+    /// # use did_core::fetch::{FetchPolicy, HttpFetcher};
+    /// # use did_core::method::DID_KEY;
+    /// # use did_core::resolution::dispatch::MethodDispatcher;
+    /// use vc_issuer::issuer_keys::DidIssuerKeys;
+    /// use vc_issuer::status::StatusListClient;
+    /// use vc_issuer::verify::{VerificationPolicy, verify_credential};
+    ///
+    /// # async fn run(presentation: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let resolver = Arc::new(MethodDispatcher::new().with_method("key", Arc::new(DID_KEY)));
+    /// let keys = Arc::new(DidIssuerKeys::new(resolver));
+    /// let fetcher = Arc::new(HttpFetcher::new(FetchPolicy::default())?);
+    /// let status = StatusListClient::for_issuer_keys(fetcher, keys.clone());
+    /// let policy = VerificationPolicy::default();
+    /// let report = verify_credential(presentation, &policy, keys.as_ref(), Some(&status)).await?;
+    /// // A revoked credential: `report.verified` is false, the error code `revoked`.
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn for_issuer_keys(
         fetcher: Arc<dyn Fetcher>,
         issuer_keys: Arc<dyn IssuerKeys>,

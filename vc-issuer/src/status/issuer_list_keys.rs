@@ -73,9 +73,7 @@ impl StatusListKeys for IssuerStatusListKeys {
             .await
             .map_err(|error| StatusError::KeyUnavailable {
                 kid: quoted(request.kid),
-                reason: format!(
-                    "a status list must be signed by a key of the credential's issuer: {error}"
-                ),
+                reason: format!("the list must be signed by the credential's issuer: {error}"),
             })
     }
 }
