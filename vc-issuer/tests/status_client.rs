@@ -773,3 +773,87 @@ async fn bitstring_cache_honours_ttl_in_milliseconds() {
     assert_eq!(server.seen("/credentials/status/3").hits, 2);
     server.stop().await;
 }
+
+// ---- lists bound to the credential's issuer ----
+
+/// A Status List Token that names its issuer in `iss`, signed under [`KID`].
+fn token_naming_issuer(list: &TokenStatusList, uri: &str, iss: &str, key: &SecretKey) -> String {
+    let mut header = serde_json::Map::new();
+    header.insert("typ".into(), serde_json::json!("statuslist+jwt"));
+    header.insert("kid".into(), serde_json::json!(KID));
+    let claims = serde_json::json!({
+        "sub": uri,
+        "iss": iss,
+        "iat": now() - 10,
+        "status_list": list.encode().expect("encodes"),
+    });
+    let payload = serde_json::to_vec(&claims).expect("serializes");
+    let signer = key.signer(Algorithm::Ed25519).expect("signer");
+    did_core::jose::sign_compact(&header, &payload, &signer).expect("token")
+}
+
+#[tokio::test]
+async fn rejects_list_naming_another_issuer() {
+    // Even under a pinned key, a list that says it speaks for another issuer does not speak
+    // for this credential's (Token Status List §11.3).
+    let issuer = SecretKey::generate(KeyType::Ed25519);
+    let server = Publisher::start().await;
+    let uri = server.url("/statuslists/1");
+    server.publish(
+        "/statuslists/1",
+        TOKEN_TYPE,
+        token_naming_issuer(&token_list(), &uri, "did:example:issuer", &issuer),
+    );
+    let client = client(&issuer);
+    let reference = StatusListReference::new(1, &uri).expect("reference");
+    let now = now();
+    let error = assert_unavailable(
+        client
+            .check_issued_by_at(&reference, "did:example:other", now)
+            .await,
+        "token of another issuer",
+    );
+    assert!(
+        matches!(error, StatusError::IssuerMismatch { .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        client
+            .check_issued_by_at(&reference, "did:example:issuer", now)
+            .await,
+        Ok(StatusValue::Invalid)
+    );
+
+    let url = server.url("/credentials/status/3");
+    server.publish(
+        "/credentials/status/3",
+        VC_TYPE,
+        bitstring_credential(
+            &revocation_list(),
+            &url,
+            StatusPurpose::Revocation,
+            &issuer,
+            |_| {},
+        ),
+    );
+    let entry = entry(&url, "revocation", 94567);
+    match client
+        .check_bitstring_issued_by_at(&entry, "did:example:other", now)
+        .await
+    {
+        Err(error) => assert!(
+            matches!(error, StatusError::IssuerMismatch { .. }),
+            "{error:?}"
+        ),
+        Ok(status) => panic!("list of another issuer accepted: {status:?}"),
+    }
+    let status = client
+        .check_bitstring_issued_by_at(&entry, "did:example:issuer", now)
+        .await
+        .expect("the issuer's own list");
+    assert_eq!(status.code(), Some(ErrorCode::Revoked));
+    // Each list fetched twice: a list refused for one issuer is not cached at all.
+    assert_eq!(server.seen("/statuslists/1").hits, 2);
+    assert_eq!(server.seen("/credentials/status/3").hits, 2);
+    server.stop().await;
+}

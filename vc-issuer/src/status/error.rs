@@ -211,6 +211,46 @@ pub enum StatusError {
         /// The list's `statusPurpose` values.
         found: Vec<String>,
     },
+    /// The status list is issued by someone else than the credential: a list anyone may sign
+    /// is a list anyone may use to revoke, or reinstate, another issuer's credentials (Token
+    /// Status List §11.3; a Bitstring Status List credential names its `issuer`).
+    #[error(
+        "the status list is issued by {found:?}, not by the credential's issuer {expected:?}; only the issuer may speak for the status of its credentials"
+    )]
+    IssuerMismatch {
+        /// The credential's issuer (shortened).
+        expected: String,
+        /// The issuer the status list names (shortened).
+        found: String,
+    },
+    /// The credential's status reference uses no mechanism this verifier can check.
+    #[error(
+        "the credential's status uses {found}, which this verifier cannot check; it supports the Token Status List (`status.status_list`) and the Bitstring Status List (`BitstringStatusListEntry`)"
+    )]
+    UnsupportedMechanism {
+        /// What was found instead: member names or entry types (shortened).
+        found: String,
+    },
+    /// The credential carries more status entries than a verifier checks: each one is a
+    /// fetch, so their number is bounded.
+    #[error("the credential has {count} status entries; at most {max} are checked")]
+    TooManyEntries {
+        /// How many the credential has.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A Bitstring Status List sets the credential's status for a purpose this verifier does
+    /// not know, so it cannot tell what the status means.
+    #[error(
+        "the status list sets status {status:#04x} for the purpose {purpose:?}, which this verifier does not understand"
+    )]
+    UnknownPurpose {
+        /// The entry's `statusPurpose` (shortened).
+        purpose: String,
+        /// The status value set.
+        status: u8,
+    },
     /// The list itself cannot be read, or has no status at the index.
     #[error(transparent)]
     List(#[from] StatusListError),

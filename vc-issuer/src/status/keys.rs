@@ -21,6 +21,10 @@ pub struct KeyRequest<'a> {
     pub issuer: Option<&'a str>,
     /// The URL the list was fetched from.
     pub list_url: &'a str,
+    /// The issuer of the credential whose status is being checked, when the caller knows it
+    /// (the verifier always does). Token Status List §11.3 recommends that the list be signed
+    /// the way the credential is, so a lookup may demand a key of this issuer and no other.
+    pub credential_issuer: Option<&'a str>,
 }
 
 /// Gives the public key that must have signed a status list.

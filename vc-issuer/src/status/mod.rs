@@ -19,7 +19,11 @@
 //!   let the caller find the key by `kid`, then verify;
 //! - [`StatusListClient`]: fetch through a [`did_core::fetch::Fetcher`], find the key through
 //!   [`StatusListKeys`], verify, cache within bounds, answer. Every way of not getting a
-//!   trustworthy answer is a [`StatusError`], reported as `status_unavailable`.
+//!   trustworthy answer is a [`StatusError`], reported as `status_unavailable`;
+//! - verification: the client is the verifier's [`StatusCheck`](crate::verify::StatusCheck),
+//!   and [`IssuerStatusListKeys`] requires every list to be signed by the credential's own
+//!   issuer, its key found as the credential's is (a DID's `assertionMethod`).
+//!   [`StatusListClient::for_dids`] builds that client.
 //!
 //! ```
 //! use vc_issuer::report::ErrorCode;
@@ -36,12 +40,14 @@
 
 mod bitstring;
 mod cache;
+mod check;
 mod client;
 mod credential;
 mod datetime;
 mod entry;
 mod error;
 mod inflate;
+mod issuer_list_keys;
 mod keys;
 mod reference;
 mod token;
@@ -50,6 +56,7 @@ mod validation;
 mod value;
 
 pub use bitstring::{BitstringStatusList, MAX_ENCODED_LIST_CHARS, MIN_ENTRIES, StatusSize};
+pub use check::MAX_STATUS_ENTRIES;
 pub use client::{StatusListClient, StatusListClientConfig};
 pub use credential::{
     BitstringStatus, BitstringStatusListCredential, CREDENTIAL_TYPE, SUBJECT_TYPE,
@@ -58,6 +65,7 @@ pub use credential::{
 pub use entry::{BitstringStatusListEntry, ENTRY_TYPE, StatusMessage, StatusPurpose};
 pub use error::{MAX_QUOTED_CHARS, StatusError, StatusListError};
 pub use inflate::MAX_DECOMPRESSED_BYTES;
+pub use issuer_list_keys::IssuerStatusListKeys;
 pub use keys::{KeyRequest, StaticStatusListKeys, StatusListKeys};
 pub use reference::{MAX_URI_LEN, StatusListReference};
 pub use token::{

@@ -282,7 +282,8 @@ impl<'a> Ready<'a> {
         }
 
         // SD-JWT VC §2.4: "If status is present …, the status SHOULD be checked."
-        if !check_status(claims.get("status"), status, &mut report).await {
+        let issuer = claims.get("iss").and_then(Value::as_str);
+        if !check_status(claims.get("status"), issuer, status, &mut report).await {
             return report.finish(None);
         }
         if !check_required_claims(&claims, &policy.required_claims, &mut report) {

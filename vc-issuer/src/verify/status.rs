@@ -31,13 +31,28 @@ pub trait StatusCheck: Send + Sync {
     /// The status `status` points at, or why it could not be established (the message goes
     /// into the report, so it must not carry secrets).
     async fn check(&self, status: &Value) -> Result<CredentialStatus, String>;
+
+    /// The status `status` points at, for a credential issued by `issuer` (`iss` of an
+    /// SD-JWT VC, `issuer` of a VCDM 2.0 credential, both verified by then). The verifier calls
+    /// this one, so that a checker can require the status list to be that issuer's own: a
+    /// list anyone may sign is a list anyone may use to revoke, or reinstate, someone else's
+    /// credential (Token Status List §11.3). By default the issuer is not used.
+    async fn check_for_issuer(
+        &self,
+        status: &Value,
+        issuer: &str,
+    ) -> Result<CredentialStatus, String> {
+        let _ = issuer;
+        self.check(status).await
+    }
 }
 
-/// Runs the status step for a credential whose status reference is `status` (if any): the
-/// check passes only for [`CredentialStatus::Valid`]. Without a checker the step is skipped
-/// and a warning says so (SD-JWT VC §2.4: the status "SHOULD be checked").
+/// Runs the status step for a credential of `issuer` whose status reference is `status` (if
+/// any): the check passes only for [`CredentialStatus::Valid`]. Without a checker the step is
+/// skipped and a warning says so (SD-JWT VC §2.4: the status "SHOULD be checked").
 pub(crate) async fn check_status(
     status: Option<&Value>,
+    issuer: Option<&str>,
     checker: Option<&dyn StatusCheck>,
     report: &mut VerificationReport,
 ) -> bool {
@@ -52,7 +67,11 @@ pub(crate) async fn check_status(
         );
         return true;
     };
-    let error = match checker.check(status).await {
+    let answer = match issuer {
+        Some(issuer) => checker.check_for_issuer(status, issuer).await,
+        None => checker.check(status).await,
+    };
+    let error = match answer {
         Ok(CredentialStatus::Valid) => {
             report.pass(checks::STATUS);
             return true;

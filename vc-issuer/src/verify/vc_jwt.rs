@@ -180,7 +180,19 @@ impl<'a> Ready<'a> {
         report.skip(checks::KEY_BINDING);
 
         // VCDM 2.0 §4.10: `credentialStatus`.
-        if !check_status(credential.get("credentialStatus"), status, &mut report).await {
+        let issuer = match credential.get("issuer") {
+            Some(Value::String(issuer)) => Some(issuer.as_str()),
+            Some(Value::Object(issuer)) => issuer.get("id").and_then(Value::as_str),
+            _ => None,
+        };
+        if !check_status(
+            credential.get("credentialStatus"),
+            issuer,
+            status,
+            &mut report,
+        )
+        .await
+        {
             return report.finish(None);
         }
         if !check_required_claims(&credential, &policy.required_claims, &mut report) {
