@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use did_core::fetch::FetchPolicy;
+use did_core::fetch::{FetchPolicy, Fetcher, HttpFetcher};
 use did_core::method::{self, web::WebResolver};
 use did_core::resolution::Resolver;
 use did_core::resolution::cache::{CacheConfig, CachingResolver};
@@ -18,6 +18,13 @@ pub fn fetch_policy(allow_http: bool) -> FetchPolicy {
     } else {
         FetchPolicy::default()
     }
+}
+
+/// The guarded HTTP fetcher for status lists, under the same policy as did:web.
+pub fn fetcher(allow_http: bool) -> Result<Arc<dyn Fetcher>, Failure> {
+    HttpFetcher::new(fetch_policy(allow_http))
+        .map(|fetcher| Arc::new(fetcher) as Arc<dyn Fetcher>)
+        .map_err(|err| Failure::rejected("internalError", err.to_string()))
 }
 
 /// Every method avid resolves, behind a cache so one command resolves each DID once.
