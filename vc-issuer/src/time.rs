@@ -130,18 +130,35 @@ pub fn parse_date_time(text: &str) -> Option<i64> {
     Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 
+/// Reads an XML Schema 1.1 `dateTimeStamp` (§3.4.28): a [`parse_date_time`] whose time zone
+/// is required. The W3C Bitstring Status List credential's `validFrom` and `validUntil` are
+/// read this way, with no leniency.
+pub fn parse_date_time_stamp(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    let has_offset = bytes.last() == Some(&b'Z')
+        || (bytes.len() >= 6
+            && matches!(bytes[bytes.len() - 6], b'+' | b'-')
+            && bytes[bytes.len() - 3] == b':');
+    if has_offset {
+        parse_date_time(text)
+    } else {
+        None
+    }
+}
+
 /// Writes Unix seconds as an XML Schema `dateTimeStamp` in UTC, `YYYY-MM-DDThh:mm:ssZ`, the
-/// form VCDM 2.0's examples use.
-pub fn format_date_time(unix: u64) -> String {
-    let seconds = i64::try_from(unix).unwrap_or(i64::MAX);
-    let (days, time) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+/// form VCDM 2.0's examples use; `None` outside the years 0001–9999.
+pub fn format_date_time(unix: i64) -> Option<String> {
+    let (days, time) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        time / 3600,
-        time % 3600 / 60,
-        time % 60
-    )
+    (1..=9999).contains(&year).then(|| {
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            time / 3600,
+            time % 3600 / 60,
+            time % 60
+        )
+    })
 }
 
 fn is_leap(year: i64) -> bool {
@@ -279,10 +296,49 @@ mod tests {
 
     #[test]
     fn formats_and_reads_back() {
-        for unix in [0, 1262373804, 1709164800, 4102444799, 253402300799] {
-            let text = format_date_time(unix);
-            assert_eq!(parse_date_time(&text), i64::try_from(unix).ok(), "{text}");
+        for unix in [
+            0,
+            -1,
+            951_782_400,
+            1262373804,
+            1709164800,
+            4102444799,
+            -62_135_596_800,
+            253402300799,
+        ] {
+            let text = format_date_time(unix).expect("in range");
+            assert_eq!(parse_date_time(&text), Some(unix), "{text}");
+            assert_eq!(parse_date_time_stamp(&text), Some(unix), "{text}");
         }
-        assert_eq!(format_date_time(1262373804), "2010-01-01T19:23:24Z");
+        assert_eq!(
+            format_date_time(1262373804).as_deref(),
+            Some("2010-01-01T19:23:24Z")
+        );
+        assert_eq!(format_date_time(-62_135_596_801), None);
+        assert_eq!(format_date_time(253_402_300_800), None);
+    }
+
+    #[test]
+    fn date_time_stamps_need_a_time_zone() {
+        // Bitstring Status List v1.0 §2.2, Example 3's `validFrom`.
+        assert_eq!(
+            parse_date_time_stamp("2021-04-05T14:27:40Z"),
+            Some(1_617_632_860)
+        );
+        assert_eq!(
+            parse_date_time_stamp("2021-04-05T16:27:40+02:00"),
+            Some(1_617_632_860)
+        );
+        assert_eq!(
+            parse_date_time_stamp("9999-12-31T23:59:59-14:00"),
+            Some(253_402_351_199)
+        );
+        for text in [
+            "2021-04-05T14:27:40",
+            "2021-04-05T14:27:40+0200",
+            "2021-04-05T14:27:40z",
+        ] {
+            assert_eq!(parse_date_time_stamp(text), None, "{text}");
+        }
     }
 }

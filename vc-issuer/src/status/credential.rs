@@ -7,7 +7,6 @@ use did_core::jose::{self, AlgorithmPolicy, Signer, UnverifiedJws};
 use did_core::key::PublicKey;
 use serde_json::{Map, Value, json};
 
-use super::datetime::{format_date_time_stamp, parse_date_time_stamp};
 use super::entry::has_type;
 use super::error::quoted;
 use super::reference::check_uri;
@@ -17,6 +16,7 @@ use super::{
     StatusSize,
 };
 use crate::report::ErrorCode;
+use crate::time::{format_date_time, parse_date_time_stamp};
 
 /// The `typ` of a credential secured with JOSE (VC-JOSE-COSE §3.1.1).
 pub const VC_JWT_TYP: &str = "vc+jwt";
@@ -130,7 +130,7 @@ impl BitstringStatusListCredential {
             ("validUntil", self.valid_until),
         ] {
             if let Some(time) = time {
-                let text = format_date_time_stamp(time)
+                let text = format_date_time(time)
                     .ok_or_else(|| invalid(member, "is outside the years 0001–9999"))?;
                 credential.insert(member.to_owned(), json!(text));
             }

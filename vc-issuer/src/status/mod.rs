@@ -43,7 +43,6 @@ mod cache;
 mod check;
 mod client;
 mod credential;
-mod datetime;
 mod entry;
 mod error;
 mod inflate;
