@@ -2,20 +2,13 @@
 //! signed Token Status Lists and Bitstring Status List credentials, and the client answers
 //! valid, revoked, suspended — or `status_unavailable` whenever the answer cannot be trusted.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::IntoResponse;
+use axum::http::StatusCode;
 use did_core::fetch::{FetchError, FetchPolicy, HttpFetcher};
 use did_core::jose::{Algorithm, AlgorithmPolicy};
 use did_core::key::{KeyType, SecretKey};
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 use vc_issuer::report::ErrorCode;
 use vc_issuer::status::{
     BitstringStatusList, BitstringStatusListCredential, BitstringStatusListEntry, MIN_ENTRIES,
@@ -24,117 +17,11 @@ use vc_issuer::status::{
     issue_status_list_token,
 };
 
+mod support;
+
+use support::Publisher;
+
 const KID: &str = "did:example:issuer#status-key";
-
-/// What the server answers on one path.
-#[derive(Clone)]
-struct Published {
-    status: StatusCode,
-    content_type: &'static str,
-    body: String,
-}
-
-/// What the server saw on one path.
-#[derive(Clone, Default)]
-struct Seen {
-    hits: usize,
-    accept: Option<String>,
-}
-
-#[derive(Clone, Default)]
-struct Site {
-    published: Arc<Mutex<HashMap<String, Published>>>,
-    seen: Arc<Mutex<HashMap<String, Seen>>>,
-}
-
-async fn serve(State(site): State<Site>, uri: Uri, headers: HeaderMap) -> impl IntoResponse {
-    let path = uri.path().to_owned();
-    {
-        let mut seen = site.seen.lock().expect("lock");
-        let entry = seen.entry(path.clone()).or_default();
-        entry.hits += 1;
-        entry.accept = headers
-            .get(header::ACCEPT)
-            .and_then(|accept| accept.to_str().ok())
-            .map(str::to_owned);
-    }
-    match site.published.lock().expect("lock").get(&path).cloned() {
-        Some(published) => (
-            published.status,
-            [(header::CONTENT_TYPE, published.content_type)],
-            published.body,
-        ),
-        None => (
-            StatusCode::NOT_FOUND,
-            [(header::CONTENT_TYPE, "text/plain")],
-            "not found".to_owned(),
-        ),
-    }
-}
-
-/// An axum server on 127.0.0.1 publishing whatever a test puts on it.
-struct Publisher {
-    address: SocketAddr,
-    site: Site,
-    task: JoinHandle<()>,
-}
-
-impl Publisher {
-    async fn start() -> Publisher {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let address = listener.local_addr().expect("address");
-        let site = Site::default();
-        let router = Router::new().fallback(serve).with_state(site.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
-        Publisher {
-            address,
-            site,
-            task,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-
-    fn publish(&self, path: &str, content_type: &'static str, body: String) {
-        self.publish_with_status(path, StatusCode::OK, content_type, body);
-    }
-
-    fn publish_with_status(
-        &self,
-        path: &str,
-        status: StatusCode,
-        content_type: &'static str,
-        body: String,
-    ) {
-        self.site.published.lock().expect("lock").insert(
-            path.to_owned(),
-            Published {
-                status,
-                content_type,
-                body,
-            },
-        );
-    }
-
-    fn seen(&self, path: &str) -> Seen {
-        self.site
-            .seen
-            .lock()
-            .expect("lock")
-            .get(path)
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    async fn stop(self) {
-        self.task.abort();
-        let _ = self.task.await;
-    }
-}
 
 fn now() -> i64 {
     let elapsed = SystemTime::now()

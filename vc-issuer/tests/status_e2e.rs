@@ -5,15 +5,9 @@
 //! into Bitstring Status Lists; every way of not getting a trustworthy list — server down,
 //! list of another issuer, list forged under the issuer's `kid` — is `status_unavailable`.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::Router;
-use axum::extract::State;
-use axum::http::{StatusCode, Uri, header};
-use axum::response::IntoResponse;
 use did_core::did::DidUrl;
 use did_core::fetch::{FetchPolicy, HttpFetcher};
 use did_core::jose::{Algorithm, LocalSigner};
@@ -23,8 +17,6 @@ use did_core::method::key::did_key;
 use did_core::resolution::Resolver;
 use did_core::resolution::dispatch::MethodDispatcher;
 use serde_json::{Map, Value, json};
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 use vc_issuer::issuer_keys::DidIssuerKeys;
 use vc_issuer::report::{CheckStatus, ErrorCode, VerificationReport};
 use vc_issuer::sd_jwt::{ClaimPath, DisclosureFrame};
@@ -37,92 +29,15 @@ use vc_issuer::status::{
 use vc_issuer::verify::{CredentialStatus, StatusCheck, VerificationPolicy, verify_credential};
 use vc_issuer::w3c::issue_vc_jwt;
 
+mod support;
+
+use support::Publisher;
+
 const VCT: &str = "urn:avid:avatar-link:1";
 const AUD: &str = "https://world.example";
 const NONCE: &str = "n-0S6_WzA2Mj";
 const TOKEN_TYPE: &str = "application/statuslist+jwt";
 const VC_TYPE: &str = "application/vc+jwt";
-
-// ---- the status list server ----
-
-/// What the server publishes (path → content type and body) and how often each path was
-/// fetched.
-#[derive(Clone, Default)]
-struct Site {
-    published: Arc<Mutex<HashMap<String, (&'static str, String)>>>,
-    hits: Arc<Mutex<HashMap<String, usize>>>,
-}
-
-async fn serve(State(site): State<Site>, uri: Uri) -> impl IntoResponse {
-    let path = uri.path().to_owned();
-    *site
-        .hits
-        .lock()
-        .expect("lock")
-        .entry(path.clone())
-        .or_default() += 1;
-    match site.published.lock().expect("lock").get(&path).cloned() {
-        Some((content_type, body)) => {
-            (StatusCode::OK, [(header::CONTENT_TYPE, content_type)], body)
-        }
-        None => (
-            StatusCode::NOT_FOUND,
-            [(header::CONTENT_TYPE, "text/plain")],
-            "not found".to_owned(),
-        ),
-    }
-}
-
-/// An axum server on 127.0.0.1, on a port of the system's choosing.
-struct StatusServer {
-    address: SocketAddr,
-    site: Site,
-    task: JoinHandle<()>,
-}
-
-impl StatusServer {
-    async fn start() -> StatusServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let address = listener.local_addr().expect("address");
-        let site = Site::default();
-        let router = Router::new().fallback(serve).with_state(site.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
-        StatusServer {
-            address,
-            site,
-            task,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-
-    fn publish(&self, path: &str, content_type: &'static str, body: String) {
-        self.site
-            .published
-            .lock()
-            .expect("lock")
-            .insert(path.to_owned(), (content_type, body));
-    }
-
-    fn hits(&self, path: &str) -> usize {
-        self.site
-            .hits
-            .lock()
-            .expect("lock")
-            .get(path)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    async fn stop(self) {
-        self.task.abort();
-        let _ = self.task.await;
-    }
-}
 
 // ---- the parties ----
 
@@ -289,8 +204,8 @@ fn kb_policy() -> VerificationPolicy {
 }
 
 /// The issuer's list at `/statuslists/1` on a fresh server.
-async fn token_list_server(issuer: &Party) -> (StatusServer, String) {
-    let server = StatusServer::start().await;
+async fn token_list_server(issuer: &Party) -> (Publisher, String) {
+    let server = Publisher::start().await;
     let uri = server.url("/statuslists/1");
     server.publish(
         "/statuslists/1",
@@ -317,7 +232,7 @@ async fn sd_jwt_vc_valid_revoked_and_suspended() {
     let message = assert_status_rejected(&other, ErrorCode::StatusUnavailable);
     assert!(message.contains("0x03"), "{message}");
     // Four credentials, one list, one fetch: the list is cached for its ttl.
-    assert_eq!(server.hits("/statuslists/1"), 1);
+    assert_eq!(server.seen("/statuslists/1").hits, 1);
     server.stop().await;
 }
 
@@ -329,7 +244,11 @@ async fn sd_jwt_vc_second_verification_within_ttl_does_not_fetch() {
     let presentation = sd_jwt_vc(&issuer, &uri, 0);
     assert_verified(&verifier.verify(&presentation, &kb_policy()).await);
     assert_verified(&verifier.verify(&presentation, &kb_policy()).await);
-    assert_eq!(server.hits("/statuslists/1"), 1, "second verify fetched");
+    assert_eq!(
+        server.seen("/statuslists/1").hits,
+        1,
+        "second verify fetched"
+    );
 
     // The issuer revokes index 0; the cached list answers until its ttl (300 s) runs out, then
     // the new list is fetched and believed.
@@ -350,10 +269,10 @@ async fn sd_jwt_vc_second_verification_within_ttl_does_not_fetch() {
             .credential_status_at(&status, Some(&did), now_i64() + secs)
     };
     assert_eq!(at(200).await, Ok(CredentialStatus::Valid));
-    assert_eq!(server.hits("/statuslists/1"), 1);
+    assert_eq!(server.seen("/statuslists/1").hits, 1);
     assert_eq!(at(301).await, Ok(CredentialStatus::Revoked));
     assert_eq!(
-        server.hits("/statuslists/1"),
+        server.seen("/statuslists/1").hits,
         2,
         "refetched once ttl passed"
     );
@@ -377,7 +296,7 @@ async fn rejects_status_list_signed_by_another_did() {
     // key their own did:key perfectly authorizes.
     let issuer = Party::new();
     let attacker = Party::new();
-    let server = StatusServer::start().await;
+    let server = Publisher::start().await;
     let uri = server.url("/statuslists/1");
     let all_valid = TokenStatusList::new(StatusBits::Two, 1024).expect("list");
     server.publish(
@@ -397,7 +316,7 @@ async fn rejects_status_list_signed_by_another_did() {
 async fn rejects_status_list_forged_under_the_issuers_kid() {
     let issuer = Party::new();
     let forger = Party::new();
-    let server = StatusServer::start().await;
+    let server = Publisher::start().await;
     let uri = server.url("/statuslists/1");
     let all_valid = TokenStatusList::new(StatusBits::Two, 1024).expect("list");
     server.publish(
@@ -419,7 +338,7 @@ async fn rejects_status_list_cached_for_another_issuer() {
     // from that cached list.
     let issuer = Party::new();
     let attacker = Party::new();
-    let server = StatusServer::start().await;
+    let server = Publisher::start().await;
     let uri = server.url("/statuslists/1");
     let all_valid = TokenStatusList::new(StatusBits::Two, 1024).expect("list");
     server.publish(
@@ -438,7 +357,7 @@ async fn rejects_status_list_cached_for_another_issuer() {
         .await;
     assert_status_rejected(&report, ErrorCode::StatusUnavailable);
     assert_eq!(
-        server.hits("/statuslists/1"),
+        server.seen("/statuslists/1").hits,
         2,
         "the victim's check fetched anew"
     );
@@ -539,8 +458,8 @@ fn status_list_credential(
 
 /// The issuer's revocation list at `/status/revocation` and suspension list at
 /// `/status/suspension`.
-async fn bitstring_server(issuer: &Party) -> StatusServer {
-    let server = StatusServer::start().await;
+async fn bitstring_server(issuer: &Party) -> Publisher {
+    let server = Publisher::start().await;
     for (path, purpose, set) in [
         (
             "/status/revocation",
@@ -566,7 +485,7 @@ async fn bitstring_server(issuer: &Party) -> StatusServer {
     server
 }
 
-fn entry(server: &StatusServer, path: &str, purpose: &str, index: u64) -> Value {
+fn entry(server: &Publisher, path: &str, purpose: &str, index: u64) -> Value {
     json!({
         "id": format!("{}#{index}", server.url(path)),
         "type": "BitstringStatusListEntry",
@@ -576,11 +495,11 @@ fn entry(server: &StatusServer, path: &str, purpose: &str, index: u64) -> Value 
     })
 }
 
-fn revocation(server: &StatusServer, index: u64) -> Value {
+fn revocation(server: &Publisher, index: u64) -> Value {
     entry(server, "/status/revocation", "revocation", index)
 }
 
-fn suspension(server: &StatusServer, index: u64) -> Value {
+fn suspension(server: &Publisher, index: u64) -> Value {
     entry(server, "/status/suspension", "suspension", index)
 }
 
@@ -629,8 +548,8 @@ async fn vc_jwt_valid_revoked_and_suspended() {
         ErrorCode::Suspended,
     );
     // Within ttl, one fetch per list for all of the above.
-    assert_eq!(server.hits("/status/revocation"), 1);
-    assert_eq!(server.hits("/status/suspension"), 1);
+    assert_eq!(server.seen("/status/revocation").hits, 1);
+    assert_eq!(server.seen("/status/suspension").hits, 1);
     server.stop().await;
 }
 
@@ -643,7 +562,7 @@ async fn vc_jwt_second_verification_within_ttl_does_not_fetch() {
     assert_verified(&verifier.verify(&vc, &VerificationPolicy::default()).await);
     assert_verified(&verifier.verify(&vc, &VerificationPolicy::default()).await);
     assert_eq!(
-        server.hits("/status/revocation"),
+        server.seen("/status/revocation").hits,
         1,
         "second verify fetched"
     );
@@ -692,7 +611,7 @@ async fn vc_jwt_status_unavailable_when_server_stopped() {
 async fn rejects_bitstring_list_of_another_issuer() {
     let issuer = Party::new();
     let attacker = Party::new();
-    let server = StatusServer::start().await;
+    let server = Publisher::start().await;
     let url = server.url("/status/revocation");
     // The attacker's own list, naming and signed by the attacker, at the issuer's URL.
     server.publish(
@@ -741,7 +660,7 @@ async fn rejects_bitstring_list_of_another_issuer() {
 async fn rejects_bitstring_list_forged_under_the_issuers_kid() {
     let issuer = Party::new();
     let forger = Party::new();
-    let server = StatusServer::start().await;
+    let server = Publisher::start().await;
     let url = server.url("/status/revocation");
     server.publish(
         "/status/revocation",
