@@ -102,13 +102,7 @@ fn did_key_p256_vectors() {
 
         let document = DID_KEY.derive(&Did::parse(did).unwrap()).unwrap().document;
         let id = format!("{did}#{}", did.trim_start_matches("did:key:"));
-        let mut expected: Vec<&str> = case["relationships"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r.as_str().unwrap())
-            .collect();
-        expected.sort_unstable();
+        let expected = sorted_strings(&case["relationships"]);
         assert_eq!(relationships_of(&document, &id), expected);
         let method = document.find_method(&id.parse().unwrap()).unwrap();
         assert_eq!(method.public_key().unwrap(), public);
@@ -140,13 +134,7 @@ fn did_jwk_spec_examples() {
             method.public_key().unwrap(),
             PublicKey::from_jwk(&jwk).unwrap()
         );
-        let mut expected: Vec<&str> = case["relationships"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r.as_str().unwrap())
-            .collect();
-        expected.sort_unstable();
+        let expected = sorted_strings(&case["relationships"]);
         assert_eq!(
             relationships_of(&document, id),
             expected,
@@ -178,6 +166,18 @@ fn did_jwk_invalid_inputs_are_refused() {
         };
         assert_eq!(code, case["expected_error"], "{input}: {}", case["why"]);
     }
+}
+
+/// A vector's list of relationship names, sorted to compare with [`relationships_of`].
+fn sorted_strings(list: &Value) -> Vec<&str> {
+    let mut names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|name| name.as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 fn hex(text: &str) -> Vec<u8> {

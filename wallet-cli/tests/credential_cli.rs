@@ -313,50 +313,38 @@ fn issuing_refuses_wrong_key_files() {
         &json_out(&avid(&["did", "create", "--json"]))["publicJwk"].to_string(),
     );
     let claims = world.dir.write("c.json", r#"{"name": "A"}"#);
-    // A public key cannot sign.
-    let output = avid(&[
-        "sd-jwt",
-        "issue",
-        "--issuer-key",
-        arg(&public_only),
-        "--holder-key",
-        arg(&public_only),
-        "--claims",
-        arg(&claims),
-        "--vct",
-        "urn:x",
-    ]);
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
-    // A holder's private key must not travel to the issuer.
-    let output = avid(&[
-        "sd-jwt",
-        "issue",
-        "--issuer-key",
-        arg(&world.holder_key),
-        "--holder-key",
-        arg(&world.holder_key),
-        "--claims",
-        arg(&claims),
-        "--vct",
-        "urn:x",
-    ]);
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
-    // A claim path that names nothing.
-    let output = avid(&[
-        "sd-jwt",
-        "issue",
-        "--issuer-key",
-        arg(&world.holder_key),
-        "--holder-key",
-        arg(&public_only),
-        "--claims",
-        arg(&claims),
-        "--vct",
-        "urn:x",
-        "--sd",
-        "/nope",
-    ]);
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let issue = |issuer_key: &Path, holder_key: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "sd-jwt",
+            "issue",
+            "--issuer-key",
+            arg(issuer_key),
+            "--holder-key",
+            arg(holder_key),
+            "--claims",
+            arg(&claims),
+            "--vct",
+            "urn:x",
+        ];
+        args.extend_from_slice(extra);
+        avid(&args)
+    };
+    for (why, output) in [
+        (
+            "a public key cannot sign",
+            issue(&public_only, &public_only, &[]),
+        ),
+        (
+            "a holder's private key must not travel to the issuer",
+            issue(&world.holder_key, &world.holder_key, &[]),
+        ),
+        (
+            "a claim path that names nothing",
+            issue(&world.holder_key, &public_only, &["--sd", "/nope"]),
+        ),
+    ] {
+        assert_eq!(output.status.code(), Some(2), "{why}: {output:?}");
+    }
 }
 
 #[test]
