@@ -4,6 +4,8 @@
 //! Handlers are thin: they extract the request, call `did-core`, and map its result to a status
 //! and a body. All resolution rules live in `did-core`.
 
+#![forbid(unsafe_code)]
+
 mod identifiers;
 mod negotiation;
 

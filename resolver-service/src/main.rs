@@ -2,6 +2,8 @@
 //! `AVID_RESOLVER_*` variables; listens on 127.0.0.1:8080 by default; stops gracefully on
 //! Ctrl-C or SIGTERM.
 
+#![forbid(unsafe_code)]
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

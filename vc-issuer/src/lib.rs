@@ -11,6 +11,8 @@
 //! - [`verify`]: one entry point for a presented credential, policy in, report out.
 //! - [`bench`]: the fixtures and operations that the benchmarks and `avid bench` measure.
 
+#![forbid(unsafe_code)]
+
 pub mod bench;
 pub mod error;
 pub mod issuer_keys;

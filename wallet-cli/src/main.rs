@@ -3,6 +3,8 @@
 //!
 //! Exit codes: 0 success, 1 rejected or failed, 2 usage error.
 
+#![forbid(unsafe_code)]
+
 /// `println!` that does not panic when stdout is closed early (`avid … | head`): the reader
 /// has gone, so there is nobody left to tell.
 macro_rules! say {
