@@ -9,7 +9,7 @@
 //! - [`status`]: IETF Token Status Lists and W3C Bitstring Status Lists: build, sign, fetch,
 //!   check.
 //! - [`verify`]: one entry point for a presented credential, policy in, report out.
-//! - [`bench`]: the fixtures and operations that the benchmarks and `avid bench` measure.
+//! - [`bench`](mod@bench): the fixtures and operations that the benchmarks and `avid bench` measure.
 
 #![forbid(unsafe_code)]
 
