@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite of avid, as CI runs it: formatting, lints with warnings as errors, every
-# test of every crate (nextest), and the documentation examples.
+# test of every crate (nextest), the documentation examples, and docs without broken links.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,3 +8,4 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo nextest run --workspace --all-targets --locked --no-fail-fast
 cargo test --workspace --doc --locked
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
