@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 cargo nextest run --workspace --all-targets --locked --no-fail-fast
 cargo test --workspace --doc --locked
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
