@@ -79,6 +79,9 @@ pub struct IssueArgs {
     /// How long the credential is valid, in seconds.
     #[arg(long, default_value_t = 365 * 24 * 3600)]
     pub valid_for: u64,
+    /// The digest algorithm of the disclosures, `_sd_alg` (RFC 9901 §4.1.1).
+    #[arg(long, default_value = "sha-256", value_parser = ["sha-256", "sha-384", "sha-512"])]
+    pub sd_alg: String,
     /// Decoy digests to add to each `_sd` array (RFC 9901 §4.2.5).
     #[arg(long, default_value_t = 0)]
     pub decoys: usize,

@@ -6,7 +6,7 @@ use did_core::jose::{Algorithm, LocalSigner};
 use did_core::key::SecretKey;
 use did_core::method::{jwk::did_jwk, key::did_key};
 use serde_json::{Value, json};
-use vc_issuer::sd_jwt::{ClaimPath, DecoyCount, DisclosureFrame};
+use vc_issuer::sd_jwt::{ClaimPath, DecoyCount, DisclosureFrame, HashAlgorithm};
 use vc_issuer::sd_jwt_vc::{HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload};
 use vc_issuer::time::unix_now;
 
@@ -41,9 +41,12 @@ fn issue(args: &IssueArgs, out: &Output) -> Result<(), Failure> {
     };
     let signer = signer_for(&issuer_key)?;
     let decoys = DecoyCount::fixed(args.decoys).map_err(|err| Failure::usage(err.to_string()))?;
+    let hash_alg =
+        HashAlgorithm::from_name(&args.sd_alg).map_err(|err| Failure::usage(err.to_string()))?;
     let issuer = SdJwtVcIssuer::new(&signer, kid.clone())
         .map_err(|err| Failure::usage(err.to_string()))?
-        .with_decoys(decoys);
+        .with_decoys(decoys)
+        .with_hash_alg(hash_alg);
 
     let issued_at = unix_now();
     let mut payload = UnsecuredPayload::new(args.vct.clone(), holder_key, issued_at)

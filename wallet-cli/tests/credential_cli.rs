@@ -206,6 +206,54 @@ fn issue_present_verify_discloses_exactly_what_was_asked() {
 }
 
 #[test]
+fn issues_with_each_digest_algorithm() {
+    let world = World::new("sd-alg", "ed25519");
+    let holder_public = world.dir.0.join("holder.pub.jwk");
+    let claims = world.dir.0.join("claims.json");
+    for alg in ["sha-384", "sha-512"] {
+        let issued = text(&avid(&[
+            "sd-jwt",
+            "issue",
+            "--issuer-key",
+            arg(&world.holder_key),
+            "--holder-key",
+            arg(&holder_public),
+            "--claims",
+            arg(&claims),
+            "--vct",
+            "urn:x",
+            "--sd",
+            "/name",
+            "--sd-alg",
+            alg,
+        ]));
+        let credential = world.dir.write(&format!("{alg}.txt"), &issued);
+        let output = avid(&["verify", "--json", arg(&credential)]);
+        assert_eq!(output.status.code(), Some(0), "{alg}: {output:?}");
+        assert_eq!(
+            json_out(&output)["claims"]["name"],
+            "Alice Liddell",
+            "{alg}"
+        );
+    }
+    let output = avid(&[
+        "sd-jwt",
+        "issue",
+        "--issuer-key",
+        arg(&world.holder_key),
+        "--holder-key",
+        arg(&holder_public),
+        "--claims",
+        arg(&claims),
+        "--vct",
+        "urn:x",
+        "--sd-alg",
+        "md5",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
 fn verify_without_trust_list_warns() {
     let world = World::new("no-trust-list", "ed25519");
     let report = json_out(&verify(&world.present("n-1"), &[]));
