@@ -284,7 +284,7 @@ fn bound_string(
 }
 
 /// Records a `nonce` or `aud` check: passed, or skipped when nothing was expected.
-fn record_bound(report: &mut VerificationReport, check: &str, expected: Option<&str>) {
+fn record_bound(report: &mut VerificationReport, check: &'static str, expected: Option<&str>) {
     if expected.is_some() {
         report.pass(check);
     } else {

@@ -53,7 +53,7 @@ enum KeyBinding<'a> {
 /// Refuses the input: the report so far plus the failed check.
 fn refuse(
     mut report: VerificationReport,
-    check: &str,
+    check: &'static str,
     error: impl Into<ReportError>,
 ) -> VerificationReport {
     report.fail(check, error);
