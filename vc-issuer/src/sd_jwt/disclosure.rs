@@ -13,7 +13,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::MAX_DISCLOSURE_LEN;
 use super::error::SdJwtError;
-use super::hash::HashAlgorithm;
+use super::hash::{EncodedDigest, HashAlgorithm};
 
 /// Bytes of OS randomness in a salt: the 128 bits RFC 9901 §9.3 recommends.
 const SALT_BYTES: usize = 16;
@@ -178,6 +178,11 @@ impl Disclosure {
     /// The digest of this disclosure under `alg` (RFC 9901 §4.2.3).
     pub fn digest(&self, alg: HashAlgorithm) -> String {
         alg.digest(&self.encoded)
+    }
+
+    /// [`digest`](Self::digest), held inline.
+    pub(super) fn encoded_digest(&self, alg: HashAlgorithm) -> EncodedDigest {
+        alg.encoded_digest(&[&self.encoded])
     }
 }
 

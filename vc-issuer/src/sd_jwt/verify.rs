@@ -2,18 +2,20 @@
 //! the Processed SD-JWT Payload, applying every rule of RFC 9901 §7.1 steps 3 to 5.
 //!
 //! This runs after the JOSE layer has checked the issuer's signature (§7.1 step 2) and hands
-//! over the payload; it does no I/O and no signature math. Each digest is looked up in a hash
-//! map built once from the disclosures, the payload is rewritten in place, and every digest
-//! is moved (not copied) into the set that detects duplicates.
+//! over the payload; it does no I/O and no signature math. Each digest is looked up in a table
+//! of the disclosures' digests built once and sorted, the payload is rewritten in place, and
+//! duplicates are caught without copying a digest: a disclosed one by its disclosure having
+//! been referenced already, any other by the set of digests met that name no disclosure.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 use super::claim_path::{push_index, push_segment};
 use super::disclosure::Disclosure;
 use super::error::{SdJwtError, excerpt};
-use super::hash::HashAlgorithm;
+use super::hash::{EncodedDigest, HashAlgorithm};
 use super::{MAX_DEPTH, MAX_DISCLOSURES};
 
 /// What the verifier requires beyond RFC 9901 itself.
@@ -84,25 +86,12 @@ pub fn verify_disclosures(
             max: MAX_DISCLOSURES,
         });
     }
-    // §7.1 step 3.1: the digest of each disclosure as sent.
-    let mut by_digest = HashMap::with_capacity(disclosures.len());
-    for (index, disclosure) in disclosures.iter().enumerate() {
-        // RFC 9901 §4: a holder must not send a disclosure more than once.
-        if by_digest
-            .insert(disclosure.digest(hash_alg), index)
-            .is_some()
-        {
-            return Err(SdJwtError::DuplicateDisclosure {
-                position: index + 1,
-            });
-        }
-    }
+    let by_digest = DigestTable::new(disclosures, hash_alg)?;
     let mut walk = Walk {
         disclosures,
         by_digest,
         referenced: vec![false; disclosures.len()],
-        // Sized for the disclosures and a few decoys, so that the common case never rehashes.
-        seen: HashSet::with_capacity(2 * disclosures.len() + 8),
+        undisclosed: HashSet::new(),
         disclosed: Vec::with_capacity(disclosures.len()),
         never_disclosable: &options.never_disclosable,
         path: String::with_capacity(64),
@@ -141,13 +130,55 @@ impl Scope {
     }
 }
 
+/// The digests of the disclosures sent, each with the disclosure's position, sorted so that a
+/// lookup is a binary search over inline digests: no hashing and no allocation per digest.
+struct DigestTable(Vec<(EncodedDigest, usize)>);
+
+impl DigestTable {
+    fn new(disclosures: &[Disclosure], hash_alg: HashAlgorithm) -> Result<Self, SdJwtError> {
+        // §7.1 step 3.1: the digest of each disclosure as sent.
+        let mut table: Vec<(EncodedDigest, usize)> = disclosures
+            .iter()
+            .map(|disclosure| disclosure.encoded_digest(hash_alg))
+            .zip(0..)
+            .collect();
+        table.sort_unstable_by(|(a, i), (b, j)| a.as_bytes().cmp(b.as_bytes()).then(i.cmp(j)));
+        // RFC 9901 §4: a holder must not send a disclosure more than once. Equal digests are
+        // now neighbours, and the first disclosure sent again, in the order sent, is the one
+        // with the smallest position among those that follow an equal digest.
+        let first_repeat = table
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [(a, _), (b, position)] if a == b => Some(*position),
+                _ => None,
+            })
+            .min();
+        if let Some(position) = first_repeat {
+            return Err(SdJwtError::DuplicateDisclosure {
+                position: position + 1,
+            });
+        }
+        Ok(Self(table))
+    }
+
+    /// The position of the disclosure whose digest is `digest`, if one was sent.
+    fn find(&self, digest: &str) -> Option<usize> {
+        let at = self
+            .0
+            .binary_search_by(|(candidate, _)| candidate.as_bytes().cmp(digest.as_bytes()))
+            .ok()?;
+        self.0.get(at).map(|(_, index)| *index)
+    }
+}
+
 /// One pass over the payload (§7.1 steps 3.2–3.5, with step 4 checked as digests are met).
 struct Walk<'a> {
     disclosures: &'a [Disclosure],
-    by_digest: HashMap<String, usize>,
+    by_digest: DigestTable,
+    /// Which disclosures a digest has named so far.
     referenced: Vec<bool>,
-    /// Every digest met so far, decoys included (§7.1 step 4).
-    seen: HashSet<String>,
+    /// Every digest met so far that names no disclosure sent: decoys and hidden claims.
+    undisclosed: HashSet<String>,
     disclosed: Vec<String>,
     never_disclosable: &'a [String],
     /// JSON Pointer of the value being processed, in the processed claims.
@@ -169,26 +200,31 @@ impl<'a> Walk<'a> {
         Ok(())
     }
 
-    /// Records `digest`, refusing it if met before; returns the disclosure it names, if sent.
+    /// Records `digest`, refusing it if met before (RFC 9901 §4.1 and §7.1 step 4: a digest
+    /// appears once in the whole SD-JWT); returns the disclosure it names, if that was sent.
     fn meet(&mut self, digest: String, scope: Scope) -> Result<Option<&'a Disclosure>, SdJwtError> {
         if scope == Scope::NeverDisclosable {
             return Err(SdJwtError::ForbiddenDisclosure {
                 path: self.error_path(),
             });
         }
-        let index = self.by_digest.get(&digest).copied();
-        // RFC 9901 §4.1 and §7.1 step 4: a digest appears once in the whole SD-JWT.
-        if !self.seen.insert(digest) {
-            return Err(SdJwtError::DuplicateDigest {
-                path: self.error_path(),
-            });
-        }
-        let Some(index) = index else {
+        let Some(index) = self.by_digest.find(&digest) else {
+            if !self.undisclosed.insert(digest) {
+                return Err(SdJwtError::DuplicateDigest {
+                    path: self.error_path(),
+                });
+            }
             // §7.1 step 3.3.1: a decoy, or a claim the holder keeps hidden.
             return Ok(None);
         };
-        if let Some(referenced) = self.referenced.get_mut(index) {
-            *referenced = true;
+        // A disclosed digest has been met before exactly when its disclosure is referenced.
+        let Some(referenced) = self.referenced.get_mut(index) else {
+            return Ok(None);
+        };
+        if std::mem::replace(referenced, true) {
+            return Err(SdJwtError::DuplicateDigest {
+                path: self.error_path(),
+            });
         }
         let disclosures: &'a [Disclosure] = self.disclosures;
         Ok(disclosures.get(index))
@@ -209,21 +245,31 @@ impl<'a> Walk<'a> {
         scope: Scope,
     ) -> Result<(), SdJwtError> {
         self.check_depth(depth)?;
+        // One look at each name rather than a hash lookup per reserved name.
+        let (mut has_sd_alg, mut has_ellipsis, mut has_sd) = (false, false, false);
+        for key in map.keys() {
+            match key.as_str() {
+                "_sd_alg" => has_sd_alg = true,
+                "..." => has_ellipsis = true,
+                "_sd" => has_sd = true,
+                _ => {}
+            }
+        }
         // RFC 9901 §4.1.1: `_sd_alg` only at the top level (removed there before the walk).
-        if map.contains_key("_sd_alg") {
+        if has_sd_alg {
             return Err(SdJwtError::MisplacedReservedKey {
                 key: "_sd_alg",
                 path: self.error_path(),
             });
         }
         // RFC 9901 §4.1 rule 7: `...` only as the single key of an array element.
-        if map.contains_key("...") {
+        if has_ellipsis {
             return Err(SdJwtError::MisplacedReservedKey {
                 key: "...",
                 path: self.error_path(),
             });
         }
-        let sd = map.remove("_sd");
+        let sd = if has_sd { map.remove("_sd") } else { None };
         for (key, value) in map.iter_mut() {
             let below = if scope == Scope::TopLevel && self.never_disclosable.contains(key) {
                 Scope::NeverDisclosable
@@ -263,24 +309,23 @@ impl<'a> Walk<'a> {
             let len = self.path.len();
             push_segment(&mut self.path, name);
             // §7.1 step 3.3.2.3: a disclosed claim never overrides one already there.
-            if map.contains_key(name) {
+            let Entry::Vacant(slot) = map.entry(name) else {
                 return Err(SdJwtError::ClaimCollision {
                     path: self.error_path(),
                 });
-            }
-            if scope == Scope::TopLevel && self.never_disclosable.iter().any(|n| n == name) {
+            };
+            if scope == Scope::TopLevel && self.never_disclosable.contains(slot.key()) {
                 return Err(SdJwtError::ForbiddenDisclosure {
                     path: self.error_path(),
                 });
             }
-            let name = name.to_owned();
             let mut value = disclosure.value().clone();
             self.disclosed.push(self.path.clone());
             // §7.1 step 3.3.2.5: the disclosed value may hold digests of its own.
             self.value(&mut value, depth + 1, scope.below())?;
             self.path.truncate(len);
             // §7.1 step 3.3.2.4.
-            map.insert(name, value);
+            slot.insert(value);
         }
         Ok(())
     }
@@ -750,6 +795,25 @@ mod tests {
             verify(payload, &disclosures),
             Err(SdJwtError::TooDeep { .. })
         ));
+    }
+
+    #[test]
+    fn rejects_duplicate_disclosure_naming_the_first_repeat() {
+        let a = property("a", json!(1));
+        let b = property("b", json!(2));
+        let payload = json!({"_sd": [digest(&a), digest(&b)]});
+        // b (position 2) is sent again at 4 and a at 5: the first repeat is at 4.
+        let sent = [
+            a.clone(),
+            b.clone(),
+            element(json!(3)),
+            b.clone(),
+            a.clone(),
+        ];
+        assert_eq!(
+            verify(payload, &sent),
+            Err(SdJwtError::DuplicateDisclosure { position: 4 })
+        );
     }
 
     #[test]

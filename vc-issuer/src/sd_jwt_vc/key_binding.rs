@@ -225,7 +225,11 @@ pub(crate) fn check_key_binding(
 
     // §7.3 step 5.7 and §4.3.1: the hash of the SD-JWT exactly as received.
     let sd_hash = match claims.sd_hash {
-        Some(Value::String(sd_hash)) if sd_hash == hash_alg.digest(sd_jwt) => sd_hash,
+        Some(Value::String(sd_hash))
+            if sd_hash.as_bytes() == hash_alg.encoded_digest(&[sd_jwt]).as_bytes() =>
+        {
+            sd_hash
+        }
         _ => {
             report.fail(
                 checks::SD_HASH,
