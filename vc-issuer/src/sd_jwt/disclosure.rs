@@ -184,6 +184,13 @@ impl Disclosure {
     pub(super) fn encoded_digest(&self, alg: HashAlgorithm) -> EncodedDigest {
         alg.encoded_digest(&[&self.encoded])
     }
+
+    /// Moves the claim name and value out, for a verifier that puts them into the processed
+    /// payload and has no further use for the disclosure; what is left is the wire form and
+    /// the salt, which are still wiped on drop.
+    pub(super) fn take_claim(&mut self) -> (Option<String>, Value) {
+        (self.claim_name.take(), std::mem::take(&mut self.value))
+    }
 }
 
 impl Drop for Disclosure {

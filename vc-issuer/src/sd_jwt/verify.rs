@@ -74,25 +74,58 @@ pub fn payload_hash_algorithm(payload: &Map<String, Value>) -> Result<HashAlgori
 /// no digest refers to (including a nested one whose parent was not sent); a disclosure of, or
 /// any digest inside, a never-disclosable claim; nesting deeper than [`MAX_DEPTH`].
 pub fn verify_disclosures(
-    mut payload: Map<String, Value>,
+    payload: Map<String, Value>,
     disclosures: &[Disclosure],
     options: &VerifyOptions,
 ) -> Result<ProcessedPayload, SdJwtError> {
+    let mut disclosed = Vec::with_capacity(disclosures.len());
+    let (claims, hash_alg) = process(
+        payload,
+        Source::Borrowed(disclosures),
+        options,
+        Some(&mut disclosed),
+    )?;
+    Ok(ProcessedPayload {
+        claims,
+        disclosed,
+        hash_alg,
+    })
+}
+
+/// [`verify_disclosures`] for a verifier that is done with the disclosures once it has the
+/// claims: their names and values are moved into the claims instead of copied, and the JSON
+/// Pointers of the disclosed claims are not collected. Returns the claims and the hash
+/// algorithm; the rules and errors are exactly those of [`verify_disclosures`].
+pub(crate) fn process_disclosures(
+    payload: Map<String, Value>,
+    disclosures: &mut [Disclosure],
+    options: &VerifyOptions,
+) -> Result<(Map<String, Value>, HashAlgorithm), SdJwtError> {
+    process(payload, Source::Owned(disclosures), options, None)
+}
+
+fn process(
+    mut payload: Map<String, Value>,
+    source: Source<'_>,
+    options: &VerifyOptions,
+    disclosed: Option<&mut Vec<String>>,
+) -> Result<(Map<String, Value>, HashAlgorithm), SdJwtError> {
     // §7.1 step 2.4 and step 3.6: understand `_sd_alg`, then drop it from the result.
     let hash_alg = payload_hash_algorithm(&payload)?;
     payload.remove("_sd_alg");
-    if disclosures.len() > MAX_DISCLOSURES {
+    let count = source.disclosures().len();
+    if count > MAX_DISCLOSURES {
         return Err(SdJwtError::TooManyDisclosures {
             max: MAX_DISCLOSURES,
         });
     }
-    let by_digest = DigestTable::new(disclosures, hash_alg)?;
+    let by_digest = DigestTable::new(source.disclosures(), hash_alg)?;
     let mut walk = Walk {
-        disclosures,
+        source,
         by_digest,
-        referenced: vec![false; disclosures.len()],
+        referenced: vec![false; count],
         undisclosed: HashSet::new(),
-        disclosed: Vec::with_capacity(disclosures.len()),
+        disclosed,
         never_disclosable: &options.never_disclosable,
         path: String::with_capacity(64),
     };
@@ -103,11 +136,7 @@ pub fn verify_disclosures(
             position: position + 1,
         });
     }
-    Ok(ProcessedPayload {
-        claims: payload,
-        disclosed: walk.disclosed,
-        hash_alg,
-    })
+    Ok((payload, hash_alg))
 }
 
 /// Where in the payload an object or array sits, for the rules that depend on it.
@@ -126,6 +155,37 @@ impl Scope {
         match self {
             Self::TopLevel | Self::Nested => Self::Nested,
             Self::NeverDisclosable => Self::NeverDisclosable,
+        }
+    }
+}
+
+/// Where the walk takes the disclosed names and values from.
+enum Source<'a> {
+    /// Disclosures the caller keeps: names and values are copied.
+    Borrowed(&'a [Disclosure]),
+    /// Disclosures the caller is done with: names and values are moved out, each at most once
+    /// because a digest met twice is refused before its disclosure is used.
+    Owned(&'a mut [Disclosure]),
+}
+
+impl Source<'_> {
+    fn disclosures(&self) -> &[Disclosure] {
+        match self {
+            Self::Borrowed(disclosures) => disclosures,
+            Self::Owned(disclosures) => disclosures,
+        }
+    }
+
+    /// The claim name (none for an array element) and value of the disclosure at `index`.
+    fn claim(&mut self, index: usize) -> Option<(Option<String>, Value)> {
+        match self {
+            Self::Borrowed(disclosures) => disclosures.get(index).map(|disclosure| {
+                (
+                    disclosure.claim_name().map(str::to_owned),
+                    disclosure.value().clone(),
+                )
+            }),
+            Self::Owned(disclosures) => disclosures.get_mut(index).map(Disclosure::take_claim),
         }
     }
 }
@@ -173,19 +233,20 @@ impl DigestTable {
 
 /// One pass over the payload (§7.1 steps 3.2–3.5, with step 4 checked as digests are met).
 struct Walk<'a> {
-    disclosures: &'a [Disclosure],
+    source: Source<'a>,
     by_digest: DigestTable,
     /// Which disclosures a digest has named so far.
     referenced: Vec<bool>,
     /// Every digest met so far that names no disclosure sent: decoys and hidden claims.
     undisclosed: HashSet<String>,
-    disclosed: Vec<String>,
+    /// JSON Pointers of the disclosed claims, when the caller wants them.
+    disclosed: Option<&'a mut Vec<String>>,
     never_disclosable: &'a [String],
     /// JSON Pointer of the value being processed, in the processed claims.
     path: String,
 }
 
-impl<'a> Walk<'a> {
+impl Walk<'_> {
     fn error_path(&self) -> String {
         excerpt(&self.path)
     }
@@ -201,8 +262,9 @@ impl<'a> Walk<'a> {
     }
 
     /// Records `digest`, refusing it if met before (RFC 9901 §4.1 and §7.1 step 4: a digest
-    /// appears once in the whole SD-JWT); returns the disclosure it names, if that was sent.
-    fn meet(&mut self, digest: String, scope: Scope) -> Result<Option<&'a Disclosure>, SdJwtError> {
+    /// appears once in the whole SD-JWT); returns the position of the disclosure it names, if
+    /// that was sent.
+    fn meet(&mut self, digest: String, scope: Scope) -> Result<Option<usize>, SdJwtError> {
         if scope == Scope::NeverDisclosable {
             return Err(SdJwtError::ForbiddenDisclosure {
                 path: self.error_path(),
@@ -226,8 +288,14 @@ impl<'a> Walk<'a> {
                 path: self.error_path(),
             });
         }
-        let disclosures: &'a [Disclosure] = self.disclosures;
-        Ok(disclosures.get(index))
+        Ok(Some(index))
+    }
+
+    /// Records the claim at the current path as disclosed, if the caller wants the list.
+    fn record_disclosed(&mut self) {
+        if let Some(disclosed) = &mut self.disclosed {
+            disclosed.push(self.path.clone());
+        }
     }
 
     fn value(&mut self, value: &mut Value, depth: usize, scope: Scope) -> Result<(), SdJwtError> {
@@ -296,18 +364,21 @@ impl<'a> Walk<'a> {
                     path: self.error_path(),
                 });
             };
-            let Some(disclosure) = self.meet(digest, scope)? else {
+            let Some(index) = self.meet(digest, scope)? else {
+                continue;
+            };
+            let Some((name, mut value)) = self.source.claim(index) else {
                 continue;
             };
             // §7.1 step 3.3.2.1: only a three-element disclosure goes in an object.
-            let Some(name) = disclosure.claim_name() else {
+            let Some(name) = name else {
                 return Err(SdJwtError::ArrayElementDisclosureInObject {
                     path: self.error_path(),
                 });
             };
             // §7.1 step 3.3.2.2 (`_sd`, `...`) was enforced when the disclosure was parsed.
             let len = self.path.len();
-            push_segment(&mut self.path, name);
+            push_segment(&mut self.path, &name);
             // §7.1 step 3.3.2.3: a disclosed claim never overrides one already there.
             let Entry::Vacant(slot) = map.entry(name) else {
                 return Err(SdJwtError::ClaimCollision {
@@ -319,8 +390,7 @@ impl<'a> Walk<'a> {
                     path: self.error_path(),
                 });
             }
-            let mut value = disclosure.value().clone();
-            self.disclosed.push(self.path.clone());
+            self.record_disclosed();
             // §7.1 step 3.3.2.5: the disclosed value may hold digests of its own.
             self.value(&mut value, depth + 1, scope.below())?;
             self.path.truncate(len);
@@ -349,19 +419,22 @@ impl<'a> Walk<'a> {
                     });
                 }
                 ArrayElement::Digest(digest) => {
-                    let Some(disclosure) = self.meet(digest, scope)? else {
+                    let claim = match self.meet(digest, scope)? {
+                        Some(index) => self.source.claim(index),
+                        None => None,
+                    };
+                    let Some((name, value)) = claim else {
                         // §7.1 step 3.4: an element without its disclosure is left out.
                         self.path.truncate(len);
                         continue;
                     };
                     // §7.1 step 3.3.3.1: only a two-element disclosure goes in an array.
-                    if !disclosure.is_array_element() {
+                    if name.is_some() {
                         return Err(SdJwtError::PropertyDisclosureInArray {
                             path: self.error_path(),
                         });
                     }
-                    let value = disclosure.value().clone();
-                    self.disclosed.push(self.path.clone());
+                    self.record_disclosed();
                     value
                 }
             };
@@ -428,6 +501,21 @@ mod tests {
 
     fn verify(payload: Value, disclosures: &[Disclosure]) -> Result<ProcessedPayload, SdJwtError> {
         verify_disclosures(object(payload), disclosures, &VerifyOptions::default())
+    }
+
+    /// Both paths on one input: the copying one's result, after checking that the moving one
+    /// agrees with it.
+    fn verify_both(
+        payload: Value,
+        disclosures: &[Disclosure],
+        options: &VerifyOptions,
+    ) -> Result<(Map<String, Value>, HashAlgorithm), SdJwtError> {
+        let copied = verify_disclosures(object(payload.clone()), disclosures, options)
+            .map(|processed| (processed.claims, processed.hash_alg));
+        let mut owned = disclosures.to_vec();
+        let moved = process_disclosures(object(payload), &mut owned, options);
+        assert_eq!(moved, copied);
+        copied
     }
 
     #[test]
@@ -798,6 +886,64 @@ mod tests {
     }
 
     #[test]
+    fn moving_path_refuses_each_attack_as_the_copying_path_does() {
+        // The attacks of the tests above, through both paths.
+        let name = property("name", json!("Alice"));
+        let de = element(json!("DE"));
+        let forged = property("email", json!("mallory@example.com"));
+        let iss = property("iss", json!("did:example:mallory"));
+        let sneaky = property("address", json!({"_sd_alg": "sha-256"}));
+        let cases = [
+            (
+                json!({"_sd": [digest(&name), digest(&name)]}),
+                vec![name.clone()],
+            ),
+            (json!({"_sd": ["decoy", "decoy"]}), vec![]),
+            (json!({"_sd": ["d"], "list": [{"...": "d"}]}), vec![]),
+            (
+                json!({"list": [{"...": digest(&de)}, {"...": digest(&de)}]}),
+                vec![de.clone()],
+            ),
+            (
+                json!({"_sd": [digest(&name)]}),
+                vec![name.clone(), name.clone()],
+            ),
+            (
+                json!({"_sd": [digest(&name)]}),
+                vec![name.clone(), de.clone()],
+            ),
+            (
+                json!({"email": "a@example.com", "_sd": [digest(&forged)]}),
+                vec![forged],
+            ),
+            (json!({"_sd": [digest(&de)]}), vec![de.clone()]),
+            (
+                json!({"list": ["a", {"...": digest(&name)}]}),
+                vec![name.clone()],
+            ),
+            (json!({"_sd": [digest(&sneaky)]}), vec![sneaky]),
+            (json!({"_sd": [digest(&iss)]}), vec![iss]),
+            (json!({"cnf": {"_sd": ["decoy"]}}), vec![]),
+            (json!({"_sd": "digest"}), vec![]),
+            (
+                json!({"list": [{"...": digest(&de), "extra": 1}]}),
+                vec![de.clone()],
+            ),
+            (json!({"a": {"...": "digest"}}), vec![]),
+            (json!({"_sd_alg": "md5"}), vec![]),
+            (
+                json!({"_sd": [digest(&name), "decoy"], "list": [{"...": digest(&de)}, "US"]}),
+                vec![de, name],
+            ),
+        ];
+        for (payload, disclosures) in cases {
+            for options in [VerifyOptions::default(), VerifyOptions::sd_jwt_vc()] {
+                let _ = verify_both(payload.clone(), &disclosures, &options);
+            }
+        }
+    }
+
+    #[test]
     fn rejects_duplicate_disclosure_naming_the_first_repeat() {
         let a = property("a", json!(1));
         let b = property("b", json!(2));
@@ -811,7 +957,7 @@ mod tests {
             a.clone(),
         ];
         assert_eq!(
-            verify(payload, &sent),
+            verify_both(payload, &sent, &VerifyOptions::default()),
             Err(SdJwtError::DuplicateDisclosure { position: 4 })
         );
     }

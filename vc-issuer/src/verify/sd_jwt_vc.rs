@@ -12,7 +12,7 @@ use super::{
 };
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::{Disclosure, SdJwt, SdJwtError, SdJwtKb, excerpt, verify_disclosures};
+use crate::sd_jwt::{Disclosure, SdJwt, SdJwtError, SdJwtKb, excerpt, process_disclosures};
 use crate::sd_jwt_vc::{
     IssuerJwtType, KeyBindingExpectations, LEGACY_TYP_WARNING, SD_JWT_VC_OPTIONS,
     check_key_binding, decode_key_binding_jwt, holder_key, holder_key_error, issuer_jwt_type,
@@ -200,7 +200,7 @@ impl<'a> Ready<'a> {
             mut report,
             input,
             payload,
-            disclosures,
+            mut disclosures,
             key_binding,
             ..
         } = self;
@@ -208,12 +208,12 @@ impl<'a> Ready<'a> {
             return report.finish(None);
         }
         // §7.1 steps 3–5, with the SD-JWT VC claims that must never be disclosable.
-        let processed = match verify_disclosures(payload, &disclosures, &SD_JWT_VC_OPTIONS) {
-            Ok(processed) => processed,
-            Err(error) => return refuse(report, checks::DISCLOSURES, error),
-        };
+        let (claims, hash_alg) =
+            match process_disclosures(payload, &mut disclosures, &SD_JWT_VC_OPTIONS) {
+                Ok(processed) => processed,
+                Err(error) => return refuse(report, checks::DISCLOSURES, error),
+            };
         report.pass(checks::DISCLOSURES);
-        let claims = processed.claims;
 
         // §7.1 step 6, on the processed payload (`iat` may be disclosed).
         let clock = policy.clock();
@@ -267,14 +267,8 @@ impl<'a> Ready<'a> {
                 let verified = signatures
                     .key_binding
                     .unwrap_or(Err(did_core::jose::JoseError::BadSignature));
-                if check_key_binding(
-                    verified,
-                    sd_jwt,
-                    processed.hash_alg,
-                    &expectations,
-                    &mut report,
-                )
-                .is_none()
+                if check_key_binding(verified, sd_jwt, hash_alg, &expectations, &mut report)
+                    .is_none()
                 {
                     return report.finish(None);
                 }
