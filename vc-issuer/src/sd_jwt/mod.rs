@@ -56,6 +56,7 @@ mod proptests;
 mod verify;
 
 pub use claim_path::ClaimPath;
+pub(crate) use compact::Parts;
 pub use compact::{SdJwt, SdJwtKb};
 pub use disclosure::Disclosure;
 pub use error::SdJwtError;

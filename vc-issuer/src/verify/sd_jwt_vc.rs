@@ -12,7 +12,7 @@ use super::{
 };
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::{Disclosure, SdJwt, SdJwtError, SdJwtKb, excerpt, process_disclosures};
+use crate::sd_jwt::{Disclosure, Parts, SdJwtError, excerpt, process_disclosures};
 use crate::sd_jwt_vc::{
     IssuerJwtType, KeyBindingExpectations, LEGACY_TYP_WARNING, SD_JWT_VC_OPTIONS,
     check_key_binding, decode_key_binding_jwt, holder_key, holder_key_error, issuer_jwt_type,
@@ -22,7 +22,8 @@ use crate::sd_jwt_vc::{
 /// An SD-JWT VC presentation ready for its signature checks.
 pub(super) struct Ready<'a> {
     report: VerificationReport,
-    input: &'a str,
+    /// The presentation up to and including its last `~`, which `sd_hash` covers.
+    sd_jwt: &'a str,
     payload: Map<String, Value>,
     disclosures: Vec<Disclosure>,
     issuer: Option<UnverifiedJws<'a>>,
@@ -69,16 +70,21 @@ pub(super) async fn prepare<'a>(
     keys: &dyn IssuerKeys,
 ) -> Result<Ready<'a>, VerificationReport> {
     let mut report = new_report();
-    let (head, key_binding_jwt) = input.rsplit_once('~').unwrap_or((input, ""));
+    let (_, key_binding_jwt) = input.rsplit_once('~').unwrap_or((input, ""));
     // RFC 9901 §7.3 steps 1–3: key binding is required by the policy or not at all; the
     // presence of a KB-JWT never decides it, and a stripped one is refused (§9.5).
     let parsed = if policy.require_key_binding || !key_binding_jwt.is_empty() {
-        SdJwtKb::parse(input).map(|kb| kb.into_parts().0)
+        Parts::sd_jwt_kb(input)
     } else {
-        SdJwt::parse(input)
+        Parts::sd_jwt(input)
     };
-    let disclosures = match parsed {
-        Ok(sd_jwt) => sd_jwt.into_parts().1,
+    let Parts {
+        issuer_jwt,
+        disclosures,
+        sd_jwt,
+        key_binding_jwt,
+    } = match parsed {
+        Ok(parts) => parts,
         Err(error @ SdJwtError::MissingKeyBindingJwt) => {
             report.pass(checks::FORMAT);
             return Err(refuse(report, checks::KEY_BINDING, error));
@@ -88,7 +94,6 @@ pub(super) async fn prepare<'a>(
     report.pass(checks::FORMAT);
 
     // RFC 9901 §7.1 step 1: the issuer-signed JWT is what precedes the first `~`.
-    let issuer_jwt = head.split('~').next().unwrap_or(head);
     let jws = match decode_compact(issuer_jwt, &policy.algorithms) {
         Ok(jws) => jws,
         // §7.1 step 2.1: an algorithm deemed secure, never `none`.
@@ -166,7 +171,7 @@ pub(super) async fn prepare<'a>(
 
     Ok(Ready {
         report,
-        input,
+        sd_jwt,
         payload,
         disclosures,
         issuer: Some(jws),
@@ -198,7 +203,7 @@ impl<'a> Ready<'a> {
     ) -> VerificationReport {
         let Ready {
             mut report,
-            input,
+            sd_jwt,
             payload,
             mut disclosures,
             key_binding,
@@ -259,11 +264,6 @@ impl<'a> Ready<'a> {
                     clock,
                     max_age: policy.max_kb_age,
                 };
-                // §4.3.1: `sd_hash` covers the presentation up to and including the last `~`.
-                let sd_jwt = input
-                    .rfind('~')
-                    .and_then(|last| input.get(..=last))
-                    .unwrap_or(input);
                 let verified = signatures
                     .key_binding
                     .unwrap_or(Err(did_core::jose::JoseError::BadSignature));
