@@ -14,7 +14,9 @@
 //! }
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
+use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -210,11 +212,71 @@ pub enum CheckStatus {
     Skipped,
 }
 
+/// The stable snake_case name of a check, such as `issuer_signature` or `sd_hash`.
+///
+/// Usually one of the [`checks`](crate::verify::checks) constants, held as a `&'static str`
+/// so that recording a check never allocates: a verification records about twenty. A name
+/// read back from JSON is owned. It serializes as the plain string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CheckName(Cow<'static, str>);
+
+impl CheckName {
+    /// The name as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for CheckName {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CheckName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&'static str> for CheckName {
+    fn from(name: &'static str) -> Self {
+        Self(Cow::Borrowed(name))
+    }
+}
+
+impl From<String> for CheckName {
+    fn from(name: String) -> Self {
+        Self(Cow::Owned(name))
+    }
+}
+
+impl PartialEq<str> for CheckName {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for CheckName {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for CheckName {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
 /// A check that a verification ran, so a reader sees what was and was not established.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     /// Stable snake_case name of the check, such as `issuer_signature` or `sd_hash`.
-    pub name: String,
+    pub name: CheckName,
     /// How it came out.
     pub status: CheckStatus,
 }
@@ -252,17 +314,17 @@ impl VerificationReport {
     }
 
     /// Records that the check `name` passed.
-    pub fn pass(&mut self, name: impl Into<String>) {
+    pub fn pass(&mut self, name: impl Into<CheckName>) {
         self.record(name, CheckStatus::Passed);
     }
 
     /// Records that the check `name` did not apply.
-    pub fn skip(&mut self, name: impl Into<String>) {
+    pub fn skip(&mut self, name: impl Into<CheckName>) {
         self.record(name, CheckStatus::Skipped);
     }
 
     /// Records that the check `name` failed, with the error that says why.
-    pub fn fail(&mut self, name: impl Into<String>, error: impl Into<ReportError>) {
+    pub fn fail(&mut self, name: impl Into<CheckName>, error: impl Into<ReportError>) {
         self.record(name, CheckStatus::Failed);
         self.errors.push(error.into());
     }
@@ -290,7 +352,7 @@ impl VerificationReport {
         self.errors.first().map(|error| error.code)
     }
 
-    fn record(&mut self, name: impl Into<String>, status: CheckStatus) {
+    fn record(&mut self, name: impl Into<CheckName>, status: CheckStatus) {
         self.checks.push(Check {
             name: name.into(),
             status,
@@ -394,6 +456,20 @@ mod tests {
         );
         let back: VerificationReport = serde_json::from_value(json).unwrap();
         assert_eq!(back, report);
+    }
+
+    #[test]
+    fn check_names_borrow_constants_and_read_back_owned() {
+        let mut report = VerificationReport::new();
+        report.pass(crate::verify::checks::SD_HASH);
+        let name = &report.checks[0].name;
+        assert!(matches!(name.0, Cow::Borrowed(_)), "no copy of a constant");
+        assert_eq!(name, "sd_hash");
+        assert_eq!(name.to_string(), "sd_hash");
+        let back: Check =
+            serde_json::from_value(json!({"name": "sd_hash", "status": "passed"})).unwrap();
+        assert_eq!(back, report.checks[0]);
+        assert_eq!(back.name.as_str(), "sd_hash");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 use super::error::quoted;
@@ -35,6 +36,10 @@ pub fn parse_json_object(json: &[u8]) -> Result<Map<String, Value>, JoseError> {
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let parsed = UniqueObject {
         duplicate: &mut duplicate,
+        // JSON gives no member count up front. Members of JOSE headers and JWT claims take a
+        // few dozen bytes, so this rarely under-counts (and the map then grows as usual),
+        // while the cap bounds what a large object reserves before it is read.
+        capacity: (json.len() / 24).clamp(4, 16),
     }
     .deserialize(&mut deserializer)
     .and_then(|object| deserializer.end().map(|()| object));
@@ -51,6 +56,8 @@ pub fn parse_json_object(json: &[u8]) -> Result<Map<String, Value>, JoseError> {
 /// Deserializes an object into a `Map`, recording the first duplicate name it meets.
 struct UniqueObject<'a> {
     duplicate: &'a mut Option<String>,
+    /// How many members to make room for before reading any.
+    capacity: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for UniqueObject<'_> {
@@ -72,15 +79,18 @@ impl<'de> Visitor<'de> for UniqueObject<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let mut object = Map::new();
+        let mut object = Map::with_capacity(self.capacity);
         while let Some(name) = access.next_key::<String>()? {
-            if object.contains_key(&name) {
-                let err = de::Error::custom("duplicate member name");
-                *self.duplicate = Some(name);
-                return Err(err);
+            // One lookup per member: the vacant entry it finds is the one filled.
+            match object.entry(name) {
+                Entry::Occupied(first) => {
+                    *self.duplicate = Some(first.key().clone());
+                    return Err(de::Error::custom("duplicate member name"));
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(access.next_value::<Value>()?);
+                }
             }
-            let value = access.next_value::<Value>()?;
-            object.insert(name, value);
         }
         Ok(object)
     }

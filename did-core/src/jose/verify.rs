@@ -82,31 +82,31 @@ impl PublicKey {
 pub fn verify_batch<'a>(
     items: Vec<(UnverifiedJws<'a>, &PublicKey)>,
 ) -> Vec<Result<VerifiedJws, JoseError>> {
-    let mut messages: Vec<&[u8]> = Vec::new();
-    let mut signatures = Vec::new();
-    let mut keys = Vec::new();
+    let mut messages: Vec<&[u8]> = Vec::with_capacity(items.len());
+    let mut signatures = Vec::with_capacity(items.len());
+    let mut keys = Vec::with_capacity(items.len());
+    // Whether each item is in the batch, decided once: `is_weak` costs three point doublings.
+    let mut in_batch = Vec::with_capacity(items.len());
     for (jws, key) in &items {
-        if let (PublicKey::Ed25519(key), Algorithm::Ed25519 | Algorithm::EdDsa) =
-            (key, jws.algorithm())
-        {
+        let batched = match (key, jws.algorithm()) {
             // A weak key would pass the batch equation for forged signatures; such keys go
             // through single verification, which refuses them.
-            if !key.is_weak() {
+            (PublicKey::Ed25519(key), Algorithm::Ed25519 | Algorithm::EdDsa) if !key.is_weak() => {
                 messages.push(jws.signing_input());
                 signatures.push(ed25519_dalek::Signature::from_bytes(jws.signature_array()));
                 keys.push(*key);
+                true
             }
-        }
+            _ => false,
+        };
+        in_batch.push(batched);
     }
     let batch_ok =
         !messages.is_empty() && ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok();
     items
         .into_iter()
-        .map(|(jws, key)| {
-            let in_batch = matches!(
-                (key, jws.algorithm()),
-                (PublicKey::Ed25519(k), Algorithm::Ed25519 | Algorithm::EdDsa) if !k.is_weak()
-            );
+        .zip(in_batch)
+        .map(|((jws, key), in_batch)| {
             if batch_ok && in_batch {
                 Ok(jws.into_verified())
             } else {
@@ -300,6 +300,46 @@ mod tests {
         let weak_key = PublicKey::Ed25519(weak);
         let results = verify_batch(vec![(jws, &weak_key)]);
         assert_eq!(results, [Err(JoseError::BadSignature)]);
+    }
+
+    #[test]
+    fn rejects_small_order_key_forgery_hidden_in_a_batch() {
+        // The forgery above, between two honest JWS: the batch must neither pass it nor let
+        // it condemn its neighbours.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let weak = PublicKey::Ed25519(
+            ed25519_dalek::VerifyingKey::from_bytes(&identity).expect("a valid point"),
+        );
+        let mut forged = [0u8; 64];
+        forged[0] = 0x58;
+        forged[1..32].fill(0x66);
+        forged[32] = 1;
+        let token = format!(
+            "{}.{}.{}",
+            crate::jose::base64url::encode(br#"{"alg":"EdDSA"}"#),
+            crate::jose::base64url::encode(b"pay mallory"),
+            crate::jose::base64url::encode(&forged)
+        );
+        let honest: Vec<SecretKey> = (0..2)
+            .map(|_| SecretKey::generate(KeyType::Ed25519))
+            .collect();
+        let tokens: Vec<String> = honest
+            .iter()
+            .map(|key| signed(key, Algorithm::Ed25519, b"pay alice"))
+            .collect();
+        let publics: Vec<PublicKey> = honest.iter().map(SecretKey::public_key).collect();
+        let policy = AlgorithmPolicy::default();
+        fn decode<'t>(token: &'t str, policy: &AlgorithmPolicy) -> UnverifiedJws<'t> {
+            decode_compact(token, policy).expect("decodes")
+        }
+        let items = vec![
+            (decode(&tokens[0], &policy), &publics[0]),
+            (decode(&token, &policy), &weak),
+            (decode(&tokens[1], &policy), &publics[1]),
+        ];
+        let results: Vec<bool> = verify_batch(items).iter().map(Result::is_ok).collect();
+        assert_eq!(results, [true, false, true]);
     }
 
     #[test]

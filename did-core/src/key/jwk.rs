@@ -96,47 +96,13 @@ impl Jwk {
     }
 
     /// Builds a JWK from the members of a JSON object, refusing private members.
-    fn from_members(mut members: Map<String, Value>) -> Result<Jwk, KeyError> {
-        // RFC 7517 §4: a public key is expected here; a secret is refused, never dropped.
-        if PRIVATE_MEMBERS
-            .iter()
-            .any(|name| members.contains_key(*name))
-        {
-            return Err(KeyError::PrivateKeyInPublicJwk);
+    fn from_members(members: Map<String, Value>) -> Result<Jwk, KeyError> {
+        let mut sorted = JwkMembers::default();
+        for (name, value) in members {
+            sorted.insert(MemberName::from(name), value);
         }
-        let kty = take_string(&mut members, "kty")?.ok_or(KeyError::JwkMissing("kty"))?;
-        let crv = take_string(&mut members, "crv")?;
-        let x = take_string(&mut members, "x")?;
-        let y = take_string(&mut members, "y")?;
-        let kid = take_string(&mut members, "kid")?;
-        let alg = take_string(&mut members, "alg")?;
-        let key_use = take_string(&mut members, "use")?;
-        let key_ops = match members.shift_remove("key_ops") {
-            None => None,
-            Some(Value::Array(items)) => Some(
-                items
-                    .into_iter()
-                    .map(|item| match item {
-                        Value::String(op) => Ok(op),
-                        _ => Err(KeyError::BadJwkMember("key_ops")),
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-            Some(_) => return Err(KeyError::BadJwkMember("key_ops")),
-        };
-        Ok(Jwk {
-            kty,
-            crv,
-            x,
-            y,
-            kid,
-            alg,
-            key_use,
-            key_ops,
-            additional: members,
-        })
+        sorted.into_jwk()
     }
-
     /// Writes the members, with `d` after the public members when given.
     fn serialize_members<M: SerializeMap>(
         &self,
@@ -199,12 +165,148 @@ impl fmt::Debug for Jwk {
     }
 }
 
-/// Removes a member that must be a string when present.
-fn take_string(
-    members: &mut Map<String, Value>,
-    name: &'static str,
-) -> Result<Option<String>, KeyError> {
-    match members.shift_remove(name) {
+/// The name of a JWK member: one [`Jwk`] has a field for, or any other.
+enum MemberName {
+    Kty,
+    Crv,
+    X,
+    Y,
+    Kid,
+    Alg,
+    Use,
+    KeyOps,
+    Other(String),
+}
+
+impl MemberName {
+    /// The named member `name` is, if any.
+    fn named(name: &str) -> Option<Self> {
+        Some(match name {
+            "kty" => Self::Kty,
+            "crv" => Self::Crv,
+            "x" => Self::X,
+            "y" => Self::Y,
+            "kid" => Self::Kid,
+            "alg" => Self::Alg,
+            "use" => Self::Use,
+            "key_ops" => Self::KeyOps,
+            _ => return None,
+        })
+    }
+}
+
+impl From<String> for MemberName {
+    fn from(name: String) -> Self {
+        Self::named(&name).unwrap_or(Self::Other(name))
+    }
+}
+
+impl<'de> Deserialize<'de> for MemberName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(MemberNameVisitor)
+    }
+}
+
+/// Reads a member name without copying it when it is one of the named members.
+struct MemberNameVisitor;
+
+impl Visitor<'_> for MemberNameVisitor {
+    type Value = MemberName;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<MemberName, E> {
+        Ok(MemberName::named(name).unwrap_or_else(|| MemberName::Other(name.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, name: String) -> Result<MemberName, E> {
+        Ok(MemberName::from(name))
+    }
+}
+
+/// The members of a JSON object being read as a [`Jwk`], the named ones set aside. A member
+/// given twice keeps its last value, as a JSON object read into a map does.
+#[derive(Default)]
+struct JwkMembers {
+    kty: Option<Value>,
+    crv: Option<Value>,
+    x: Option<Value>,
+    y: Option<Value>,
+    kid: Option<Value>,
+    alg: Option<Value>,
+    key_use: Option<Value>,
+    key_ops: Option<Value>,
+    additional: Map<String, Value>,
+}
+
+impl JwkMembers {
+    fn insert(&mut self, name: MemberName, value: Value) {
+        let slot = match name {
+            MemberName::Kty => &mut self.kty,
+            MemberName::Crv => &mut self.crv,
+            MemberName::X => &mut self.x,
+            MemberName::Y => &mut self.y,
+            MemberName::Kid => &mut self.kid,
+            MemberName::Alg => &mut self.alg,
+            MemberName::Use => &mut self.key_use,
+            MemberName::KeyOps => &mut self.key_ops,
+            MemberName::Other(name) => {
+                self.additional.insert(name, value);
+                return;
+            }
+        };
+        *slot = Some(value);
+    }
+
+    /// The JWK, after the rules: no private member, `kty` present, every named member of its
+    /// JSON type.
+    fn into_jwk(self) -> Result<Jwk, KeyError> {
+        // RFC 7517 §4: a public key is expected here; a secret is refused, never dropped.
+        if PRIVATE_MEMBERS
+            .iter()
+            .any(|name| self.additional.contains_key(*name))
+        {
+            return Err(KeyError::PrivateKeyInPublicJwk);
+        }
+        let kty = string_member(self.kty, "kty")?.ok_or(KeyError::JwkMissing("kty"))?;
+        let crv = string_member(self.crv, "crv")?;
+        let x = string_member(self.x, "x")?;
+        let y = string_member(self.y, "y")?;
+        let kid = string_member(self.kid, "kid")?;
+        let alg = string_member(self.alg, "alg")?;
+        let key_use = string_member(self.key_use, "use")?;
+        let key_ops = match self.key_ops {
+            None => None,
+            Some(Value::Array(items)) => Some(
+                items
+                    .into_iter()
+                    .map(|item| match item {
+                        Value::String(op) => Ok(op),
+                        _ => Err(KeyError::BadJwkMember("key_ops")),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            Some(_) => return Err(KeyError::BadJwkMember("key_ops")),
+        };
+        Ok(Jwk {
+            kty,
+            crv,
+            x,
+            y,
+            kid,
+            alg,
+            key_use,
+            key_ops,
+            additional: self.additional,
+        })
+    }
+}
+
+/// A member that must be a string when present.
+fn string_member(value: Option<Value>, name: &'static str) -> Result<Option<String>, KeyError> {
+    match value {
         None => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
         Some(_) => Err(KeyError::BadJwkMember(name)),
@@ -221,8 +323,36 @@ impl Serialize for Jwk {
 
 impl<'de> Deserialize<'de> for Jwk {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let members = Map::<String, Value>::deserialize(deserializer)?;
-        Jwk::from_members(members).map_err(de::Error::custom)
+        let members = deserializer.deserialize_map(JwkVisitor)?;
+        members.into_jwk().map_err(de::Error::custom)
+    }
+}
+
+/// Reads the members of a public JWK one by one, the named ones straight into their places
+/// rather than through a map of every member: a verifier reads a JWK from every credential's
+/// `cnf`. It reads and refuses exactly what reading the object into a map would, with the
+/// same errors.
+struct JwkVisitor;
+
+impl<'de> Visitor<'de> for JwkVisitor {
+    type Value = JwkMembers;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    /// `null` reads as an empty object, as it does into a map; it then lacks `kty`.
+    fn visit_unit<E: de::Error>(self) -> Result<JwkMembers, E> {
+        Ok(JwkMembers::default())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<JwkMembers, A::Error> {
+        let mut members = JwkMembers::default();
+        while let Some(name) = access.next_key::<MemberName>()? {
+            let value = access.next_value::<Value>()?;
+            members.insert(name, value);
+        }
+        Ok(members)
     }
 }
 
@@ -393,26 +523,26 @@ fn public_from_members(key_type: KeyType, jwk: &Jwk) -> Result<PublicKey, KeyErr
             if jwk.y.is_some() {
                 return Err(KeyError::UnexpectedJwkMember("y"));
             }
-            PublicKey::from_bytes(key_type, &x)
+            PublicKey::from_bytes(key_type, x.as_slice())
         }
         KeyType::P256 => {
             let y = decode_member("y", jwk.y.as_deref(), key_type)?;
             let mut sec1 = Vec::with_capacity(1 + 2 * MEMBER_LEN);
             sec1.push(0x04);
-            sec1.extend_from_slice(&x);
-            sec1.extend_from_slice(&y);
+            sec1.extend_from_slice(x.as_slice());
+            sec1.extend_from_slice(y.as_slice());
             PublicKey::from_bytes(key_type, &sec1)
         }
     }
 }
 
-/// Decodes a base64url member that must hold exactly [`MEMBER_LEN`] bytes. The result is
-/// zeroizing because the same path reads `d`.
+/// Decodes a base64url member that must hold exactly [`MEMBER_LEN`] bytes, without an
+/// allocation when it does. The result is zeroizing because the same path reads `d`.
 fn decode_member(
     name: &'static str,
     text: Option<&str>,
     key_type: KeyType,
-) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+) -> Result<Zeroizing<[u8; MEMBER_LEN]>, KeyError> {
     let text = text.ok_or(KeyError::JwkMissing(name))?;
     if text.len() > MAX_MEMBER_CHARS {
         return Err(KeyError::InputTooLarge {
@@ -420,15 +550,17 @@ fn decode_member(
             got: text.len(),
         });
     }
-    let bytes = Zeroizing::new(base64url::decode(text).ok_or(KeyError::BadBase64Url(name))?);
-    if bytes.len() != MEMBER_LEN {
-        return Err(KeyError::WrongLength {
-            key_type,
-            expected: MEMBER_LEN,
-            got: bytes.len(),
-        });
+    if let Some(bytes) = base64url::decode_array::<MEMBER_LEN>(text) {
+        return Ok(Zeroizing::new(bytes));
     }
-    Ok(bytes)
+    // Not the encoding of exactly MEMBER_LEN bytes: say whether it is not base64url at all or
+    // of another length.
+    let bytes = Zeroizing::new(base64url::decode(text).ok_or(KeyError::BadBase64Url(name))?);
+    Err(KeyError::WrongLength {
+        key_type,
+        expected: MEMBER_LEN,
+        got: bytes.len(),
+    })
 }
 
 impl SecretKey {
@@ -448,7 +580,7 @@ impl SecretKey {
     pub fn from_jwk(jwk: &SecretJwk) -> Result<SecretKey, KeyError> {
         let key_type = jwk.key_type()?;
         let d = decode_member("d", Some(jwk.d.as_str()), key_type)?;
-        let secret = SecretKey::from_bytes(key_type, &d)?;
+        let secret = SecretKey::from_bytes(key_type, d.as_slice())?;
         if public_from_members(key_type, &jwk.public)? != secret.public_key() {
             return Err(KeyError::JwkKeyMismatch);
         }
@@ -531,6 +663,47 @@ mod tests {
         let again: Jwk = serde_json::from_str(&serde_json::to_string(&parsed).expect("serializes"))
             .expect("parses");
         assert_eq!(again, parsed);
+    }
+
+    #[test]
+    fn reads_exactly_what_a_map_of_the_members_reads() {
+        // The member-by-member reader against the plain one: read into a map, then sorted.
+        let through_map = |text: &str| {
+            serde_json::from_str::<Map<String, Value>>(text)
+                .and_then(|members| Jwk::from_members(members).map_err(de::Error::custom))
+        };
+        for text in [
+            format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{A1_X}"}}"#),
+            format!(r#"{{"x":"{A1_X}","zeta":[1],"kty":"OKP","alpha":null,"crv":"Ed25519"}}"#),
+            // A member given twice keeps its last value, a named one as any other.
+            format!(r#"{{"kty":"EC","kty":"OKP","crv":"Ed25519","x":"{A1_X}","z":1,"z":2}}"#),
+            r#"{"kty":"OKP","kty":5}"#.to_owned(),
+            r#"{"kty":"OKP","key_ops":["sign","verify"],"use":"sig","alg":"EdDSA","kid":"k"}"#
+                .to_owned(),
+            r#"{"kty":"OKP","key_ops":["sign",1]}"#.to_owned(),
+            format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{A1_X}","d":"{A1_D}"}}"#),
+            r#"{"kty":"RSA","n":"AQAB","e":"AQAB","qi":"AQAB"}"#.to_owned(),
+            r#"{"crv":"Ed25519"}"#.to_owned(),
+            r#"{"kty":null}"#.to_owned(),
+            "{}".to_owned(),
+            "null".to_owned(),
+            r#"["kty","OKP"]"#.to_owned(),
+            r#""OKP""#.to_owned(),
+            r#"{"kty":"OKP","#.to_owned(),
+            r#"{"kty":"OKP"} trailing"#.to_owned(),
+        ] {
+            let direct = serde_json::from_str::<Jwk>(&text).map_err(|error| error.to_string());
+            let expected = through_map(&text).map_err(|error| error.to_string());
+            assert_eq!(direct, expected, "{text}");
+            let value = serde_json::from_str::<Value>(&text);
+            if let Ok(value) = value {
+                let direct = Jwk::deserialize(&value).map_err(|error| error.to_string());
+                let expected = Map::<String, Value>::deserialize(&value)
+                    .and_then(|members| Jwk::from_members(members).map_err(de::Error::custom))
+                    .map_err(|error: serde_json::Error| error.to_string());
+                assert_eq!(direct, expected, "{text}");
+            }
+        }
     }
 
     #[test]
@@ -646,6 +819,27 @@ mod tests {
                 key_type: KeyType::P256,
                 expected: 32,
                 got: 31
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_x_in_the_standard_base64_alphabet_or_too_long() {
+        // The right length for 32 bytes, but `+` and `/` are not base64url (RFC 7515 §2).
+        let standard = A1_X.replace('_', "/");
+        assert_eq!(standard.len(), A1_X.len());
+        let key = jwk(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": standard}))
+            .expect("parses");
+        assert_eq!(PublicKey::from_jwk(&key), Err(KeyError::BadBase64Url("x")));
+        let long = base64url::encode(&[7u8; 33]);
+        let key =
+            jwk(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": long})).expect("parses");
+        assert_eq!(
+            PublicKey::from_jwk(&key),
+            Err(KeyError::WrongLength {
+                key_type: KeyType::Ed25519,
+                expected: 32,
+                got: 33
             })
         );
     }

@@ -52,11 +52,7 @@ impl SdJwt {
     /// final tilde-separated component is empty", and a holder must refuse an SD-JWT+KB from
     /// an issuer (§7.2).
     pub fn parse(compact: &str) -> Result<Self, SdJwtError> {
-        let (sd_jwt, key_binding_jwt) = split(compact)?;
-        if !key_binding_jwt.is_empty() {
-            return Err(SdJwtError::UnexpectedKeyBindingJwt);
-        }
-        Ok(sd_jwt)
+        Ok(Parts::sd_jwt(compact)?.into_sd_jwt())
     }
 
     /// The issuer-signed JWT, as received or given.
@@ -145,16 +141,11 @@ impl SdJwtKb {
     /// that its final tilde-separated component is a valid KB-JWT". Whether to expect one is
     /// the verifier's policy, never the input's (§7.3 step 1).
     pub fn parse(compact: &str) -> Result<Self, SdJwtError> {
-        let (sd_jwt, key_binding_jwt) = split(compact)?;
-        if key_binding_jwt.is_empty() {
-            return Err(SdJwtError::MissingKeyBindingJwt);
-        }
-        if !is_compact_jws(key_binding_jwt) {
-            return Err(SdJwtError::MalformedKeyBindingJwt);
-        }
+        let parts = Parts::sd_jwt_kb(compact)?;
+        let key_binding_jwt = parts.key_binding_jwt.to_owned();
         Ok(Self {
-            sd_jwt,
-            key_binding_jwt: key_binding_jwt.to_owned(),
+            sd_jwt: parts.into_sd_jwt(),
+            key_binding_jwt,
         })
     }
 
@@ -181,8 +172,53 @@ impl SdJwtKb {
     }
 }
 
-/// Splits a compact SD-JWT or SD-JWT+KB into the SD-JWT and what follows its last `~`.
-fn split(compact: &str) -> Result<(SdJwt, &str), SdJwtError> {
+/// A compact SD-JWT or SD-JWT+KB taken apart without copying: the JWTs as slices of it, the
+/// disclosures parsed. [`SdJwt::parse`] and [`SdJwtKb::parse`] copy them out; a verifier, which
+/// needs them once, uses them as they are.
+pub(crate) struct Parts<'a> {
+    /// The issuer-signed JWT.
+    pub(crate) issuer_jwt: &'a str,
+    /// The disclosures, in the order they were sent.
+    pub(crate) disclosures: Vec<Disclosure>,
+    /// Everything up to and including the last `~`: what `sd_hash` covers (RFC 9901 §4.3.1).
+    pub(crate) sd_jwt: &'a str,
+    /// What follows the last `~`: the key binding JWT, or nothing.
+    pub(crate) key_binding_jwt: &'a str,
+}
+
+impl<'a> Parts<'a> {
+    /// The parts of an SD-JWT, as [`SdJwt::parse`] accepts it.
+    pub(crate) fn sd_jwt(compact: &'a str) -> Result<Self, SdJwtError> {
+        let parts = split(compact)?;
+        if !parts.key_binding_jwt.is_empty() {
+            return Err(SdJwtError::UnexpectedKeyBindingJwt);
+        }
+        Ok(parts)
+    }
+
+    /// The parts of an SD-JWT+KB, as [`SdJwtKb::parse`] accepts it.
+    pub(crate) fn sd_jwt_kb(compact: &'a str) -> Result<Self, SdJwtError> {
+        let parts = split(compact)?;
+        if parts.key_binding_jwt.is_empty() {
+            return Err(SdJwtError::MissingKeyBindingJwt);
+        }
+        if !is_compact_jws(parts.key_binding_jwt) {
+            return Err(SdJwtError::MalformedKeyBindingJwt);
+        }
+        Ok(parts)
+    }
+
+    fn into_sd_jwt(self) -> SdJwt {
+        SdJwt {
+            issuer_jwt: self.issuer_jwt.to_owned(),
+            disclosures: self.disclosures,
+        }
+    }
+}
+
+/// Splits a compact SD-JWT or SD-JWT+KB into its parts; what follows the last `~` is left to
+/// the caller to judge.
+fn split(compact: &str) -> Result<Parts<'_>, SdJwtError> {
     if compact.len() > MAX_SD_JWT_LEN {
         return Err(SdJwtError::TooLarge {
             len: compact.len(),
@@ -193,13 +229,14 @@ fn split(compact: &str) -> Result<(SdJwt, &str), SdJwtError> {
     let Some((head, key_binding_jwt)) = compact.rsplit_once('~') else {
         return Err(SdJwtError::MissingSeparator);
     };
+    let sd_jwt = compact.get(..=head.len()).unwrap_or(compact);
     let mut components = head.split('~');
     let issuer_jwt = components.next().unwrap_or_default();
     if !is_compact_jws(issuer_jwt) {
         return Err(SdJwtError::MalformedIssuerJwt);
     }
     // One allocation: a disclosure is a hundred bytes, and growing the vector copies them.
-    let count = head.matches('~').count();
+    let count = count_tildes(head);
     let mut disclosures = Vec::with_capacity(count.min(MAX_DISCLOSURES));
     for (index, component) in components.enumerate() {
         if index >= MAX_DISCLOSURES {
@@ -214,13 +251,27 @@ fn split(compact: &str) -> Result<(SdJwt, &str), SdJwtError> {
         }
         disclosures.push(Disclosure::parse(component)?);
     }
-    Ok((
-        SdJwt {
-            issuer_jwt: issuer_jwt.to_owned(),
-            disclosures,
-        },
+    Ok(Parts {
+        issuer_jwt,
+        disclosures,
+        sd_jwt,
         key_binding_jwt,
-    ))
+    })
+}
+
+/// How many `~` separate the components of `head`, counted 255 bytes at a time into a `u8`
+/// (which cannot overflow), a loop the compiler turns into wide compares.
+fn count_tildes(head: &str) -> usize {
+    head.as_bytes()
+        .chunks(usize::from(u8::MAX))
+        .map(|chunk| {
+            usize::from(
+                chunk
+                    .iter()
+                    .fold(0u8, |count, byte| count + u8::from(*byte == b'~')),
+            )
+        })
+        .sum()
 }
 
 /// RFC 9901 §4 ABNF: JWT = BASE64URL "." BASE64URL "." BASE64URL, BASE64URL = 1*(ALPHA /
@@ -289,6 +340,49 @@ mod tests {
             parsed.sd_jwt().sd_hash(HashAlgorithm::Sha256),
             sd_jwt.sd_hash(HashAlgorithm::Sha256)
         );
+    }
+
+    #[test]
+    fn parts_are_slices_of_what_parse_copies() {
+        let sd_jwt = SdJwt::new(
+            JWT.into(),
+            vec![disclosure(json!(1)), disclosure(json!("x"))],
+        )
+        .unwrap();
+        let presented = SdJwtKb::new(sd_jwt.clone(), "a.b.c".into())
+            .unwrap()
+            .to_compact();
+        let parts = Parts::sd_jwt_kb(&presented).unwrap();
+        assert_eq!(parts.issuer_jwt, JWT);
+        assert_eq!(parts.disclosures, sd_jwt.disclosures());
+        assert_eq!(parts.sd_jwt, sd_jwt.to_compact());
+        assert_eq!(parts.key_binding_jwt, "a.b.c");
+        let compact = sd_jwt.to_compact();
+        let parts = Parts::sd_jwt(&compact).unwrap();
+        assert_eq!(
+            (parts.sd_jwt, parts.key_binding_jwt),
+            (compact.as_str(), "")
+        );
+        // The same refusals as the copying parsers.
+        assert_eq!(
+            Parts::sd_jwt(&presented).map(|p| p.key_binding_jwt),
+            Err(SdJwtError::UnexpectedKeyBindingJwt)
+        );
+        assert_eq!(
+            Parts::sd_jwt_kb(&compact).map(|p| p.key_binding_jwt),
+            Err(SdJwtError::MissingKeyBindingJwt)
+        );
+    }
+
+    #[test]
+    fn counts_tildes_across_chunks() {
+        for len in [0, 1, 254, 255, 256, 600] {
+            let text: String = (0..len)
+                .map(|i| if i % 3 == 0 { '~' } else { 'a' })
+                .collect();
+            assert_eq!(count_tildes(&text), text.matches('~').count(), "{len}");
+        }
+        assert_eq!(count_tildes(&"~".repeat(1000)), 1000);
     }
 
     #[test]

@@ -8,12 +8,14 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use rand::rngs::OsRng;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::MAX_DISCLOSURE_LEN;
 use super::error::SdJwtError;
-use super::hash::HashAlgorithm;
+use super::hash::{EncodedDigest, HashAlgorithm};
 
 /// Bytes of OS randomness in a salt: the 128 bits RFC 9901 §9.3 recommends.
 const SALT_BYTES: usize = 16;
@@ -105,25 +107,20 @@ impl Disclosure {
         let mut bytes = URL_SAFE_NO_PAD
             .decode(encoded)
             .map_err(|_| SdJwtError::DisclosureNotBase64url)?;
-        let parsed = serde_json::from_slice::<Value>(&bytes);
+        let parsed = serde_json::from_slice::<DisclosureJson>(&bytes);
         bytes.zeroize();
-        let Value::Array(elements) = parsed.map_err(|_| SdJwtError::DisclosureNotJson)? else {
+        let DisclosureJson(Some(DisclosureArray { elements, count })) =
+            parsed.map_err(|_| SdJwtError::DisclosureNotJson)?
+        else {
             return Err(SdJwtError::DisclosureShape {
                 found: "no array".into(),
             });
         };
-        let count = elements.len();
-        let mut elements = elements.into_iter();
-        let (salt, claim_name, value) = match (
-            elements.next(),
-            elements.next(),
-            elements.next(),
-            elements.next(),
-        ) {
+        let (salt, claim_name, value) = match (elements, count) {
             // RFC 9901 §4.2.2: [salt, value].
-            (Some(salt), Some(value), None, None) => (salt, None, value),
+            ([Some(salt), Some(value), None], 2) => (salt, None, value),
             // RFC 9901 §4.2.1: [salt, claim name, value].
-            (Some(salt), Some(name), Some(value), None) => (salt, Some(name), value),
+            ([Some(salt), Some(name), Some(value)], 3) => (salt, Some(name), value),
             _ => {
                 return Err(SdJwtError::DisclosureShape {
                     found: format!("{count} elements"),
@@ -179,6 +176,18 @@ impl Disclosure {
     pub fn digest(&self, alg: HashAlgorithm) -> String {
         alg.digest(&self.encoded)
     }
+
+    /// [`digest`](Self::digest), held inline.
+    pub(super) fn encoded_digest(&self, alg: HashAlgorithm) -> EncodedDigest {
+        alg.encoded_digest(&[&self.encoded])
+    }
+
+    /// Moves the claim name and value out, for a verifier that puts them into the processed
+    /// payload and has no further use for the disclosure; what is left is the wire form and
+    /// the salt, which are still wiped on drop.
+    pub(super) fn take_claim(&mut self) -> (Option<String>, Value) {
+        (self.claim_name.take(), std::mem::take(&mut self.value))
+    }
 }
 
 impl Drop for Disclosure {
@@ -217,6 +226,74 @@ impl Hash for Disclosure {
     }
 }
 
+/// The JSON of a disclosure as read: for an array, its first three elements and how many it
+/// has, without collecting them into a vector; `None` for any other value. Whatever is read
+/// is read in full, so it is refused as JSON exactly when a `Value` would be.
+struct DisclosureJson(Option<DisclosureArray>);
+
+/// The first three elements of a disclosure array and its length.
+struct DisclosureArray {
+    elements: [Option<Value>; 3],
+    count: usize,
+}
+
+impl<'de> Deserialize<'de> for DisclosureJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DisclosureJsonVisitor)
+    }
+}
+
+struct DisclosureJsonVisitor;
+
+impl<'de> Visitor<'de> for DisclosureJsonVisitor {
+    type Value = DisclosureJson;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<DisclosureJson, A::Error> {
+        let mut elements = [None, None, None];
+        let mut count = 0;
+        while let Some(element) = access.next_element::<Value>()? {
+            if let Some(slot) = elements.get_mut(count) {
+                *slot = Some(element);
+            }
+            count += 1;
+        }
+        Ok(DisclosureJson(Some(DisclosureArray { elements, count })))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<DisclosureJson, A::Error> {
+        while access.next_entry::<String, Value>()?.is_some() {}
+        Ok(DisclosureJson(None))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<DisclosureJson, E> {
+        Ok(DisclosureJson(None))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<DisclosureJson, E> {
+        Ok(DisclosureJson(None))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<DisclosureJson, E> {
+        Ok(DisclosureJson(None))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<DisclosureJson, E> {
+        Ok(DisclosureJson(None))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<DisclosureJson, E> {
+        Ok(DisclosureJson(None))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<DisclosureJson, E> {
+        Ok(DisclosureJson(None))
+    }
+}
+
 /// 128 bits from the OS CSPRNG, base64url-encoded (RFC 9901 §4.2.1, §9.3).
 fn fresh_salt() -> String {
     let mut bytes = [0u8; SALT_BYTES];
@@ -245,6 +322,109 @@ mod tests {
 
     fn encode(json: &str) -> String {
         URL_SAFE_NO_PAD.encode(json)
+    }
+
+    /// The parser as it was, reading the whole array into a `Value` first: the reference
+    /// the streaming parser must agree with.
+    fn parse_through_value(encoded: &str) -> Result<(String, Option<String>, Value), SdJwtError> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(encoded)
+            .map_err(|_| SdJwtError::DisclosureNotBase64url)?;
+        let Value::Array(elements) =
+            serde_json::from_slice::<Value>(&bytes).map_err(|_| SdJwtError::DisclosureNotJson)?
+        else {
+            return Err(SdJwtError::DisclosureShape {
+                found: "no array".into(),
+            });
+        };
+        let count = elements.len();
+        let mut elements = elements.into_iter();
+        let (salt, name, value) = match (
+            elements.next(),
+            elements.next(),
+            elements.next(),
+            elements.next(),
+        ) {
+            (Some(salt), Some(value), None, None) => (salt, None, value),
+            (Some(salt), Some(name), Some(value), None) => (salt, Some(name), value),
+            _ => {
+                return Err(SdJwtError::DisclosureShape {
+                    found: format!("{count} elements"),
+                });
+            }
+        };
+        let Value::String(salt) = salt else {
+            return Err(SdJwtError::SaltNotString);
+        };
+        let name = match name {
+            None => None,
+            Some(Value::String(name)) => {
+                check_claim_name(&name)?;
+                Some(name)
+            }
+            Some(_) => return Err(SdJwtError::ClaimNameNotString),
+        };
+        Ok((salt, name, value))
+    }
+
+    #[test]
+    fn rejects_what_reading_through_a_value_rejects() {
+        let deep = format!("[\"s\",\"n\",{}1{}]", "[".repeat(200), "]".repeat(200));
+        let mut texts: Vec<Vec<u8>> = [
+            r#"["s","n",1]"#,
+            r#"["s",1]"#,
+            r#"["s",{"a":[1,2,{"b":null}]}]"#,
+            r#"["s"]"#,
+            r#"[]"#,
+            r#"["s","n",1,2]"#,
+            r#"["s","n",1,{"a":[1,2,{"b":null}]},5]"#,
+            r#"[1,"n",1]"#,
+            r#"["s",2,3]"#,
+            r#"["s","_sd",1]"#,
+            r#"["s","...",1]"#,
+            r#"["s","_sd_alg",1]"#,
+            r#"{"a":1}"#,
+            r#"{"a":1,"a":[2]}"#,
+            r#""str""#,
+            "1",
+            "1.5",
+            "-1",
+            "1e400",
+            "123456789012345678901234567890",
+            "true",
+            "null",
+            "[",
+            r#"["s","n",1]x"#,
+            r#"["s","n",1] "#,
+            r#" ["s","n",1]"#,
+            r#"["s","n","\ud800"]"#,
+            r#"["s","n",1,"\ud800"]"#,
+            r#"["s","n",1,]"#,
+            r#"{"a":}"#,
+            "",
+        ]
+        .iter()
+        .map(|text| text.as_bytes().to_vec())
+        .collect();
+        texts.push(deep.into_bytes());
+        texts.push(b"[\"s\",\"n\",\"\xff\"]".to_vec());
+        texts.push(b"[\"\xc3\x28\",1]".to_vec());
+        for text in texts {
+            let encoded = URL_SAFE_NO_PAD.encode(&text);
+            let streamed = Disclosure::parse(&encoded).map(|d| {
+                (
+                    d.salt().to_owned(),
+                    d.claim_name().map(str::to_owned),
+                    d.value().clone(),
+                )
+            });
+            assert_eq!(
+                streamed,
+                parse_through_value(&encoded),
+                "{}",
+                String::from_utf8_lossy(&text)
+            );
+        }
     }
 
     #[test]

@@ -62,18 +62,63 @@ impl HashAlgorithm {
 
     /// [`digest`](Self::digest) of the concatenation of `parts`, without building it first.
     pub fn digest_parts(self, parts: &[&str]) -> String {
-        fn run<D: Digest>(parts: &[&str]) -> String {
+        self.encoded_digest(parts).as_str().to_owned()
+    }
+
+    /// [`digest_parts`](Self::digest_parts) held inline rather than in a `String`: a verifier
+    /// computes one per disclosure and one `sd_hash`, only to compare them.
+    pub(crate) fn encoded_digest(self, parts: &[&str]) -> EncodedDigest {
+        fn run<D: Digest>(parts: &[&str]) -> EncodedDigest {
             let mut hasher = D::new();
             for part in parts {
                 hasher.update(part.as_bytes());
             }
-            URL_SAFE_NO_PAD.encode(hasher.finalize())
+            let mut digest = EncodedDigest {
+                len: 0,
+                text: [0; MAX_ENCODED_DIGEST_LEN],
+            };
+            // The buffer fits the longest digest, SHA-512's 86 characters, so this never
+            // fails; if it did, the empty digest would match no digest an issuer writes.
+            digest.len = URL_SAFE_NO_PAD
+                .encode_slice(hasher.finalize(), &mut digest.text)
+                .unwrap_or(0);
+            digest
         }
         match self {
             Self::Sha256 => run::<Sha256>(parts),
             Self::Sha384 => run::<Sha384>(parts),
             Self::Sha512 => run::<Sha512>(parts),
         }
+    }
+}
+
+/// Characters of the longest digest in unpadded base64url: SHA-512's 64 bytes.
+const MAX_ENCODED_DIGEST_LEN: usize = 86;
+
+/// A digest in its unpadded base64url text (RFC 9901 §4.2.3), held inline: the form digests
+/// take in a payload, so that it compares with them byte for byte without an allocation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct EncodedDigest {
+    len: usize,
+    text: [u8; MAX_ENCODED_DIGEST_LEN],
+}
+
+impl EncodedDigest {
+    /// The digest text's bytes, all of them base64url characters.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.text.get(..self.len).unwrap_or_default()
+    }
+
+    /// The digest text.
+    pub(crate) fn as_str(&self) -> &str {
+        // Always valid: base64url text is ASCII.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for EncodedDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -167,6 +212,20 @@ mod tests {
     fn digest_parts_equals_digest_of_the_concatenation() {
         for alg in HashAlgorithm::ALL {
             assert_eq!(alg.digest_parts(&["ab", "~", "cd~"]), alg.digest("ab~cd~"));
+        }
+    }
+
+    #[test]
+    fn encoded_digest_is_the_digest_text_inline() {
+        for alg in HashAlgorithm::ALL {
+            let parts = ["WyJzYWx0IiwibmFtZSIsIkFsaWNlIl0", "~"];
+            let inline = alg.encoded_digest(&parts);
+            assert_eq!(inline.as_str(), alg.digest_parts(&parts));
+            assert_eq!(
+                inline.as_bytes(),
+                alg.digest("WyJzYWx0IiwibmFtZSIsIkFsaWNlIl0~").as_bytes()
+            );
+            assert_ne!(inline, alg.encoded_digest(&["other"]));
         }
     }
 

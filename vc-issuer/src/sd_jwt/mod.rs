@@ -56,6 +56,7 @@ mod proptests;
 mod verify;
 
 pub use claim_path::ClaimPath;
+pub(crate) use compact::Parts;
 pub use compact::{SdJwt, SdJwtKb};
 pub use disclosure::Disclosure;
 pub use error::SdJwtError;
@@ -64,6 +65,7 @@ pub use frame::DisclosureFrame;
 pub use hash::HashAlgorithm;
 pub use issue::{DecoyCount, IssuanceOptions, SD_JWT_VC_NEVER_DISCLOSABLE, issue_payload};
 pub use present::select_disclosures;
+pub(crate) use verify::process_disclosures;
 pub use verify::{ProcessedPayload, VerifyOptions, payload_hash_algorithm, verify_disclosures};
 
 /// Longest compact SD-JWT or SD-JWT+KB accepted, in bytes: room for a credential with a few

@@ -332,4 +332,38 @@ proptest! {
         let paths = [ClaimPath::root(), ClaimPath::parse("/a").unwrap(), ClaimPath::parse("/a/0").unwrap()];
         let _ = super::select_disclosures(&payload, &sent, &paths);
     }
+
+    /// The verifier's path, which moves names and values out of the disclosures, accepts and
+    /// refuses exactly what the copying path does, with the same claims and the same errors,
+    /// on the same hostile payloads and disclosure lists (duplicates included).
+    #[test]
+    fn moving_disclosures_gives_what_copying_gives(
+        (payload, sent, referenced_only) in {
+            let pool = disclosure_pool();
+            let digests: Vec<String> = pool.iter().map(|d| d.digest(super::HashAlgorithm::Sha256)).collect();
+            (
+                hostile_payload(digests),
+                prop_oneof![
+                    4 => prop::sample::subsequence((0usize..5).collect::<Vec<_>>(), 0..=5),
+                    1 => prop::collection::vec(0usize..5, 0..6),
+                ],
+                prop::bool::weighted(0.7),
+            )
+        }
+    ) {
+        let pool = disclosure_pool();
+        let text = Value::Object(payload.clone()).to_string();
+        let sent: Vec<super::Disclosure> = sent
+            .iter()
+            .filter_map(|&i| pool.get(i).cloned())
+            .filter(|d| !referenced_only || text.contains(&d.digest(super::HashAlgorithm::Sha256)))
+            .collect();
+        for options in [VerifyOptions::default(), VerifyOptions::sd_jwt_vc()] {
+            let copied = verify_disclosures(payload.clone(), &sent, &options)
+                .map(|processed| (processed.claims, processed.hash_alg));
+            let mut owned = sent.clone();
+            let moved = super::process_disclosures(payload.clone(), &mut owned, &options);
+            prop_assert_eq!(moved, copied);
+        }
+    }
 }

@@ -2,18 +2,20 @@
 //! the Processed SD-JWT Payload, applying every rule of RFC 9901 §7.1 steps 3 to 5.
 //!
 //! This runs after the JOSE layer has checked the issuer's signature (§7.1 step 2) and hands
-//! over the payload; it does no I/O and no signature math. Each digest is looked up in a hash
-//! map built once from the disclosures, the payload is rewritten in place, and every digest
-//! is moved (not copied) into the set that detects duplicates.
+//! over the payload; it does no I/O and no signature math. Each digest is looked up in a table
+//! of the disclosures' digests built once and sorted, the payload is rewritten in place, and
+//! duplicates are caught without copying a digest: a disclosed one by its disclosure having
+//! been referenced already, any other by the set of digests met that name no disclosure.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 use super::claim_path::{push_index, push_segment};
 use super::disclosure::Disclosure;
 use super::error::{SdJwtError, excerpt};
-use super::hash::HashAlgorithm;
+use super::hash::{EncodedDigest, HashAlgorithm};
 use super::{MAX_DEPTH, MAX_DISCLOSURES};
 
 /// What the verifier requires beyond RFC 9901 itself.
@@ -72,38 +74,58 @@ pub fn payload_hash_algorithm(payload: &Map<String, Value>) -> Result<HashAlgori
 /// no digest refers to (including a nested one whose parent was not sent); a disclosure of, or
 /// any digest inside, a never-disclosable claim; nesting deeper than [`MAX_DEPTH`].
 pub fn verify_disclosures(
-    mut payload: Map<String, Value>,
+    payload: Map<String, Value>,
     disclosures: &[Disclosure],
     options: &VerifyOptions,
 ) -> Result<ProcessedPayload, SdJwtError> {
+    let mut disclosed = Vec::with_capacity(disclosures.len());
+    let (claims, hash_alg) = process(
+        payload,
+        Source::Borrowed(disclosures),
+        options,
+        Some(&mut disclosed),
+    )?;
+    Ok(ProcessedPayload {
+        claims,
+        disclosed,
+        hash_alg,
+    })
+}
+
+/// [`verify_disclosures`] for a verifier that is done with the disclosures once it has the
+/// claims: their names and values are moved into the claims instead of copied, and the JSON
+/// Pointers of the disclosed claims are not collected. Returns the claims and the hash
+/// algorithm; the rules and errors are exactly those of [`verify_disclosures`].
+pub(crate) fn process_disclosures(
+    payload: Map<String, Value>,
+    disclosures: &mut [Disclosure],
+    options: &VerifyOptions,
+) -> Result<(Map<String, Value>, HashAlgorithm), SdJwtError> {
+    process(payload, Source::Owned(disclosures), options, None)
+}
+
+fn process(
+    mut payload: Map<String, Value>,
+    source: Source<'_>,
+    options: &VerifyOptions,
+    disclosed: Option<&mut Vec<String>>,
+) -> Result<(Map<String, Value>, HashAlgorithm), SdJwtError> {
     // §7.1 step 2.4 and step 3.6: understand `_sd_alg`, then drop it from the result.
     let hash_alg = payload_hash_algorithm(&payload)?;
     payload.remove("_sd_alg");
-    if disclosures.len() > MAX_DISCLOSURES {
+    let count = source.disclosures().len();
+    if count > MAX_DISCLOSURES {
         return Err(SdJwtError::TooManyDisclosures {
             max: MAX_DISCLOSURES,
         });
     }
-    // §7.1 step 3.1: the digest of each disclosure as sent.
-    let mut by_digest = HashMap::with_capacity(disclosures.len());
-    for (index, disclosure) in disclosures.iter().enumerate() {
-        // RFC 9901 §4: a holder must not send a disclosure more than once.
-        if by_digest
-            .insert(disclosure.digest(hash_alg), index)
-            .is_some()
-        {
-            return Err(SdJwtError::DuplicateDisclosure {
-                position: index + 1,
-            });
-        }
-    }
+    let by_digest = DigestTable::new(source.disclosures(), hash_alg)?;
     let mut walk = Walk {
-        disclosures,
+        source,
         by_digest,
-        referenced: vec![false; disclosures.len()],
-        // Sized for the disclosures and a few decoys, so that the common case never rehashes.
-        seen: HashSet::with_capacity(2 * disclosures.len() + 8),
-        disclosed: Vec::with_capacity(disclosures.len()),
+        referenced: vec![false; count],
+        undisclosed: HashSet::new(),
+        disclosed,
         never_disclosable: &options.never_disclosable,
         path: String::with_capacity(64),
     };
@@ -114,11 +136,7 @@ pub fn verify_disclosures(
             position: position + 1,
         });
     }
-    Ok(ProcessedPayload {
-        claims: payload,
-        disclosed: walk.disclosed,
-        hash_alg,
-    })
+    Ok((payload, hash_alg))
 }
 
 /// Where in the payload an object or array sits, for the rules that depend on it.
@@ -141,20 +159,94 @@ impl Scope {
     }
 }
 
+/// Where the walk takes the disclosed names and values from.
+enum Source<'a> {
+    /// Disclosures the caller keeps: names and values are copied.
+    Borrowed(&'a [Disclosure]),
+    /// Disclosures the caller is done with: names and values are moved out, each at most once
+    /// because a digest met twice is refused before its disclosure is used.
+    Owned(&'a mut [Disclosure]),
+}
+
+impl Source<'_> {
+    fn disclosures(&self) -> &[Disclosure] {
+        match self {
+            Self::Borrowed(disclosures) => disclosures,
+            Self::Owned(disclosures) => disclosures,
+        }
+    }
+
+    /// The claim name (none for an array element) and value of the disclosure at `index`.
+    fn claim(&mut self, index: usize) -> Option<(Option<String>, Value)> {
+        match self {
+            Self::Borrowed(disclosures) => disclosures.get(index).map(|disclosure| {
+                (
+                    disclosure.claim_name().map(str::to_owned),
+                    disclosure.value().clone(),
+                )
+            }),
+            Self::Owned(disclosures) => disclosures.get_mut(index).map(Disclosure::take_claim),
+        }
+    }
+}
+
+/// The digests of the disclosures sent, each with the disclosure's position, sorted so that a
+/// lookup is a binary search over inline digests: no hashing and no allocation per digest.
+struct DigestTable(Vec<(EncodedDigest, usize)>);
+
+impl DigestTable {
+    fn new(disclosures: &[Disclosure], hash_alg: HashAlgorithm) -> Result<Self, SdJwtError> {
+        // §7.1 step 3.1: the digest of each disclosure as sent.
+        let mut table: Vec<(EncodedDigest, usize)> = disclosures
+            .iter()
+            .map(|disclosure| disclosure.encoded_digest(hash_alg))
+            .zip(0..)
+            .collect();
+        table.sort_unstable_by(|(a, i), (b, j)| a.as_bytes().cmp(b.as_bytes()).then(i.cmp(j)));
+        // RFC 9901 §4: a holder must not send a disclosure more than once. Equal digests are
+        // now neighbours, and the first disclosure sent again, in the order sent, is the one
+        // with the smallest position among those that follow an equal digest.
+        let first_repeat = table
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [(a, _), (b, position)] if a == b => Some(*position),
+                _ => None,
+            })
+            .min();
+        if let Some(position) = first_repeat {
+            return Err(SdJwtError::DuplicateDisclosure {
+                position: position + 1,
+            });
+        }
+        Ok(Self(table))
+    }
+
+    /// The position of the disclosure whose digest is `digest`, if one was sent.
+    fn find(&self, digest: &str) -> Option<usize> {
+        let at = self
+            .0
+            .binary_search_by(|(candidate, _)| candidate.as_bytes().cmp(digest.as_bytes()))
+            .ok()?;
+        self.0.get(at).map(|(_, index)| *index)
+    }
+}
+
 /// One pass over the payload (§7.1 steps 3.2–3.5, with step 4 checked as digests are met).
 struct Walk<'a> {
-    disclosures: &'a [Disclosure],
-    by_digest: HashMap<String, usize>,
+    source: Source<'a>,
+    by_digest: DigestTable,
+    /// Which disclosures a digest has named so far.
     referenced: Vec<bool>,
-    /// Every digest met so far, decoys included (§7.1 step 4).
-    seen: HashSet<String>,
-    disclosed: Vec<String>,
+    /// Every digest met so far that names no disclosure sent: decoys and hidden claims.
+    undisclosed: HashSet<String>,
+    /// JSON Pointers of the disclosed claims, when the caller wants them.
+    disclosed: Option<&'a mut Vec<String>>,
     never_disclosable: &'a [String],
     /// JSON Pointer of the value being processed, in the processed claims.
     path: String,
 }
 
-impl<'a> Walk<'a> {
+impl Walk<'_> {
     fn error_path(&self) -> String {
         excerpt(&self.path)
     }
@@ -169,29 +261,41 @@ impl<'a> Walk<'a> {
         Ok(())
     }
 
-    /// Records `digest`, refusing it if met before; returns the disclosure it names, if sent.
-    fn meet(&mut self, digest: String, scope: Scope) -> Result<Option<&'a Disclosure>, SdJwtError> {
+    /// Records `digest`, refusing it if met before (RFC 9901 §4.1 and §7.1 step 4: a digest
+    /// appears once in the whole SD-JWT); returns the position of the disclosure it names, if
+    /// that was sent.
+    fn meet(&mut self, digest: String, scope: Scope) -> Result<Option<usize>, SdJwtError> {
         if scope == Scope::NeverDisclosable {
             return Err(SdJwtError::ForbiddenDisclosure {
                 path: self.error_path(),
             });
         }
-        let index = self.by_digest.get(&digest).copied();
-        // RFC 9901 §4.1 and §7.1 step 4: a digest appears once in the whole SD-JWT.
-        if !self.seen.insert(digest) {
+        let Some(index) = self.by_digest.find(&digest) else {
+            if !self.undisclosed.insert(digest) {
+                return Err(SdJwtError::DuplicateDigest {
+                    path: self.error_path(),
+                });
+            }
+            // §7.1 step 3.3.1: a decoy, or a claim the holder keeps hidden.
+            return Ok(None);
+        };
+        // A disclosed digest has been met before exactly when its disclosure is referenced.
+        let Some(referenced) = self.referenced.get_mut(index) else {
+            return Ok(None);
+        };
+        if std::mem::replace(referenced, true) {
             return Err(SdJwtError::DuplicateDigest {
                 path: self.error_path(),
             });
         }
-        let Some(index) = index else {
-            // §7.1 step 3.3.1: a decoy, or a claim the holder keeps hidden.
-            return Ok(None);
-        };
-        if let Some(referenced) = self.referenced.get_mut(index) {
-            *referenced = true;
+        Ok(Some(index))
+    }
+
+    /// Records the claim at the current path as disclosed, if the caller wants the list.
+    fn record_disclosed(&mut self) {
+        if let Some(disclosed) = &mut self.disclosed {
+            disclosed.push(self.path.clone());
         }
-        let disclosures: &'a [Disclosure] = self.disclosures;
-        Ok(disclosures.get(index))
     }
 
     fn value(&mut self, value: &mut Value, depth: usize, scope: Scope) -> Result<(), SdJwtError> {
@@ -209,21 +313,31 @@ impl<'a> Walk<'a> {
         scope: Scope,
     ) -> Result<(), SdJwtError> {
         self.check_depth(depth)?;
+        // One look at each name rather than a hash lookup per reserved name.
+        let (mut has_sd_alg, mut has_ellipsis, mut has_sd) = (false, false, false);
+        for key in map.keys() {
+            match key.as_str() {
+                "_sd_alg" => has_sd_alg = true,
+                "..." => has_ellipsis = true,
+                "_sd" => has_sd = true,
+                _ => {}
+            }
+        }
         // RFC 9901 §4.1.1: `_sd_alg` only at the top level (removed there before the walk).
-        if map.contains_key("_sd_alg") {
+        if has_sd_alg {
             return Err(SdJwtError::MisplacedReservedKey {
                 key: "_sd_alg",
                 path: self.error_path(),
             });
         }
         // RFC 9901 §4.1 rule 7: `...` only as the single key of an array element.
-        if map.contains_key("...") {
+        if has_ellipsis {
             return Err(SdJwtError::MisplacedReservedKey {
                 key: "...",
                 path: self.error_path(),
             });
         }
-        let sd = map.remove("_sd");
+        let sd = if has_sd { map.remove("_sd") } else { None };
         for (key, value) in map.iter_mut() {
             let below = if scope == Scope::TopLevel && self.never_disclosable.contains(key) {
                 Scope::NeverDisclosable
@@ -250,37 +364,38 @@ impl<'a> Walk<'a> {
                     path: self.error_path(),
                 });
             };
-            let Some(disclosure) = self.meet(digest, scope)? else {
+            let Some(index) = self.meet(digest, scope)? else {
+                continue;
+            };
+            let Some((name, mut value)) = self.source.claim(index) else {
                 continue;
             };
             // §7.1 step 3.3.2.1: only a three-element disclosure goes in an object.
-            let Some(name) = disclosure.claim_name() else {
+            let Some(name) = name else {
                 return Err(SdJwtError::ArrayElementDisclosureInObject {
                     path: self.error_path(),
                 });
             };
             // §7.1 step 3.3.2.2 (`_sd`, `...`) was enforced when the disclosure was parsed.
             let len = self.path.len();
-            push_segment(&mut self.path, name);
+            push_segment(&mut self.path, &name);
             // §7.1 step 3.3.2.3: a disclosed claim never overrides one already there.
-            if map.contains_key(name) {
+            let Entry::Vacant(slot) = map.entry(name) else {
                 return Err(SdJwtError::ClaimCollision {
                     path: self.error_path(),
                 });
-            }
-            if scope == Scope::TopLevel && self.never_disclosable.iter().any(|n| n == name) {
+            };
+            if scope == Scope::TopLevel && self.never_disclosable.contains(slot.key()) {
                 return Err(SdJwtError::ForbiddenDisclosure {
                     path: self.error_path(),
                 });
             }
-            let name = name.to_owned();
-            let mut value = disclosure.value().clone();
-            self.disclosed.push(self.path.clone());
+            self.record_disclosed();
             // §7.1 step 3.3.2.5: the disclosed value may hold digests of its own.
             self.value(&mut value, depth + 1, scope.below())?;
             self.path.truncate(len);
             // §7.1 step 3.3.2.4.
-            map.insert(name, value);
+            slot.insert(value);
         }
         Ok(())
     }
@@ -304,19 +419,22 @@ impl<'a> Walk<'a> {
                     });
                 }
                 ArrayElement::Digest(digest) => {
-                    let Some(disclosure) = self.meet(digest, scope)? else {
+                    let claim = match self.meet(digest, scope)? {
+                        Some(index) => self.source.claim(index),
+                        None => None,
+                    };
+                    let Some((name, value)) = claim else {
                         // §7.1 step 3.4: an element without its disclosure is left out.
                         self.path.truncate(len);
                         continue;
                     };
                     // §7.1 step 3.3.3.1: only a two-element disclosure goes in an array.
-                    if !disclosure.is_array_element() {
+                    if name.is_some() {
                         return Err(SdJwtError::PropertyDisclosureInArray {
                             path: self.error_path(),
                         });
                     }
-                    let value = disclosure.value().clone();
-                    self.disclosed.push(self.path.clone());
+                    self.record_disclosed();
                     value
                 }
             };
@@ -383,6 +501,21 @@ mod tests {
 
     fn verify(payload: Value, disclosures: &[Disclosure]) -> Result<ProcessedPayload, SdJwtError> {
         verify_disclosures(object(payload), disclosures, &VerifyOptions::default())
+    }
+
+    /// Both paths on one input: the copying one's result, after checking that the moving one
+    /// agrees with it.
+    fn verify_both(
+        payload: Value,
+        disclosures: &[Disclosure],
+        options: &VerifyOptions,
+    ) -> Result<(Map<String, Value>, HashAlgorithm), SdJwtError> {
+        let copied = verify_disclosures(object(payload.clone()), disclosures, options)
+            .map(|processed| (processed.claims, processed.hash_alg));
+        let mut owned = disclosures.to_vec();
+        let moved = process_disclosures(object(payload), &mut owned, options);
+        assert_eq!(moved, copied);
+        copied
     }
 
     #[test]
@@ -750,6 +883,83 @@ mod tests {
             verify(payload, &disclosures),
             Err(SdJwtError::TooDeep { .. })
         ));
+    }
+
+    #[test]
+    fn moving_path_refuses_each_attack_as_the_copying_path_does() {
+        // The attacks of the tests above, through both paths.
+        let name = property("name", json!("Alice"));
+        let de = element(json!("DE"));
+        let forged = property("email", json!("mallory@example.com"));
+        let iss = property("iss", json!("did:example:mallory"));
+        let sneaky = property("address", json!({"_sd_alg": "sha-256"}));
+        let cases = [
+            (
+                json!({"_sd": [digest(&name), digest(&name)]}),
+                vec![name.clone()],
+            ),
+            (json!({"_sd": ["decoy", "decoy"]}), vec![]),
+            (json!({"_sd": ["d"], "list": [{"...": "d"}]}), vec![]),
+            (
+                json!({"list": [{"...": digest(&de)}, {"...": digest(&de)}]}),
+                vec![de.clone()],
+            ),
+            (
+                json!({"_sd": [digest(&name)]}),
+                vec![name.clone(), name.clone()],
+            ),
+            (
+                json!({"_sd": [digest(&name)]}),
+                vec![name.clone(), de.clone()],
+            ),
+            (
+                json!({"email": "a@example.com", "_sd": [digest(&forged)]}),
+                vec![forged],
+            ),
+            (json!({"_sd": [digest(&de)]}), vec![de.clone()]),
+            (
+                json!({"list": ["a", {"...": digest(&name)}]}),
+                vec![name.clone()],
+            ),
+            (json!({"_sd": [digest(&sneaky)]}), vec![sneaky]),
+            (json!({"_sd": [digest(&iss)]}), vec![iss]),
+            (json!({"cnf": {"_sd": ["decoy"]}}), vec![]),
+            (json!({"_sd": "digest"}), vec![]),
+            (
+                json!({"list": [{"...": digest(&de), "extra": 1}]}),
+                vec![de.clone()],
+            ),
+            (json!({"a": {"...": "digest"}}), vec![]),
+            (json!({"_sd_alg": "md5"}), vec![]),
+            (
+                json!({"_sd": [digest(&name), "decoy"], "list": [{"...": digest(&de)}, "US"]}),
+                vec![de, name],
+            ),
+        ];
+        for (payload, disclosures) in cases {
+            for options in [VerifyOptions::default(), VerifyOptions::sd_jwt_vc()] {
+                let _ = verify_both(payload.clone(), &disclosures, &options);
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_duplicate_disclosure_naming_the_first_repeat() {
+        let a = property("a", json!(1));
+        let b = property("b", json!(2));
+        let payload = json!({"_sd": [digest(&a), digest(&b)]});
+        // b (position 2) is sent again at 4 and a at 5: the first repeat is at 4.
+        let sent = [
+            a.clone(),
+            b.clone(),
+            element(json!(3)),
+            b.clone(),
+            a.clone(),
+        ];
+        assert_eq!(
+            verify_both(payload, &sent, &VerifyOptions::default()),
+            Err(SdJwtError::DuplicateDisclosure { position: 4 })
+        );
     }
 
     #[test]

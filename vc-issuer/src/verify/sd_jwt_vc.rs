@@ -12,7 +12,7 @@ use super::{
 };
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::{Disclosure, SdJwt, SdJwtError, SdJwtKb, excerpt, verify_disclosures};
+use crate::sd_jwt::{Disclosure, Parts, SdJwtError, excerpt, process_disclosures};
 use crate::sd_jwt_vc::{
     IssuerJwtType, KeyBindingExpectations, LEGACY_TYP_WARNING, SD_JWT_VC_OPTIONS,
     check_key_binding, decode_key_binding_jwt, holder_key, holder_key_error, issuer_jwt_type,
@@ -22,7 +22,8 @@ use crate::sd_jwt_vc::{
 /// An SD-JWT VC presentation ready for its signature checks.
 pub(super) struct Ready<'a> {
     report: VerificationReport,
-    input: &'a str,
+    /// The presentation up to and including its last `~`, which `sd_hash` covers.
+    sd_jwt: &'a str,
     payload: Map<String, Value>,
     disclosures: Vec<Disclosure>,
     issuer: Option<UnverifiedJws<'a>>,
@@ -53,7 +54,7 @@ enum KeyBinding<'a> {
 /// Refuses the input: the report so far plus the failed check.
 fn refuse(
     mut report: VerificationReport,
-    check: &str,
+    check: &'static str,
     error: impl Into<ReportError>,
 ) -> VerificationReport {
     report.fail(check, error);
@@ -69,16 +70,21 @@ pub(super) async fn prepare<'a>(
     keys: &dyn IssuerKeys,
 ) -> Result<Ready<'a>, VerificationReport> {
     let mut report = new_report();
-    let (head, key_binding_jwt) = input.rsplit_once('~').unwrap_or((input, ""));
+    let (_, key_binding_jwt) = input.rsplit_once('~').unwrap_or((input, ""));
     // RFC 9901 §7.3 steps 1–3: key binding is required by the policy or not at all; the
     // presence of a KB-JWT never decides it, and a stripped one is refused (§9.5).
     let parsed = if policy.require_key_binding || !key_binding_jwt.is_empty() {
-        SdJwtKb::parse(input).map(|kb| kb.into_parts().0)
+        Parts::sd_jwt_kb(input)
     } else {
-        SdJwt::parse(input)
+        Parts::sd_jwt(input)
     };
-    let disclosures = match parsed {
-        Ok(sd_jwt) => sd_jwt.into_parts().1,
+    let Parts {
+        issuer_jwt,
+        disclosures,
+        sd_jwt,
+        key_binding_jwt,
+    } = match parsed {
+        Ok(parts) => parts,
         Err(error @ SdJwtError::MissingKeyBindingJwt) => {
             report.pass(checks::FORMAT);
             return Err(refuse(report, checks::KEY_BINDING, error));
@@ -88,7 +94,6 @@ pub(super) async fn prepare<'a>(
     report.pass(checks::FORMAT);
 
     // RFC 9901 §7.1 step 1: the issuer-signed JWT is what precedes the first `~`.
-    let issuer_jwt = head.split('~').next().unwrap_or(head);
     let jws = match decode_compact(issuer_jwt, &policy.algorithms) {
         Ok(jws) => jws,
         // §7.1 step 2.1: an algorithm deemed secure, never `none`.
@@ -166,7 +171,7 @@ pub(super) async fn prepare<'a>(
 
     Ok(Ready {
         report,
-        input,
+        sd_jwt,
         payload,
         disclosures,
         issuer: Some(jws),
@@ -198,9 +203,9 @@ impl<'a> Ready<'a> {
     ) -> VerificationReport {
         let Ready {
             mut report,
-            input,
+            sd_jwt,
             payload,
-            disclosures,
+            mut disclosures,
             key_binding,
             ..
         } = self;
@@ -208,12 +213,12 @@ impl<'a> Ready<'a> {
             return report.finish(None);
         }
         // §7.1 steps 3–5, with the SD-JWT VC claims that must never be disclosable.
-        let processed = match verify_disclosures(payload, &disclosures, &SD_JWT_VC_OPTIONS) {
-            Ok(processed) => processed,
-            Err(error) => return refuse(report, checks::DISCLOSURES, error),
-        };
+        let (claims, hash_alg) =
+            match process_disclosures(payload, &mut disclosures, &SD_JWT_VC_OPTIONS) {
+                Ok(processed) => processed,
+                Err(error) => return refuse(report, checks::DISCLOSURES, error),
+            };
         report.pass(checks::DISCLOSURES);
-        let claims = processed.claims;
 
         // §7.1 step 6, on the processed payload (`iat` may be disclosed).
         let clock = policy.clock();
@@ -259,22 +264,11 @@ impl<'a> Ready<'a> {
                     clock,
                     max_age: policy.max_kb_age,
                 };
-                // §4.3.1: `sd_hash` covers the presentation up to and including the last `~`.
-                let sd_jwt = input
-                    .rfind('~')
-                    .and_then(|last| input.get(..=last))
-                    .unwrap_or(input);
                 let verified = signatures
                     .key_binding
                     .unwrap_or(Err(did_core::jose::JoseError::BadSignature));
-                if check_key_binding(
-                    verified,
-                    sd_jwt,
-                    processed.hash_alg,
-                    &expectations,
-                    &mut report,
-                )
-                .is_none()
+                if check_key_binding(verified, sd_jwt, hash_alg, &expectations, &mut report)
+                    .is_none()
                 {
                     return report.finish(None);
                 }

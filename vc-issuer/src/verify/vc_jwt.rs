@@ -28,7 +28,11 @@ pub(super) struct Ready<'a> {
     valid_until: Option<i64>,
 }
 
-fn refuse(mut report: VerificationReport, check: &str, error: ReportError) -> VerificationReport {
+fn refuse(
+    mut report: VerificationReport,
+    check: &'static str,
+    error: ReportError,
+) -> VerificationReport {
     report.fail(check, error);
     report.finish(None)
 }
