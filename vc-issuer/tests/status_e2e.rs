@@ -31,13 +31,14 @@ use vc_issuer::w3c::issue_vc_jwt;
 
 mod support;
 
-use support::Publisher;
+use support::{
+    LIST, Publisher, REVOKED_INDEX, SUSPENDED_INDEX, TOKEN_TYPE, VC_TYPE, bitstring,
+    bitstring_status_list_entry,
+};
 
 const VCT: &str = "urn:avid:avatar-link:1";
 const AUD: &str = "https://world.example";
 const NONCE: &str = "n-0S6_WzA2Mj";
-const TOKEN_TYPE: &str = "application/statuslist+jwt";
-const VC_TYPE: &str = "application/vc+jwt";
 
 // ---- the parties ----
 
@@ -113,6 +114,25 @@ impl Verifier {
             .await
             .expect("the policy applies")
     }
+
+    /// Verifies `input` with a verifier that has nothing cached.
+    async fn verify_once(input: &str, policy: &VerificationPolicy) -> VerificationReport {
+        Verifier::new().verify(input, policy).await
+    }
+
+    /// Verifies `input` twice; the second time has to be answered from the cache, so the
+    /// list at `path` is fetched once.
+    async fn assert_second_verification_cached(
+        &self,
+        input: &str,
+        policy: &VerificationPolicy,
+        server: &Publisher,
+        path: &str,
+    ) {
+        assert_verified(&self.verify(input, policy).await);
+        assert_verified(&self.verify(input, policy).await);
+        assert_eq!(server.hits(path), 1, "second verify fetched");
+    }
 }
 
 fn assert_verified(report: &VerificationReport) {
@@ -160,11 +180,16 @@ fn assert_status_rejected(report: &VerificationReport, code: ErrorCode) -> Strin
 
 /// A 2-bit list: index 0 VALID, 1 INVALID, 2 SUSPENDED, 3 the application-specific 0x03.
 fn token_list() -> TokenStatusList {
-    let mut list = TokenStatusList::new(StatusBits::Two, 1024).expect("list");
+    let mut list = all_valid();
     list.set(1, StatusValue::Invalid).expect("in range");
     list.set(2, StatusValue::Suspended).expect("in range");
     list.set(3, StatusValue::Other(3)).expect("in range");
     list
+}
+
+/// A 2-bit list with every index VALID: what an attacker would like a verifier to believe.
+fn all_valid() -> TokenStatusList {
+    TokenStatusList::new(StatusBits::Two, 1024).expect("list")
 }
 
 /// A Status List Token for `uri`, signed by `signer` under `kid`, cached for at most 300 s.
@@ -177,14 +202,19 @@ fn status_list_token(list: &TokenStatusList, uri: &str, signer: &LocalSigner, ki
 /// An SD-JWT VC of `issuer` whose status is index `idx` of the list at `uri`, presented with
 /// key binding.
 fn sd_jwt_vc(issuer: &Party, uri: &str, idx: u64) -> String {
+    let reference = StatusListReference::new(idx, uri).expect("reference");
+    sd_jwt_vc_with_status(issuer, reference.to_status_claim())
+}
+
+/// An SD-JWT VC of `issuer` with the `status` claim `status`, presented with key binding.
+fn sd_jwt_vc_with_status(issuer: &Party, status: Value) -> String {
     let holder = Party::new();
     let mut claims = Map::new();
     claims.insert("age_over_18".into(), json!(true));
-    let reference = StatusListReference::new(idx, uri).expect("reference");
     let payload = UnsecuredPayload::new(VCT, holder.public(), now() - 5)
         .with_claims(claims)
         .expiring_at(now() + 3600)
-        .with_status(reference.to_status_claim());
+        .with_status(status);
     let issued = SdJwtVcIssuer::new(&issuer.signer, issuer.kid.clone())
         .expect("issuer")
         .issue(payload, &DisclosureFrame::new().disclose("age_over_18"))
@@ -203,15 +233,21 @@ fn kb_policy() -> VerificationPolicy {
     VerificationPolicy::key_binding(AUD, NONCE).expecting_vct(VCT)
 }
 
-/// The issuer's list at `/statuslists/1` on a fresh server.
+/// The issuer's list at [`LIST`] on a fresh server; its URL.
 async fn token_list_server(issuer: &Party) -> (Publisher, String) {
+    token_list_server_signed(&token_list(), &issuer.signer, &issuer.kid()).await
+}
+
+/// `list` at [`LIST`] on a fresh server, signed by `signer` under `kid`; its URL.
+async fn token_list_server_signed(
+    list: &TokenStatusList,
+    signer: &LocalSigner,
+    kid: &str,
+) -> (Publisher, String) {
     let server = Publisher::start().await;
-    let uri = server.url("/statuslists/1");
-    server.publish(
-        "/statuslists/1",
-        TOKEN_TYPE,
-        status_list_token(&token_list(), &uri, &issuer.signer, &issuer.kid()),
-    );
+    let uri = server.publish_for_url(LIST, TOKEN_TYPE, |uri| {
+        status_list_token(list, uri, signer, kid)
+    });
     (server, uri)
 }
 
@@ -221,18 +257,20 @@ async fn sd_jwt_vc_valid_revoked_and_suspended() {
     let (server, uri) = token_list_server(&issuer).await;
     let verifier = Verifier::new();
     let policy = kb_policy();
+    let verify = |idx| {
+        let presentation = sd_jwt_vc(&issuer, &uri, idx);
+        let (verifier, policy) = (&verifier, &policy);
+        async move { verifier.verify(&presentation, policy).await }
+    };
 
-    assert_verified(&verifier.verify(&sd_jwt_vc(&issuer, &uri, 0), &policy).await);
-    let revoked = verifier.verify(&sd_jwt_vc(&issuer, &uri, 1), &policy).await;
-    assert_status_rejected(&revoked, ErrorCode::Revoked);
-    let suspended = verifier.verify(&sd_jwt_vc(&issuer, &uri, 2), &policy).await;
-    assert_status_rejected(&suspended, ErrorCode::Suspended);
+    assert_verified(&verify(0).await);
+    assert_status_rejected(&verify(1).await, ErrorCode::Revoked);
+    assert_status_rejected(&verify(2).await, ErrorCode::Suspended);
     // 0x03 means something to the issuer's application, nothing to this verifier.
-    let other = verifier.verify(&sd_jwt_vc(&issuer, &uri, 3), &policy).await;
-    let message = assert_status_rejected(&other, ErrorCode::StatusUnavailable);
+    let message = assert_status_rejected(&verify(3).await, ErrorCode::StatusUnavailable);
     assert!(message.contains("0x03"), "{message}");
     // Four credentials, one list, one fetch: the list is cached for its ttl.
-    assert_eq!(server.seen("/statuslists/1").hits, 1);
+    assert_eq!(server.hits(LIST), 1);
     server.stop().await;
 }
 
@@ -242,23 +280,16 @@ async fn sd_jwt_vc_second_verification_within_ttl_does_not_fetch() {
     let (server, uri) = token_list_server(&issuer).await;
     let verifier = Verifier::new();
     let presentation = sd_jwt_vc(&issuer, &uri, 0);
-    assert_verified(&verifier.verify(&presentation, &kb_policy()).await);
-    assert_verified(&verifier.verify(&presentation, &kb_policy()).await);
-    assert_eq!(
-        server.seen("/statuslists/1").hits,
-        1,
-        "second verify fetched"
-    );
+    verifier
+        .assert_second_verification_cached(&presentation, &kb_policy(), &server, LIST)
+        .await;
 
     // The issuer revokes index 0; the cached list answers until its ttl (300 s) runs out, then
     // the new list is fetched and believed.
     let mut revoked = token_list();
     revoked.set(0, StatusValue::Invalid).expect("in range");
-    server.publish(
-        "/statuslists/1",
-        TOKEN_TYPE,
-        status_list_token(&revoked, &uri, &issuer.signer, &issuer.kid()),
-    );
+    let token = status_list_token(&revoked, &uri, &issuer.signer, &issuer.kid());
+    server.publish(LIST, TOKEN_TYPE, token);
     let status = StatusListReference::new(0, &uri)
         .expect("reference")
         .to_status_claim();
@@ -269,13 +300,9 @@ async fn sd_jwt_vc_second_verification_within_ttl_does_not_fetch() {
             .credential_status_at(&status, Some(&did), now_i64() + secs)
     };
     assert_eq!(at(200).await, Ok(CredentialStatus::Valid));
-    assert_eq!(server.seen("/statuslists/1").hits, 1);
+    assert_eq!(server.hits(LIST), 1);
     assert_eq!(at(301).await, Ok(CredentialStatus::Revoked));
-    assert_eq!(
-        server.seen("/statuslists/1").hits,
-        2,
-        "refetched once ttl passed"
-    );
+    assert_eq!(server.hits(LIST), 2, "refetched once ttl passed");
     server.stop().await;
 }
 
@@ -285,7 +312,7 @@ async fn sd_jwt_vc_status_unavailable_when_server_stopped() {
     let (server, uri) = token_list_server(&issuer).await;
     let presentation = sd_jwt_vc(&issuer, &uri, 0);
     server.stop().await;
-    let report = Verifier::new().verify(&presentation, &kb_policy()).await;
+    let report = Verifier::verify_once(&presentation, &kb_policy()).await;
     let message = assert_status_rejected(&report, ErrorCode::StatusUnavailable);
     assert!(message.contains(&uri), "{message}");
 }
@@ -296,17 +323,9 @@ async fn rejects_status_list_signed_by_another_did() {
     // key their own did:key perfectly authorizes.
     let issuer = Party::new();
     let attacker = Party::new();
-    let server = Publisher::start().await;
-    let uri = server.url("/statuslists/1");
-    let all_valid = TokenStatusList::new(StatusBits::Two, 1024).expect("list");
-    server.publish(
-        "/statuslists/1",
-        TOKEN_TYPE,
-        status_list_token(&all_valid, &uri, &attacker.signer, &attacker.kid()),
-    );
-    let report = Verifier::new()
-        .verify(&sd_jwt_vc(&issuer, &uri, 1), &kb_policy())
-        .await;
+    let (server, uri) =
+        token_list_server_signed(&all_valid(), &attacker.signer, &attacker.kid()).await;
+    let report = Verifier::verify_once(&sd_jwt_vc(&issuer, &uri, 1), &kb_policy()).await;
     let message = assert_status_rejected(&report, ErrorCode::StatusUnavailable);
     assert!(message.contains("credential's issuer"), "{message}");
     server.stop().await;
@@ -316,17 +335,8 @@ async fn rejects_status_list_signed_by_another_did() {
 async fn rejects_status_list_forged_under_the_issuers_kid() {
     let issuer = Party::new();
     let forger = Party::new();
-    let server = Publisher::start().await;
-    let uri = server.url("/statuslists/1");
-    let all_valid = TokenStatusList::new(StatusBits::Two, 1024).expect("list");
-    server.publish(
-        "/statuslists/1",
-        TOKEN_TYPE,
-        status_list_token(&all_valid, &uri, &forger.signer, &issuer.kid()),
-    );
-    let report = Verifier::new()
-        .verify(&sd_jwt_vc(&issuer, &uri, 1), &kb_policy())
-        .await;
+    let (server, uri) = token_list_server_signed(&all_valid(), &forger.signer, &issuer.kid()).await;
+    let report = Verifier::verify_once(&sd_jwt_vc(&issuer, &uri, 1), &kb_policy()).await;
     assert_status_rejected(&report, ErrorCode::StatusUnavailable);
     server.stop().await;
 }
@@ -338,51 +348,28 @@ async fn rejects_status_list_cached_for_another_issuer() {
     // from that cached list.
     let issuer = Party::new();
     let attacker = Party::new();
-    let server = Publisher::start().await;
-    let uri = server.url("/statuslists/1");
-    let all_valid = TokenStatusList::new(StatusBits::Two, 1024).expect("list");
-    server.publish(
-        "/statuslists/1",
-        TOKEN_TYPE,
-        status_list_token(&all_valid, &uri, &attacker.signer, &attacker.kid()),
-    );
+    let (server, uri) =
+        token_list_server_signed(&all_valid(), &attacker.signer, &attacker.kid()).await;
     let verifier = Verifier::new();
-    assert_verified(
-        &verifier
-            .verify(&sd_jwt_vc(&attacker, &uri, 1), &kb_policy())
-            .await,
-    );
-    let report = verifier
-        .verify(&sd_jwt_vc(&issuer, &uri, 1), &kb_policy())
-        .await;
-    assert_status_rejected(&report, ErrorCode::StatusUnavailable);
-    assert_eq!(
-        server.seen("/statuslists/1").hits,
-        2,
-        "the victim's check fetched anew"
-    );
+    let verify = |party| {
+        let presentation = sd_jwt_vc(party, &uri, 1);
+        let verifier = &verifier;
+        async move { verifier.verify(&presentation, &kb_policy()).await }
+    };
+    assert_verified(&verify(&attacker).await);
+    assert_status_rejected(&verify(&issuer).await, ErrorCode::StatusUnavailable);
+    assert_eq!(server.hits(LIST), 2, "the victim's check fetched anew");
     server.stop().await;
 }
 
 #[tokio::test]
 async fn rejects_unknown_status_mechanism() {
     let issuer = Party::new();
-    let holder = Party::new();
-    let payload = UnsecuredPayload::new(VCT, holder.public(), now() - 5)
-        .with_status(json!({"identifier_list": {"id": "0x12", "uri": "https://s.example/1"}}));
-    let issued = SdJwtVcIssuer::new(&issuer.signer, issuer.kid.clone())
-        .expect("issuer")
-        .issue(payload, &DisclosureFrame::new())
-        .expect("issued");
-    let presentation = HolderCredential::parse(&issued)
-        .expect("holder")
-        .present_with_key_binding(
-            &[],
-            &KeyBindingRequest::new(AUD, NONCE, now()),
-            &holder.signer,
-        )
-        .expect("presented");
-    let report = Verifier::new().verify(&presentation, &kb_policy()).await;
+    let presentation = sd_jwt_vc_with_status(
+        &issuer,
+        json!({"identifier_list": {"id": "0x12", "uri": "https://s.example/1"}}),
+    );
+    let report = Verifier::verify_once(&presentation, &kb_policy()).await;
     let message = assert_status_rejected(&report, ErrorCode::StatusUnavailable);
     assert!(message.contains("identifier_list"), "{message}");
 }
@@ -431,76 +418,52 @@ async fn for_dids_checks_status_against_the_issuers_did_document() {
 
 // ---- vc+jwt and the Bitstring Status List ----
 
-const REVOKED_INDEX: u64 = 94567;
-const SUSPENDED_INDEX: u64 = 12345;
+const REVOCATION: &str = "/status/revocation";
+const SUSPENSION: &str = "/status/suspension";
 
-/// A one-bit list of the herd-privacy minimum size with `set` set.
-fn bitstring(set: u64) -> BitstringStatusList {
-    let mut list = BitstringStatusList::new(StatusSize::ONE, MIN_ENTRIES).expect("list");
-    list.set(set, 1).expect("in range");
-    list
-}
-
-/// A status list credential of `issuer` (by its `issuer` and its key) for `purpose`.
-fn status_list_credential(
+/// Publishes at `path` a status list credential of `list` for `purpose`, naming `issuer_did`
+/// as its issuer and signed by `signer` under `kid`, cached for at most 300 s.
+fn publish_status_list(
+    server: &Publisher,
+    path: &str,
     list: &BitstringStatusList,
-    url: &str,
     purpose: StatusPurpose,
     issuer_did: &str,
     signer: &LocalSigner,
     kid: &str,
-) -> String {
-    let mut credential =
-        BitstringStatusListCredential::new(list, url, issuer_did, purpose).expect("credential");
-    credential.ttl_ms = Some(300_000);
-    credential.issue(signer, kid).expect("vc+jwt")
+) {
+    server.publish_for_url(path, VC_TYPE, |url| {
+        let mut credential =
+            BitstringStatusListCredential::new(list, url, issuer_did, purpose).expect("credential");
+        credential.ttl_ms = Some(300_000);
+        credential.issue(signer, kid).expect("vc+jwt")
+    });
 }
 
-/// The issuer's revocation list at `/status/revocation` and suspension list at
-/// `/status/suspension`.
+/// The issuer's revocation list at [`REVOCATION`] and suspension list at [`SUSPENSION`].
 async fn bitstring_server(issuer: &Party) -> Publisher {
     let server = Publisher::start().await;
+    let (did, kid) = (issuer.did(), issuer.kid());
     for (path, purpose, set) in [
-        (
-            "/status/revocation",
-            StatusPurpose::Revocation,
-            REVOKED_INDEX,
-        ),
-        (
-            "/status/suspension",
-            StatusPurpose::Suspension,
-            SUSPENDED_INDEX,
-        ),
+        (REVOCATION, StatusPurpose::Revocation, REVOKED_INDEX),
+        (SUSPENSION, StatusPurpose::Suspension, SUSPENDED_INDEX),
     ] {
-        let body = status_list_credential(
-            &bitstring(set),
-            &server.url(path),
-            purpose,
-            &issuer.did(),
-            &issuer.signer,
-            &issuer.kid(),
-        );
-        server.publish(path, VC_TYPE, body);
+        let list = bitstring(set);
+        publish_status_list(&server, path, &list, purpose, &did, &issuer.signer, &kid);
     }
     server
 }
 
 fn entry(server: &Publisher, path: &str, purpose: &str, index: u64) -> Value {
-    json!({
-        "id": format!("{}#{index}", server.url(path)),
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": purpose,
-        "statusListIndex": index.to_string(),
-        "statusListCredential": server.url(path)
-    })
+    bitstring_status_list_entry(&server.url(path), purpose, index)
 }
 
 fn revocation(server: &Publisher, index: u64) -> Value {
-    entry(server, "/status/revocation", "revocation", index)
+    entry(server, REVOCATION, "revocation", index)
 }
 
 fn suspension(server: &Publisher, index: u64) -> Value {
-    entry(server, "/status/suspension", "suspension", index)
+    entry(server, SUSPENSION, "suspension", index)
 }
 
 /// A VCDM 2.0 credential of `issuer` with `credential_status`, secured as `vc+jwt`.
@@ -514,6 +477,21 @@ fn vc_jwt(issuer: &Party, credential_status: Value) -> String {
     });
     let credential = credential.as_object().cloned().expect("an object");
     issue_vc_jwt(&credential, &issuer.signer, &issuer.kid).expect("vc+jwt")
+}
+
+/// Publishes at [`REVOCATION`] a list that revokes nothing, naming `issuer_did` as its issuer
+/// and signed by `signer` under `kid`: what an attacker who controls the URL would serve.
+fn publish_all_valid_revocation_list(
+    server: &Publisher,
+    issuer_did: &str,
+    signer: &LocalSigner,
+    kid: &str,
+) {
+    let empty = BitstringStatusList::new(StatusSize::ONE, MIN_ENTRIES).expect("list");
+    let revocation = StatusPurpose::Revocation;
+    publish_status_list(
+        server, REVOCATION, &empty, revocation, issuer_did, signer, kid,
+    );
 }
 
 #[tokio::test]
@@ -548,8 +526,8 @@ async fn vc_jwt_valid_revoked_and_suspended() {
         ErrorCode::Suspended,
     );
     // Within ttl, one fetch per list for all of the above.
-    assert_eq!(server.seen("/status/revocation").hits, 1);
-    assert_eq!(server.seen("/status/suspension").hits, 1);
+    assert_eq!(server.hits(REVOCATION), 1);
+    assert_eq!(server.hits(SUSPENSION), 1);
     server.stop().await;
 }
 
@@ -557,15 +535,10 @@ async fn vc_jwt_valid_revoked_and_suspended() {
 async fn vc_jwt_second_verification_within_ttl_does_not_fetch() {
     let issuer = Party::new();
     let server = bitstring_server(&issuer).await;
-    let verifier = Verifier::new();
     let vc = vc_jwt(&issuer, revocation(&server, 0));
-    assert_verified(&verifier.verify(&vc, &VerificationPolicy::default()).await);
-    assert_verified(&verifier.verify(&vc, &VerificationPolicy::default()).await);
-    assert_eq!(
-        server.seen("/status/revocation").hits,
-        1,
-        "second verify fetched"
-    );
+    Verifier::new()
+        .assert_second_verification_cached(&vc, &VerificationPolicy::default(), &server, REVOCATION)
+        .await;
     server.stop().await;
 }
 
@@ -601,9 +574,7 @@ async fn vc_jwt_status_unavailable_when_server_stopped() {
     let server = bitstring_server(&issuer).await;
     let vc = vc_jwt(&issuer, revocation(&server, 0));
     server.stop().await;
-    let report = Verifier::new()
-        .verify(&vc, &VerificationPolicy::default())
-        .await;
+    let report = Verifier::verify_once(&vc, &VerificationPolicy::default()).await;
     assert_status_rejected(&report, ErrorCode::StatusUnavailable);
 }
 
@@ -612,24 +583,10 @@ async fn rejects_bitstring_list_of_another_issuer() {
     let issuer = Party::new();
     let attacker = Party::new();
     let server = Publisher::start().await;
-    let url = server.url("/status/revocation");
-    // The attacker's own list, naming and signed by the attacker, at the issuer's URL.
-    server.publish(
-        "/status/revocation",
-        VC_TYPE,
-        status_list_credential(
-            &BitstringStatusList::new(StatusSize::ONE, MIN_ENTRIES).expect("list"),
-            &url,
-            StatusPurpose::Revocation,
-            &attacker.did(),
-            &attacker.signer,
-            &attacker.kid(),
-        ),
-    );
     let vc = vc_jwt(&issuer, revocation(&server, REVOKED_INDEX));
-    let report = Verifier::new()
-        .verify(&vc, &VerificationPolicy::default())
-        .await;
+    // The attacker's own list, naming and signed by the attacker, at the issuer's URL.
+    publish_all_valid_revocation_list(&server, &attacker.did(), &attacker.signer, &attacker.kid());
+    let report = Verifier::verify_once(&vc, &VerificationPolicy::default()).await;
     let message = assert_status_rejected(&report, ErrorCode::StatusUnavailable);
     assert!(
         message.contains("not by the credential's issuer"),
@@ -637,21 +594,8 @@ async fn rejects_bitstring_list_of_another_issuer() {
     );
 
     // The same list claiming the issuer's name, still signed with the attacker's key.
-    server.publish(
-        "/status/revocation",
-        VC_TYPE,
-        status_list_credential(
-            &BitstringStatusList::new(StatusSize::ONE, MIN_ENTRIES).expect("list"),
-            &url,
-            StatusPurpose::Revocation,
-            &issuer.did(),
-            &attacker.signer,
-            &attacker.kid(),
-        ),
-    );
-    let report = Verifier::new()
-        .verify(&vc, &VerificationPolicy::default())
-        .await;
+    publish_all_valid_revocation_list(&server, &issuer.did(), &attacker.signer, &attacker.kid());
+    let report = Verifier::verify_once(&vc, &VerificationPolicy::default()).await;
     assert_status_rejected(&report, ErrorCode::StatusUnavailable);
     server.stop().await;
 }
@@ -661,23 +605,9 @@ async fn rejects_bitstring_list_forged_under_the_issuers_kid() {
     let issuer = Party::new();
     let forger = Party::new();
     let server = Publisher::start().await;
-    let url = server.url("/status/revocation");
-    server.publish(
-        "/status/revocation",
-        VC_TYPE,
-        status_list_credential(
-            &BitstringStatusList::new(StatusSize::ONE, MIN_ENTRIES).expect("list"),
-            &url,
-            StatusPurpose::Revocation,
-            &issuer.did(),
-            &forger.signer,
-            &issuer.kid(),
-        ),
-    );
+    publish_all_valid_revocation_list(&server, &issuer.did(), &forger.signer, &issuer.kid());
     let vc = vc_jwt(&issuer, revocation(&server, REVOKED_INDEX));
-    let report = Verifier::new()
-        .verify(&vc, &VerificationPolicy::default())
-        .await;
+    let report = Verifier::verify_once(&vc, &VerificationPolicy::default()).await;
     assert_status_rejected(&report, ErrorCode::StatusUnavailable);
     server.stop().await;
 }

@@ -1,5 +1,7 @@
-//! A status list publisher for the tests: an axum server on 127.0.0.1 that answers each path
-//! with what a test put there, and remembers how often and with which `Accept` it was asked.
+//! What the status list tests share: a publisher — an axum server on 127.0.0.1 that answers
+//! each path with what a test put there, and remembers how often and with which `Accept` it
+//! was asked — and the Bitstring Status Lists they publish, with the `credentialStatus` entry
+//! that points into one.
 
 #![allow(dead_code)] // Each test binary uses the part it needs.
 
@@ -13,6 +15,17 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use vc_issuer::status::{BitstringStatusList, MIN_ENTRIES, StatusSize};
+
+// The media types are written out, not taken from the crate, so that the tests check the
+// crate against the specifications rather than against itself.
+
+/// The media type of a Status List Token (draft-ietf-oauth-status-list §5.1).
+pub const TOKEN_TYPE: &str = "application/statuslist+jwt";
+/// The media type of a credential secured as a JWT (VC-JOSE-COSE §6.1.1).
+pub const VC_TYPE: &str = "application/vc+jwt";
+/// Where a test publishes its Token Status List.
+pub const LIST: &str = "/statuslists/1";
 
 /// What the server answers on one path.
 #[derive(Clone)]
@@ -70,6 +83,7 @@ pub struct Publisher {
 }
 
 impl Publisher {
+    /// Binds a free loopback port and serves until [`Publisher::stop`].
     pub async fn start() -> Publisher {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
@@ -85,14 +99,17 @@ impl Publisher {
         }
     }
 
+    /// The URL of `path` on this server.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }
 
+    /// Answers `path` with `200 OK` and `body`.
     pub fn publish(&self, path: &str, content_type: &'static str, body: String) {
         self.publish_with_status(path, StatusCode::OK, content_type, body);
     }
 
+    /// Answers `path` with `status` and `body`: how a test serves a good list behind an error.
     pub fn publish_with_status(
         &self,
         path: &str,
@@ -110,6 +127,20 @@ impl Publisher {
         );
     }
 
+    /// Publishes at `path` what `make` writes for that path's own URL, and returns the URL: a
+    /// status list names the URL it is served from.
+    pub fn publish_for_url(
+        &self,
+        path: &str,
+        content_type: &'static str,
+        make: impl FnOnce(&str) -> String,
+    ) -> String {
+        let url = self.url(path);
+        self.publish(path, content_type, make(&url));
+        url
+    }
+
+    /// What the server saw on `path` so far.
     pub fn seen(&self, path: &str) -> Seen {
         self.site
             .seen
@@ -120,8 +151,39 @@ impl Publisher {
             .unwrap_or_default()
     }
 
+    /// How many requests `path` has had: how a test tells a cached answer from a fetched one.
+    pub fn hits(&self, path: &str) -> usize {
+        self.seen(path).hits
+    }
+
+    /// Stops serving: the port refuses connections from here on.
     pub async fn stop(self) {
         self.task.abort();
         let _ = self.task.await;
     }
+}
+
+/// A `BitstringStatusListEntry` (Bitstring Status List §2.1) for index `index` of the list
+/// credential at `url`, for `purpose`.
+pub fn bitstring_status_list_entry(url: &str, purpose: &str, index: u64) -> serde_json::Value {
+    serde_json::json!({
+        "id": format!("{url}#{index}"),
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": purpose,
+        "statusListIndex": index.to_string(),
+        "statusListCredential": url
+    })
+}
+
+/// The index [`bitstring`] sets in a test's revocation list.
+pub const REVOKED_INDEX: u64 = 94567;
+/// The index [`bitstring`] sets in a test's suspension list.
+pub const SUSPENDED_INDEX: u64 = 12345;
+
+/// A one-bit list of the herd-privacy minimum size (Bitstring Status List §6.1) with `set`
+/// set.
+pub fn bitstring(set: u64) -> BitstringStatusList {
+    let mut list = BitstringStatusList::new(StatusSize::ONE, MIN_ENTRIES).expect("list");
+    list.set(set, 1).expect("in range");
+    list
 }
