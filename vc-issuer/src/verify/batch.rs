@@ -85,7 +85,10 @@ pub(super) async fn verify_all(
                         key_binding: None,
                     },
                 };
-                ready.finish(signatures, policy, status).await
+                match ready.check(signatures, policy) {
+                    Ok(checked) => checked.conclude(policy, status).await,
+                    Err(report) => report,
+                }
             }
         };
         reports.push(report);

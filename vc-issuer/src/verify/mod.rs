@@ -65,6 +65,7 @@ use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
 use crate::sd_jwt::{ClaimPath, excerpt};
 use crate::time::{Clock, numeric_date};
+use status::check_status;
 
 /// The names of the checks a report lists, in the order they run. Stable: scripts match on
 /// them.
@@ -150,7 +151,10 @@ pub async fn verify_credential(
         Err(report) => return Ok(report),
     };
     let signatures = ready.verify_signatures();
-    Ok(ready.finish(signatures, policy, status).await)
+    Ok(match ready.check(signatures, policy) {
+        Ok(checked) => checked.conclude(policy, status).await,
+        Err(report) => report,
+    })
 }
 
 /// A credential whose issuer key (and holder key) are known and whose signatures are all that
@@ -229,16 +233,63 @@ impl<'a> Ready<'a> {
         }
     }
 
-    async fn finish(
+    /// Everything after the signatures up to the status step, which is all synchronous: the
+    /// one step that may wait (for a status list) runs in [`Checked::conclude`], so that the
+    /// future of a verification holds no more than the claims and the report across it.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the report is the verdict, returned once per verification; boxing it would add an allocation"
+    )]
+    fn check(
         self,
         signatures: SignatureResults,
         policy: &VerificationPolicy,
+    ) -> Result<Checked, VerificationReport> {
+        match self {
+            Self::SdJwtVc(ready) => ready.check(signatures, policy),
+            Self::VcJwt(ready) => ready.check(signatures, policy),
+        }
+    }
+}
+
+/// A credential that passed every check before the status step.
+struct Checked {
+    report: VerificationReport,
+    claims: Map<String, Value>,
+    /// The claim holding the status reference: `status` for an SD-JWT VC (SD-JWT VC §2.4),
+    /// `credentialStatus` for a VCDM 2.0 credential (VCDM 2.0 §4.10).
+    status_claim: &'static str,
+    /// The credential's issuer, whose own key must sign its status list.
+    issuer: Option<String>,
+}
+
+impl Checked {
+    /// The status step and the policy's required claims, then the verdict.
+    async fn conclude(
+        self,
+        policy: &VerificationPolicy,
         status: Option<&dyn StatusCheck>,
     ) -> VerificationReport {
-        match self {
-            Self::SdJwtVc(ready) => ready.finish(signatures, policy, status).await,
-            Self::VcJwt(ready) => ready.finish(signatures, policy, status).await,
+        let Checked {
+            mut report,
+            claims,
+            status_claim,
+            issuer,
+        } = self;
+        if !check_status(
+            claims.get(status_claim),
+            issuer.as_deref(),
+            status,
+            &mut report,
+        )
+        .await
+        {
+            return report.finish(None);
         }
+        if !check_required_claims(&claims, &policy.required_claims, &mut report) {
+            return report.finish(None);
+        }
+        report.finish(Some(claims))
     }
 }
 

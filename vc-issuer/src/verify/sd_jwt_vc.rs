@@ -5,10 +5,9 @@ use did_core::jose::{UnverifiedJws, decode_compact, parse_json_object};
 use did_core::key::PublicKey;
 use serde_json::{Map, Value};
 
-use super::status::check_status;
 use super::{
-    SignatureJobs, SignatureResults, StatusCheck, VerificationPolicy, check_jwt_validity,
-    check_required_claims, checks, issuer_key, issuer_signature, kid, new_report,
+    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, checks,
+    issuer_key, issuer_signature, kid, new_report,
 };
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
@@ -194,13 +193,17 @@ impl<'a> Ready<'a> {
         })
     }
 
-    /// Everything after the signatures, in the order of RFC 9901 §7.1 and §7.3.
-    pub(super) async fn finish(
+    /// Everything after the signatures up to the status step, in the order of RFC 9901 §7.1
+    /// and §7.3: the checked claims, or the report that refuses them.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the report is the verdict, returned once per verification; boxing it would add an allocation"
+    )]
+    pub(super) fn check(
         self,
         signatures: SignatureResults,
         policy: &VerificationPolicy,
-        status: Option<&dyn StatusCheck>,
-    ) -> VerificationReport {
+    ) -> Result<Checked, VerificationReport> {
         let Ready {
             mut report,
             sd_jwt,
@@ -210,13 +213,13 @@ impl<'a> Ready<'a> {
             ..
         } = self;
         if !issuer_signature(signatures.issuer, &mut report) {
-            return report.finish(None);
+            return Err(report.finish(None));
         }
         // §7.1 steps 3–5, with the SD-JWT VC claims that must never be disclosable.
         let (claims, hash_alg) =
             match process_disclosures(payload, &mut disclosures, &SD_JWT_VC_OPTIONS) {
                 Ok(processed) => processed,
-                Err(error) => return refuse(report, checks::DISCLOSURES, error),
+                Err(error) => return Err(refuse(report, checks::DISCLOSURES, error)),
             };
         report.pass(checks::DISCLOSURES);
 
@@ -224,7 +227,7 @@ impl<'a> Ready<'a> {
         let clock = policy.clock();
         if let Err(error) = check_jwt_validity(&claims, &clock, policy.expected_audience.as_deref())
         {
-            return refuse(report, checks::VALIDITY, error);
+            return Err(refuse(report, checks::VALIDITY, error));
         }
         report.pass(checks::VALIDITY);
         if !claims.contains_key("exp") {
@@ -232,17 +235,17 @@ impl<'a> Ready<'a> {
         }
 
         if let Err(error) = check_vct(&claims, policy.expected_vct.as_deref()) {
-            return refuse(report, checks::VCT, error);
+            return Err(refuse(report, checks::VCT, error));
         }
         report.pass(checks::VCT);
 
         match key_binding {
             KeyBinding::Absent if policy.require_key_binding => {
-                return refuse(
+                return Err(refuse(
                     report,
                     checks::KEY_BINDING,
                     SdJwtError::MissingKeyBindingJwt,
-                );
+                ));
             }
             KeyBinding::Absent => report.skip(checks::KEY_BINDING),
             KeyBinding::Refused { check, error } => {
@@ -250,7 +253,7 @@ impl<'a> Ready<'a> {
                 if check != checks::HOLDER_KEY {
                     report.pass(checks::HOLDER_KEY);
                 }
-                return refuse(report, check, error);
+                return Err(refuse(report, check, error));
             }
             KeyBinding::Ready { .. } => {
                 report.pass(checks::KEY_BINDING);
@@ -270,20 +273,19 @@ impl<'a> Ready<'a> {
                 if check_key_binding(verified, sd_jwt, hash_alg, &expectations, &mut report)
                     .is_none()
                 {
-                    return report.finish(None);
+                    return Err(report.finish(None));
                 }
             }
         }
 
         // SD-JWT VC §2.4: "If status is present …, the status SHOULD be checked."
-        let issuer = claims.get("iss").and_then(Value::as_str);
-        if !check_status(claims.get("status"), issuer, status, &mut report).await {
-            return report.finish(None);
-        }
-        if !check_required_claims(&claims, &policy.required_claims, &mut report) {
-            return report.finish(None);
-        }
-        report.finish(Some(claims))
+        let issuer = claims.get("iss").and_then(Value::as_str).map(str::to_owned);
+        Ok(Checked {
+            report,
+            claims,
+            status_claim: "status",
+            issuer,
+        })
     }
 }
 

@@ -6,10 +6,9 @@ use did_core::jose::{UnverifiedJws, decode_compact, parse_json_object};
 use did_core::key::PublicKey;
 use serde_json::{Map, Value};
 
-use super::status::check_status;
 use super::{
-    SignatureJobs, SignatureResults, StatusCheck, VerificationPolicy, check_jwt_validity,
-    check_required_claims, checks, issuer_key, issuer_signature, kid, new_report,
+    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, checks,
+    issuer_key, issuer_signature, kid, new_report,
 };
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
@@ -144,13 +143,17 @@ impl<'a> Ready<'a> {
         })
     }
 
-    /// Everything after the signature.
-    pub(super) async fn finish(
+    /// Everything after the signature up to the status step: the checked credential, or the
+    /// report that refuses it.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the report is the verdict, returned once per verification; boxing it would add an allocation"
+    )]
+    pub(super) fn check(
         self,
         signatures: SignatureResults,
         policy: &VerificationPolicy,
-        status: Option<&dyn StatusCheck>,
-    ) -> VerificationReport {
+    ) -> Result<Checked, VerificationReport> {
         let Ready {
             mut report,
             credential,
@@ -159,50 +162,44 @@ impl<'a> Ready<'a> {
             ..
         } = self;
         if !issuer_signature(signatures.issuer, &mut report) {
-            return report.finish(None);
+            return Err(report.finish(None));
         }
         let clock = policy.clock();
         let validity = check_jwt_validity(&credential, &clock, policy.expected_audience.as_deref())
             .and_then(|()| check_validity_period(valid_from, valid_until, &clock));
         if let Err(error) = validity {
-            return refuse(report, checks::VALIDITY, error);
+            return Err(refuse(report, checks::VALIDITY, error));
         }
         report.pass(checks::VALIDITY);
 
         // RFC 9901 §7.3 step 2, by analogy: a credential without key binding cannot satisfy a
         // policy that requires proof of possession.
         if policy.require_key_binding {
-            return refuse(
+            return Err(refuse(
                 report,
                 checks::KEY_BINDING,
                 ReportError::new(
                     ErrorCode::KeyBindingRequired,
                     "key binding is required, and a vc+jwt carries no proof of possession; ask the holder for an SD-JWT VC presentation with a key binding JWT",
                 ),
-            );
+            ));
         }
         report.skip(checks::KEY_BINDING);
 
         // VCDM 2.0 §4.10: `credentialStatus`.
         let issuer = match credential.get("issuer") {
-            Some(Value::String(issuer)) => Some(issuer.as_str()),
-            Some(Value::Object(issuer)) => issuer.get("id").and_then(Value::as_str),
+            Some(Value::String(issuer)) => Some(issuer.clone()),
+            Some(Value::Object(issuer)) => {
+                issuer.get("id").and_then(Value::as_str).map(str::to_owned)
+            }
             _ => None,
         };
-        if !check_status(
-            credential.get("credentialStatus"),
+        Ok(Checked {
+            report,
+            claims: credential,
+            status_claim: "credentialStatus",
             issuer,
-            status,
-            &mut report,
-        )
-        .await
-        {
-            return report.finish(None);
-        }
-        if !check_required_claims(&credential, &policy.required_claims, &mut report) {
-            return report.finish(None);
-        }
-        report.finish(Some(credential))
+        })
     }
 }
 
