@@ -33,10 +33,14 @@
 
 #![forbid(unsafe_code)]
 
+pub mod base64url;
+pub mod cache;
 pub mod did;
 pub mod document;
+pub mod excerpt;
 pub mod fetch;
 pub mod jose;
 pub mod key;
 pub mod method;
 pub mod resolution;
+pub mod time;

@@ -20,8 +20,8 @@ pub mod report;
 pub mod sd_jwt;
 pub mod sd_jwt_vc;
 pub mod status;
-pub mod time;
 pub mod verify;
 pub mod w3c;
 
+pub use did_core::time;
 pub use error::Error;

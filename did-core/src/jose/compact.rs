@@ -12,7 +12,8 @@
 use serde_json::{Map, Value};
 
 use super::algorithm::SIGNATURE_LEN;
-use super::{Algorithm, AlgorithmPolicy, JoseError, Signer, base64url, header};
+use super::{Algorithm, AlgorithmPolicy, JoseError, Signer, header};
+use crate::base64url;
 use crate::key::PublicKey;
 
 /// The longest compact JWS accepted or produced: 1 MiB, far above any credential avid

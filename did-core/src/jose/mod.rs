@@ -20,11 +20,11 @@
 //! ```
 
 mod algorithm;
-pub(crate) mod base64url;
 mod compact;
 mod error;
 mod header;
 mod signer;
+mod typ;
 mod verify;
 
 pub use algorithm::{Algorithm, AlgorithmPolicy};
@@ -34,4 +34,5 @@ pub use compact::{
 pub use error::{JoseError, MAX_QUOTED_CHARS};
 pub use header::parse_json_object;
 pub use signer::{LocalSigner, Signer};
+pub use typ::{header_has_typ, typ_matches};
 pub use verify::verify_batch;

@@ -292,9 +292,9 @@ mod tests {
         // be kept out of the batch.
         let token = format!(
             "{}.{}.{}",
-            crate::jose::base64url::encode(br#"{"alg":"Ed25519"}"#),
-            crate::jose::base64url::encode(b"pay mallory"),
-            crate::jose::base64url::encode(&forged)
+            crate::base64url::encode(br#"{"alg":"Ed25519"}"#),
+            crate::base64url::encode(b"pay mallory"),
+            crate::base64url::encode(&forged)
         );
         let jws = decode_compact(&token, &AlgorithmPolicy::default()).expect("decodes");
         let weak_key = PublicKey::Ed25519(weak);
@@ -317,9 +317,9 @@ mod tests {
         forged[32] = 1;
         let token = format!(
             "{}.{}.{}",
-            crate::jose::base64url::encode(br#"{"alg":"EdDSA"}"#),
-            crate::jose::base64url::encode(b"pay mallory"),
-            crate::jose::base64url::encode(&forged)
+            crate::base64url::encode(br#"{"alg":"EdDSA"}"#),
+            crate::base64url::encode(b"pay mallory"),
+            crate::base64url::encode(&forged)
         );
         let honest: Vec<SecretKey> = (0..2)
             .map(|_| SecretKey::generate(KeyType::Ed25519))

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::{KeyError, KeyType, PublicKey, SecretKey};
-use crate::jose::base64url;
+use crate::base64url;
 
 /// Members that hold private key material in a registered key type: `d` (EC, OKP, RSA), RSA's
 /// `p`, `q`, `dp`, `dq`, `qi`, `oth` (RFC 7518 §6.3.2) and the symmetric key `k`

@@ -219,10 +219,7 @@ mod tests {
             let raw = secret.to_bytes();
             let hex_lower: String = raw.iter().map(|b| format!("{b:02x}")).collect();
             assert!(!debug.contains(&hex_lower), "{debug}");
-            assert!(
-                !debug.contains(&crate::jose::base64url::encode(&raw)),
-                "{debug}"
-            );
+            assert!(!debug.contains(&crate::base64url::encode(&raw)), "{debug}");
             assert!(!debug.contains(&format!("{:?}", raw.as_slice())), "{debug}");
             assert!(debug.contains(&secret.public_key().to_multikey()));
         }

@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use super::{Jwk, KeyError};
-use crate::jose::base64url;
+use crate::base64url;
 
 /// RFC 9278: the URN prefix of a SHA-256 JWK thumbprint URI.
 const THUMBPRINT_URI_PREFIX: &str = "urn:ietf:params:oauth:jwk-thumbprint:sha-256:";

@@ -7,7 +7,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::did::Did;
+use crate::did::{Did, DidUrl};
 use crate::document::{
     DidDocument, JSON_WEB_KEY, KeyMaterial, RelationshipKind, VerificationMethod,
 };
@@ -30,6 +30,14 @@ pub fn did_jwk(key: &PublicKey) -> Did {
     let json = serde_jcs::to_string(&key.to_jwk()).unwrap_or_default();
     Did::parse(&format!("did:jwk:{}", URL_SAFE_NO_PAD.encode(json)))
         .expect("base64url text is a valid method-specific id")
+}
+
+/// The id of `key`'s verification method in its did:jwk document (`did:jwk:…#0`, did:jwk
+/// "Read" step 5): the `kid` a signer holding the key names.
+pub fn did_jwk_verification_method(key: &PublicKey) -> DidUrl {
+    did_jwk(key)
+        .with_fragment("0")
+        .expect("`0` is a valid fragment")
 }
 
 /// The JWK a did:jwk carries, and its public key.
@@ -82,4 +90,21 @@ pub fn document(did: &Did) -> Result<DidDocument, ResolutionError> {
 
 pub(super) fn resolve(did: &Did) -> Result<Resolution, ResolutionError> {
     document(did).map(Resolution::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::SecretKey;
+
+    #[test]
+    fn verification_method_id_names_the_documents_key() {
+        let key = SecretKey::generate(KeyType::Ed25519).public_key();
+        let id = did_jwk_verification_method(&key);
+        let document = document(&did_jwk(&key)).expect("resolves");
+        let method = document
+            .method_for(&id, RelationshipKind::AssertionMethod)
+            .expect("the id names an assertion method");
+        assert_eq!(method.public_key().expect("a key"), key);
+    }
 }

@@ -6,7 +6,7 @@
 //! birational map (did:key §3.1.3 "Encryption Method Creation Algorithm"). A P-256 key is used
 //! for every relationship; an X25519 key only for keyAgreement.
 
-use crate::did::Did;
+use crate::did::{Did, DidUrl};
 use crate::document::{DidDocument, KeyMaterial, MULTIKEY, RelationshipKind, VerificationMethod};
 use crate::key::{KeyError, KeyType, PublicKey};
 use crate::resolution::{ErrorKind, Resolution, ResolutionError};
@@ -23,6 +23,15 @@ const SIGNING: [RelationshipKind; 4] = [
 pub fn did_key(key: &PublicKey) -> Did {
     Did::parse(&format!("did:key:{}", key.to_multikey()))
         .expect("a multibase base58btc string is a valid method-specific id")
+}
+
+/// The id of `key`'s verification method in its did:key document (`did:key:z…#z…`, did:key
+/// §3.1.1): the `kid` a signer holding the key names.
+pub fn did_key_verification_method(key: &PublicKey) -> DidUrl {
+    let multikey = key.to_multikey();
+    Did::parse(&format!("did:key:{multikey}"))
+        .and_then(|did| did.with_fragment(&multikey))
+        .expect("a multibase base58btc string is a valid method-specific id and fragment")
 }
 
 /// The public key a did:key encodes.
@@ -104,4 +113,23 @@ pub(crate) fn document_for_key(
 
 pub(super) fn resolve(did: &Did) -> Result<Resolution, ResolutionError> {
     document(did).map(Resolution::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::SecretKey;
+
+    #[test]
+    fn verification_method_id_names_the_documents_signing_key() {
+        for key_type in [KeyType::Ed25519, KeyType::P256] {
+            let key = SecretKey::generate(key_type).public_key();
+            let id = did_key_verification_method(&key);
+            let document = document(&did_key(&key)).expect("resolves");
+            let method = document
+                .method_for(&id, RelationshipKind::AssertionMethod)
+                .expect("the id names an assertion method");
+            assert_eq!(method.public_key().expect("a key"), key);
+        }
+    }
 }

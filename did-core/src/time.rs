@@ -1,4 +1,4 @@
-//! Time as credentials write it: JWT NumericDate (RFC 7519 §2) and the XML Schema
+//! Time as credentials and DID documents write it: JWT NumericDate (RFC 7519 §2) and the XML Schema
 //! `dateTimeStamp` of VCDM 2.0's `validFrom`/`validUntil`, both read into Unix seconds, and the
 //! clock a verification runs against.
 //!

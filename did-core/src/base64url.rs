@@ -8,22 +8,22 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// The base64url text of `bytes`, without padding.
-pub(crate) fn encode(bytes: &[u8]) -> String {
+pub fn encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Appends the base64url text of `bytes` to `out`, without padding.
-pub(crate) fn encode_to(bytes: &[u8], out: &mut String) {
+pub fn encode_to(bytes: &[u8], out: &mut String) {
     URL_SAFE_NO_PAD.encode_string(bytes, out);
 }
 
 /// The bytes of a base64url text without padding; `None` if the text is not exactly that.
-pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
+pub fn decode(text: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(text).ok()
 }
 
 /// The number of characters base64url without padding needs for `len` bytes.
-pub(crate) const fn encoded_len(len: usize) -> usize {
+pub const fn encoded_len(len: usize) -> usize {
     (len / 3) * 4
         + match len % 3 {
             0 => 0,
@@ -34,7 +34,7 @@ pub(crate) const fn encoded_len(len: usize) -> usize {
 
 /// Decodes exactly `N` bytes without allocating; `None` if the text is not base64url without
 /// padding or does not decode to exactly `N` bytes.
-pub(crate) fn decode_array<const N: usize>(text: &str) -> Option<[u8; N]> {
+pub fn decode_array<const N: usize>(text: &str) -> Option<[u8; N]> {
     if text.len() != encoded_len(N) {
         return None;
     }
