@@ -26,7 +26,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::report::ErrorCode;
-use crate::sd_jwt::excerpt;
+use did_core::excerpt::excerpt;
 
 /// Finds the key that verifies an issuer-signed JWT, and vouches that it belongs to the issuer
 /// (RFC 9901 §7.1 step 2.3: "validate the Issuer and that the signing key belongs to this

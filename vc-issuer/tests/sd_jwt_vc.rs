@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use vc_issuer::Error;
 use vc_issuer::issuer_keys::DidIssuerKeys;
-use vc_issuer::report::{CheckStatus, ErrorCode, VerificationReport};
+use vc_issuer::report::{CheckStatus, ErrorCode, VerificationReport, checks};
 use vc_issuer::sd_jwt::{
     ClaimPath, DecoyCount, DisclosureFrame, HashAlgorithm, IssuanceOptions, SdJwt, issue_payload,
 };
@@ -26,7 +26,7 @@ use vc_issuer::sd_jwt_vc::{
     HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload, create_key_binding_jwt,
 };
 use vc_issuer::verify::{
-    CredentialStatus, StatusCheck, VerificationPolicy, checks, verify_batch, verify_credential,
+    CredentialStatus, StatusCheck, VerificationPolicy, verify_batch, verify_credential,
 };
 use vc_issuer::w3c::issue_vc_jwt;
 

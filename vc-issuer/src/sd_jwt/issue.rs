@@ -1,6 +1,7 @@
 //! Issuance: from claims and a disclosure frame to the payload the issuer signs and the
 //! disclosures it hands to the holder (RFC 9901 §4.2.4–§4.2.6).
 
+use did_core::excerpt::excerpt;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::rngs::OsRng;
@@ -10,7 +11,7 @@ use zeroize::Zeroize;
 
 use super::claim_path::{parse_index, push_index, push_segment};
 use super::disclosure::{Disclosure, RESERVED_NAMES};
-use super::error::{SdJwtError, excerpt};
+use super::error::SdJwtError;
 use super::frame::DisclosureFrame;
 use super::hash::HashAlgorithm;
 use super::{MAX_DECOYS, MAX_DEPTH};

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use did_core::excerpt::excerpt;
 use did_core::jose::{
     AlgorithmPolicy, JoseError, Signer, UnverifiedJws, VerifiedJws, decode_compact, sign_compact,
 };
@@ -13,9 +14,9 @@ use serde_json::{Map, Value, json};
 use super::jws_error;
 use crate::error::Error;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::{HashAlgorithm, SdJwt, excerpt};
+use crate::sd_jwt::{HashAlgorithm, SdJwt};
 use crate::time::{Clock, numeric_date};
-use crate::verify::checks;
+use crate::report::checks;
 
 /// The `typ` of a key binding JWT (RFC 9901 §4.3), which explicitly types it as RFC 8725
 /// §3.11 recommends.
@@ -92,7 +93,7 @@ pub struct KeyBindingExpectations<'a> {
 /// (RFC 9901 §7.3 steps 5.2–5.8).
 ///
 /// `hash_alg` is the credential's `_sd_alg`. The SD-JWT itself (issuer signature and
-/// disclosures) is not checked here; [`crate::verify`] does both.
+/// disclosures) is not checked here; the verifier (`verify`) does both.
 pub fn verify_key_binding_jwt(
     presentation: &str,
     holder_key: &PublicKey,

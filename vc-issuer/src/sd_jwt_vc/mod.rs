@@ -1,6 +1,6 @@
 //! SD-JWT VC (draft-ietf-oauth-sd-jwt-vc-19) over the RFC 9901 core: issuance with `typ:
 //! dc+sd-jwt`, `vct`, `cnf` and a DID issuer, the holder's presentation with a key binding JWT
-//! (RFC 9901 §4.3), and the pieces the verifier in [`crate::verify`] builds on.
+//! (RFC 9901 §4.3), and the pieces the verifier (`verify`) builds on.
 //!
 //! ```
 //! use did_core::jose::Algorithm;
@@ -50,13 +50,14 @@ pub(crate) use key_binding::{check_key_binding, decode_key_binding_jwt};
 
 use std::sync::LazyLock;
 
+use did_core::excerpt::excerpt;
 use did_core::jose::JoseError;
 use did_core::key::{Jwk, KeyType, PublicKey};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::report::{ErrorCode, ReportError};
-use crate::sd_jwt::{VerifyOptions, excerpt};
+use crate::sd_jwt::VerifyOptions;
 
 /// The `typ` of the issuer-signed JWT of an SD-JWT VC (SD-JWT VC §2.2.1).
 pub const SD_JWT_VC_TYP: &str = "dc+sd-jwt";

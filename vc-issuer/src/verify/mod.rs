@@ -56,65 +56,17 @@ pub use batch::verify_batch;
 pub use policy::VerificationPolicy;
 pub use status::{CredentialStatus, StatusCheck};
 
+use did_core::excerpt::excerpt;
 use did_core::jose::{JoseError, UnverifiedJws, VerifiedJws, verify_batch as verify_jws_batch};
 use did_core::key::PublicKey;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::issuer_keys::IssuerKeys;
-use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::{ClaimPath, excerpt};
+use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
+use crate::sd_jwt::ClaimPath;
 use crate::time::{Clock, numeric_date};
 use status::check_status;
-
-/// The names of the checks a report lists, in the order they run. Stable: scripts match on
-/// them.
-pub mod checks {
-    /// The compact serialization parses (RFC 9901 §4, RFC 7515 §7.1).
-    pub const FORMAT: &str = "format";
-    /// The issuer-signed JWT's header and payload decode and its `alg` is allowed.
-    pub const ISSUER_JWT: &str = "issuer_jwt";
-    /// The explicit type (`typ`) is the one expected (RFC 8725 §3.11).
-    pub const TYP: &str = "typ";
-    /// The VCDM 2.0 data model rules of a `vc+jwt` hold.
-    pub const DATA_MODEL: &str = "data_model";
-    /// The issuer is on the policy's trust list.
-    pub const TRUSTED_ISSUER: &str = "trusted_issuer";
-    /// The issuer's key was found and is the issuer's to sign with.
-    pub const ISSUER_KEY: &str = "issuer_key";
-    /// The issuer's signature verifies.
-    pub const ISSUER_SIGNATURE: &str = "issuer_signature";
-    /// The disclosures match the digests (RFC 9901 §7.1 steps 3–5).
-    pub const DISCLOSURES: &str = "disclosures";
-    /// `exp`, `nbf`, `iat`, `aud` (and `validFrom`, `validUntil`) hold now.
-    pub const VALIDITY: &str = "validity";
-    /// `vct` is present, and the expected one if the policy names one.
-    pub const VCT: &str = "vct";
-    /// Key binding was provided when required (RFC 9901 §7.3 step 2).
-    pub const KEY_BINDING: &str = "key_binding";
-    /// The holder key in `cnf.jwk` is usable.
-    pub const HOLDER_KEY: &str = "holder_key";
-    /// The key binding JWT decodes and its `alg` is allowed.
-    pub const KB_JWT: &str = "kb_jwt";
-    /// The key binding JWT is signed by the holder key.
-    pub const KB_SIGNATURE: &str = "kb_signature";
-    /// The key binding JWT is typed `kb+jwt`.
-    pub const KB_TYP: &str = "kb_typ";
-    /// The key binding JWT's `iat` is recent and not in the future.
-    pub const KB_IAT: &str = "kb_iat";
-    /// The key binding JWT's `nonce` is this transaction's.
-    pub const KB_NONCE: &str = "kb_nonce";
-    /// The key binding JWT's `aud` is this verifier.
-    pub const KB_AUD: &str = "kb_aud";
-    /// The key binding JWT's `sd_hash` covers the presentation as received.
-    pub const SD_HASH: &str = "sd_hash";
-    /// The key binding JWT's own `exp`/`nbf`, when present, hold now.
-    pub const KB_VALIDITY: &str = "kb_validity";
-    /// The credential's status (revocation, suspension) was checked.
-    pub const STATUS: &str = "status";
-    /// The policy's required claims are present.
-    pub const REQUIRED_CLAIMS: &str = "required_claims";
-}
 
 /// A new report with room for every check of a full verification, so that recording them
 /// never reallocates.

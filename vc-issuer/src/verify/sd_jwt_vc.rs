@@ -1,17 +1,18 @@
 //! The SD-JWT VC path of verification: RFC 9901 §7.1 and §7.3 with the SD-JWT VC rules
 //! (SD-JWT VC §2.4), split at the signatures so that a batch can check them together.
 
+use did_core::excerpt::excerpt;
 use did_core::jose::{UnverifiedJws, decode_compact, parse_json_object};
 use did_core::key::PublicKey;
 use serde_json::{Map, Value};
 
 use super::{
-    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, checks,
+    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity,
     issuer_key, issuer_signature, kid, new_report,
 };
 use crate::issuer_keys::IssuerKeys;
-use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::{Disclosure, Parts, SdJwtError, excerpt, process_disclosures};
+use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
+use crate::sd_jwt::{Disclosure, Parts, SdJwtError, process_disclosures};
 use crate::sd_jwt_vc::{
     IssuerJwtType, KeyBindingExpectations, LEGACY_TYP_WARNING, SD_JWT_VC_OPTIONS,
     check_key_binding, decode_key_binding_jwt, holder_key, holder_key_error, issuer_jwt_type,

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use serde_json::Value;
 
-use super::checks;
+use crate::report::checks;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
 
 /// The status of a credential, as a status list reports it.
@@ -92,10 +92,10 @@ pub(crate) async fn check_status(
         ),
         Err(reason) => ReportError::new(
             ErrorCode::StatusUnavailable,
-            format!(
-                "the credential's status could not be checked: {}",
-                crate::sd_jwt::excerpt(&reason)
-            ),
+            // The checker's own message, whose untrusted parts it quotes through
+            // `did_core::excerpt` (the trait's contract); cutting the whole message to an
+            // excerpt would drop the reason.
+            format!("the credential's status could not be checked: {reason}"),
         ),
     };
     report.fail(checks::STATUS, error);
