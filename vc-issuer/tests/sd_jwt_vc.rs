@@ -853,9 +853,46 @@ fn rejects_alg_none_kb_jwt() {
 fn rejects_wrong_kb_typ() {
     let world = World::new();
     let claims = json!({"nonce": NONCE, "aud": AUD, "iat": T + 5});
-    for header in [json!({"typ": "JWT"}), json!({}), json!({"typ": "KB+JWT"})] {
+    for header in [
+        json!({"typ": "JWT"}),
+        json!({}),
+        json!({"typ": "text/kb+jwt"}),
+        json!({"typ": "kb+jwt; v=1"}),
+    ] {
         let report = world.verify(&with_kb(&world, header.clone(), claims.clone()), &policy());
         assert_rejected(&report, ErrorCode::BadKbTyp);
+    }
+}
+
+#[test]
+fn accepts_kb_typ_as_media_type_in_long_form_and_any_case() {
+    // RFC 7515 §4.1.9: `application/` may be written or left out; media types are
+    // case-insensitive (RFC 6838 §4.2).
+    let world = World::new();
+    let claims = json!({"nonce": NONCE, "aud": AUD, "iat": T + 5});
+    for typ in ["application/kb+jwt", "KB+JWT", "Application/KB+jwt"] {
+        let presentation = with_kb(&world, json!({"typ": typ}), claims.clone());
+        assert_verified(&world.verify(&presentation, &policy()));
+    }
+}
+
+#[test]
+fn accepts_sd_jwt_vc_typ_as_media_type_in_long_form_and_any_case() {
+    let world = World::new();
+    let issued = world.issue();
+    let (jwt, disclosures, _) = parts(&issued);
+    let (mut header, payload) = jwt_header_and_payload(&jwt);
+    for typ in ["application/dc+sd-jwt", "DC+SD-JWT", "application/DC+sd-jwt"] {
+        header["typ"] = json!(typ);
+        let resigned = join(
+            &sign(header.clone(), &payload, &world.issuer.signer),
+            &disclosures,
+            "",
+        );
+        let presentation = world.present(&resigned, &["/email"]);
+        let report = world.verify(&presentation, &policy());
+        assert_eq!(assert_verified(&report)["email"], "alice@example.com", "{typ}");
+        assert!(report.warnings.iter().all(|w| !w.message.contains("vc+sd-jwt")));
     }
 }
 
@@ -1117,6 +1154,21 @@ fn verifies_vc_jwt() {
 }
 
 #[test]
+fn accepts_vc_jwt_typ_as_media_type_in_long_form_and_any_case() {
+    // VC-JOSE-COSE §3.1.1 registers `application/vc+jwt`; RFC 7515 §4.1.9 lets `typ` name it
+    // in full or without `application/`, in any case.
+    let world = World::new();
+    let credential = vcdm_credential(&world);
+    let payload = Value::Object(credential.clone());
+    for typ in ["application/vc+jwt", "VC+JWT", "Application/VC+JWT"] {
+        let header = json!({"typ": typ, "kid": world.issuer.kid.as_str()});
+        let jwt = sign(header, &payload, &world.issuer.signer);
+        let report = world.verify(&jwt, &VerificationPolicy::default().at(VC_NOW));
+        assert_eq!(assert_verified(&report), &credential, "{typ}");
+    }
+}
+
+#[test]
 fn rejects_vc_jwt_outside_validity_period_or_tampered() {
     let world = World::new();
     let vc = issue_vc_jwt(
@@ -1148,7 +1200,7 @@ fn rejects_vc_jwt_of_wrong_typ_or_data_model() {
     let credential = vcdm_credential(&world);
     let header = |typ: &str| json!({"typ": typ, "kid": world.issuer.kid.as_str()});
     let payload = Value::Object(credential.clone());
-    for typ in ["JWT", "vc+ld+json", "dc+sd-jwt"] {
+    for typ in ["JWT", "vc+ld+json", "dc+sd-jwt", "text/vc+jwt"] {
         let jwt = sign(header(typ), &payload, &world.issuer.signer);
         let report = world.verify(&jwt, &VerificationPolicy::default().at(VC_NOW));
         assert_rejected(&report, ErrorCode::Malformed);

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use did_core::excerpt::excerpt;
 use did_core::jose::{
-    AlgorithmPolicy, JoseError, Signer, UnverifiedJws, VerifiedJws, decode_compact, sign_compact,
+    AlgorithmPolicy, JoseError, Signer, UnverifiedJws, VerifiedJws, decode_compact, header_has_typ,
+    sign_compact,
 };
 use did_core::key::PublicKey;
 use serde::Deserialize;
@@ -156,9 +157,9 @@ pub(crate) fn check_key_binding(
     };
     report.pass(checks::KB_SIGNATURE);
 
-    // §7.3 step 5.4 and §4.3: `typ` is exactly `kb+jwt`.
-    let typ = verified.header.get("typ").and_then(Value::as_str);
-    if typ != Some(KB_JWT_TYP) {
+    // §7.3 step 5.4 and §4.3: `typ` is `kb+jwt`, compared as a media type (RFC 7515 §4.1.9).
+    if !header_has_typ(&verified.header, KB_JWT_TYP) {
+        let typ = verified.header.get("typ").and_then(Value::as_str);
         report.fail(
             checks::KB_TYP,
             ReportError::new(

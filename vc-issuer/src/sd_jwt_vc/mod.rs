@@ -51,7 +51,7 @@ pub(crate) use key_binding::{check_key_binding, decode_key_binding_jwt};
 use std::sync::LazyLock;
 
 use did_core::excerpt::excerpt;
-use did_core::jose::JoseError;
+use did_core::jose::{JoseError, header_has_typ};
 use did_core::key::{Jwk, KeyType, PublicKey};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -81,17 +81,21 @@ pub(crate) enum IssuerJwtType {
     Legacy,
 }
 
-/// RFC 8725 §3.11 explicit typing and SD-JWT VC §2.2.1: the header's `typ` must say SD-JWT VC.
-/// The comparison is exact, as the specification gives the value.
+/// RFC 8725 §3.11 explicit typing and SD-JWT VC §2.2.1: the header's `typ` must say SD-JWT VC,
+/// compared as a media type (RFC 7515 §4.1.9: `application/dc+sd-jwt` is the same type).
 pub(crate) fn issuer_jwt_type(header: &Map<String, Value>) -> Result<IssuerJwtType, ReportError> {
-    match header.get("typ").and_then(Value::as_str) {
-        Some(SD_JWT_VC_TYP) => Ok(IssuerJwtType::Current),
-        Some(LEGACY_SD_JWT_VC_TYP) => Ok(IssuerJwtType::Legacy),
+    if header_has_typ(header, SD_JWT_VC_TYP) {
+        return Ok(IssuerJwtType::Current);
+    }
+    if header_has_typ(header, LEGACY_SD_JWT_VC_TYP) {
+        return Ok(IssuerJwtType::Legacy);
+    }
+    match header.get("typ") {
         Some(other) => Err(ReportError::new(
             ErrorCode::Malformed,
             format!(
                 "the issuer-signed JWT is typed `{}`, not `{SD_JWT_VC_TYP}`: it is not an SD-JWT VC (SD-JWT VC §2.2.1, RFC 8725 §3.11)",
-                excerpt(other)
+                excerpt(&other.as_str().map_or_else(|| other.to_string(), str::to_owned))
             ),
         )),
         None => Err(ReportError::new(
