@@ -72,7 +72,6 @@ pub mod checks {
     pub const REQUIRED_CLAIMS: &str = "required_claims";
 }
 
-
 /// The stable code of a verification error. Scripts and other services match on these
 /// strings, so a code is only ever added, never renamed or removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

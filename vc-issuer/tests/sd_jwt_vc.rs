@@ -403,8 +403,13 @@ fn holder_receives_with_signature_check_and_refuses_tampering() {
     let world = World::new();
     let issued = world.issue();
     let algorithms = did_core::jose::AlgorithmPolicy::default();
-    let credential =
-        block_on(HolderCredential::receive(&issued, &world.keys, &algorithms)).unwrap();
+    let credential = block_on(HolderCredential::receive(
+        &issued,
+        &world.keys,
+        &algorithms,
+        T,
+    ))
+    .unwrap();
     assert_eq!(credential.vct(), Some(VCT));
     assert_eq!(credential.issuer(), Some(world.issuer.did().as_str()));
     assert_eq!(credential.holder_key(), Ok(world.holder.public()));
@@ -416,7 +421,13 @@ fn holder_receives_with_signature_check_and_refuses_tampering() {
     let (header, payload) = jwt_header_and_payload(&jwt);
     let forger = Party::new(KeyType::Ed25519);
     let forged = join(&sign(header, &payload, &forger.signer), &disclosures, "");
-    let error = block_on(HolderCredential::receive(&forged, &world.keys, &algorithms)).unwrap_err();
+    let error = block_on(HolderCredential::receive(
+        &forged,
+        &world.keys,
+        &algorithms,
+        T,
+    ))
+    .unwrap_err();
     assert_eq!(error.code(), Some(ErrorCode::BadSignature));
 
     // An issuer must send an SD-JWT, never an SD-JWT+KB (RFC 9901 §7.2).
@@ -704,6 +715,28 @@ fn rejects_credential_addressed_to_another_audience() {
 }
 
 #[test]
+fn rejects_forged_iss_with_a_bounded_escaped_message() {
+    // An `iss` that would forge a log line and bloat every message that quotes it.
+    let world = World::new();
+    let forged = format!(
+        "did:key:z6Mk\n[INFO] verified=true {}",
+        "x".repeat(10 * 1024)
+    );
+    let credential = hand_made(&world, |claims| {
+        claims.insert("iss".into(), json!(forged));
+    });
+    let report = world.verify(&credential, &VerificationPolicy::default().at(T + 10));
+    assert_rejected(&report, ErrorCode::IssuerUnresolvable);
+    for error in &report.errors {
+        assert!(!error.message.contains('\n'), "{}", error.message);
+        assert!(error.message.len() < 512, "{} bytes", error.message.len());
+    }
+    let message = &report.errors[0].message;
+    assert!(message.contains("did:key:z6Mk\\n[INFO]"), "{message}");
+    assert!(message.contains('…'), "{message}");
+}
+
+#[test]
 fn rejects_untrusted_issuer() {
     let world = World::new();
     let presentation = world.present(&world.issue(), &["/name"]);
@@ -882,7 +915,11 @@ fn accepts_sd_jwt_vc_typ_as_media_type_in_long_form_and_any_case() {
     let issued = world.issue();
     let (jwt, disclosures, _) = parts(&issued);
     let (mut header, payload) = jwt_header_and_payload(&jwt);
-    for typ in ["application/dc+sd-jwt", "DC+SD-JWT", "application/DC+sd-jwt"] {
+    for typ in [
+        "application/dc+sd-jwt",
+        "DC+SD-JWT",
+        "application/DC+sd-jwt",
+    ] {
         header["typ"] = json!(typ);
         let resigned = join(
             &sign(header.clone(), &payload, &world.issuer.signer),
@@ -891,8 +928,17 @@ fn accepts_sd_jwt_vc_typ_as_media_type_in_long_form_and_any_case() {
         );
         let presentation = world.present(&resigned, &["/email"]);
         let report = world.verify(&presentation, &policy());
-        assert_eq!(assert_verified(&report)["email"], "alice@example.com", "{typ}");
-        assert!(report.warnings.iter().all(|w| !w.message.contains("vc+sd-jwt")));
+        assert_eq!(
+            assert_verified(&report)["email"],
+            "alice@example.com",
+            "{typ}"
+        );
+        assert!(
+            report
+                .warnings
+                .iter()
+                .all(|w| !w.message.contains("vc+sd-jwt"))
+        );
     }
 }
 

@@ -7,9 +7,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use did_core::excerpt::excerpt;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use did_core::excerpt::excerpt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 

@@ -1,9 +1,9 @@
 //! Issuance: from claims and a disclosure frame to the payload the issuer signs and the
 //! disclosures it hands to the holder (RFC 9901 §4.2.4–§4.2.6).
 
-use did_core::excerpt::excerpt;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use did_core::excerpt::excerpt;
 use rand::rngs::OsRng;
 use rand::{Rng, RngCore};
 use serde_json::{Map, Value};

@@ -14,10 +14,10 @@ use serde_json::{Map, Value, json};
 
 use super::jws_error;
 use crate::error::Error;
+use crate::report::checks;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
 use crate::sd_jwt::{HashAlgorithm, SdJwt};
 use crate::time::{Clock, numeric_date};
-use crate::report::checks;
 
 /// The `typ` of a key binding JWT (RFC 9901 §4.3), which explicitly types it as RFC 8725
 /// §3.11 recommends.

@@ -95,7 +95,11 @@ pub(crate) fn issuer_jwt_type(header: &Map<String, Value>) -> Result<IssuerJwtTy
             ErrorCode::Malformed,
             format!(
                 "the issuer-signed JWT is typed `{}`, not `{SD_JWT_VC_TYP}`: it is not an SD-JWT VC (SD-JWT VC §2.2.1, RFC 8725 §3.11)",
-                excerpt(&other.as_str().map_or_else(|| other.to_string(), str::to_owned))
+                excerpt(
+                    &other
+                        .as_str()
+                        .map_or_else(|| other.to_string(), str::to_owned)
+                )
             ),
         )),
         None => Err(ReportError::new(

@@ -62,7 +62,7 @@ use did_core::key::PublicKey;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::issuer_keys::IssuerKeys;
+use crate::issuer_keys::{IssuerKeyRequest, IssuerKeys};
 use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
 use crate::sd_jwt::ClaimPath;
 use crate::time::{Clock, numeric_date};
@@ -98,13 +98,15 @@ pub async fn verify_credential(
     status: Option<&dyn StatusCheck>,
 ) -> Result<VerificationReport, Error> {
     policy.validate()?;
-    let mut ready = match prepare(input, policy, keys).await {
+    // The one clock of this verification, read once.
+    let clock = policy.clock();
+    let mut ready = match prepare(input, policy, clock, keys).await {
         Ok(ready) => ready,
         Err(report) => return Ok(report),
     };
     let signatures = ready.verify_signatures();
-    Ok(match ready.check(signatures, policy) {
-        Ok(checked) => checked.conclude(policy, status).await,
+    Ok(match ready.check(signatures, policy, clock) {
+        Ok(checked) => checked.conclude(policy, clock, status).await,
         Err(report) => report,
     })
 }
@@ -124,15 +126,18 @@ enum Ready<'a> {
 async fn prepare<'a>(
     input: &'a str,
     policy: &VerificationPolicy,
+    clock: Clock,
     keys: &dyn IssuerKeys,
 ) -> Result<Ready<'a>, VerificationReport> {
     // RFC 9901 §4: an SD-JWT always carries a `~`; a compact JWS never does.
     if input.contains('~') {
-        sd_jwt_vc::prepare(input, policy, keys)
+        sd_jwt_vc::prepare(input, policy, clock, keys)
             .await
             .map(Ready::SdJwtVc)
     } else {
-        vc_jwt::prepare(input, policy, keys).await.map(Ready::VcJwt)
+        vc_jwt::prepare(input, policy, clock, keys)
+            .await
+            .map(Ready::VcJwt)
     }
 }
 
@@ -196,10 +201,11 @@ impl<'a> Ready<'a> {
         self,
         signatures: SignatureResults,
         policy: &VerificationPolicy,
+        clock: Clock,
     ) -> Result<Checked, VerificationReport> {
         match self {
-            Self::SdJwtVc(ready) => ready.check(signatures, policy),
-            Self::VcJwt(ready) => ready.check(signatures, policy),
+            Self::SdJwtVc(ready) => ready.check(signatures, policy, clock),
+            Self::VcJwt(ready) => ready.check(signatures, policy, clock),
         }
     }
 }
@@ -220,6 +226,7 @@ impl Checked {
     async fn conclude(
         self,
         policy: &VerificationPolicy,
+        clock: Clock,
         status: Option<&dyn StatusCheck>,
     ) -> VerificationReport {
         let Checked {
@@ -232,6 +239,7 @@ impl Checked {
             claims.get(status_claim),
             issuer.as_deref(),
             status,
+            clock.now,
             &mut report,
         )
         .await
@@ -251,6 +259,7 @@ async fn issuer_key(
     iss: &str,
     kid: Option<&str>,
     policy: &VerificationPolicy,
+    clock: Clock,
     keys: &dyn IssuerKeys,
     report: &mut VerificationReport,
 ) -> Option<PublicKey> {
@@ -277,7 +286,8 @@ async fn issuer_key(
             report.warn(NO_TRUST_LIST_WARNING);
         }
     }
-    match keys.issuer_key(iss, kid).await {
+    let request = IssuerKeyRequest::new(iss, kid, clock.now);
+    match keys.issuer_key(&request).await {
         Ok(key) => {
             report.pass(checks::ISSUER_KEY);
             Some(key)

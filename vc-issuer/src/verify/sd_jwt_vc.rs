@@ -7,8 +7,8 @@ use did_core::key::PublicKey;
 use serde_json::{Map, Value};
 
 use super::{
-    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity,
-    issuer_key, issuer_signature, kid, new_report,
+    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, issuer_key,
+    issuer_signature, kid, new_report,
 };
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
@@ -18,6 +18,7 @@ use crate::sd_jwt_vc::{
     check_key_binding, decode_key_binding_jwt, holder_key, holder_key_error, issuer_jwt_type,
     jws_error,
 };
+use crate::time::Clock;
 
 /// An SD-JWT VC presentation ready for its signature checks.
 pub(super) struct Ready<'a> {
@@ -67,6 +68,7 @@ fn refuse(
 pub(super) async fn prepare<'a>(
     input: &'a str,
     policy: &VerificationPolicy,
+    clock: Clock,
     keys: &dyn IssuerKeys,
 ) -> Result<Ready<'a>, VerificationReport> {
     let mut report = new_report();
@@ -143,7 +145,7 @@ pub(super) async fn prepare<'a>(
             ),
         ));
     };
-    let Some(issuer_key) = issuer_key(iss, kid, policy, keys, &mut report).await else {
+    let Some(issuer_key) = issuer_key(iss, kid, policy, clock, keys, &mut report).await else {
         return Err(report.finish(None));
     };
 
@@ -204,6 +206,7 @@ impl<'a> Ready<'a> {
         self,
         signatures: SignatureResults,
         policy: &VerificationPolicy,
+        clock: Clock,
     ) -> Result<Checked, VerificationReport> {
         let Ready {
             mut report,
@@ -225,7 +228,6 @@ impl<'a> Ready<'a> {
         report.pass(checks::DISCLOSURES);
 
         // §7.1 step 6, on the processed payload (`iat` may be disclosed).
-        let clock = policy.clock();
         if let Err(error) = check_jwt_validity(&claims, &clock, policy.expected_audience.as_deref())
         {
             return Err(refuse(report, checks::VALIDITY, error));

@@ -8,12 +8,13 @@ use did_core::key::PublicKey;
 use serde_json::Value;
 
 use super::{
-    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity,
-    issuer_key, issuer_signature, kid, new_report,
+    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, issuer_key,
+    issuer_signature, kid, new_report,
 };
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
 use crate::sd_jwt_vc::{LEGACY_SD_JWT_VC_TYP, SD_JWT_VC_TYP, jws_error};
+use crate::time::Clock;
 use crate::w3c::{Credential, VC_CTY, VC_JWT_TYP, parse_credential};
 
 /// A `vc+jwt` ready for its signature check.
@@ -38,6 +39,7 @@ fn refuse(
 pub(super) async fn prepare<'a>(
     input: &'a str,
     policy: &VerificationPolicy,
+    clock: Clock,
     keys: &dyn IssuerKeys,
 ) -> Result<Ready<'a>, VerificationReport> {
     let mut report = new_report();
@@ -81,13 +83,13 @@ pub(super) async fn prepare<'a>(
     } else if header_has_typ(header, SD_JWT_VC_TYP) || header_has_typ(header, LEGACY_SD_JWT_VC_TYP)
     {
         return Err(refuse(
-                report,
-                checks::TYP,
-                ReportError::new(
-                    ErrorCode::Malformed,
-                    "an SD-JWT VC must be sent as an SD-JWT, its issuer-signed JWT followed by `~` (RFC 9901 §4)",
-                ),
-            ));
+            report,
+            checks::TYP,
+            ReportError::new(
+                ErrorCode::Malformed,
+                "an SD-JWT VC must be sent as an SD-JWT, its issuer-signed JWT followed by `~` (RFC 9901 §4)",
+            ),
+        ));
     } else {
         let typ = header.get("typ").and_then(Value::as_str);
         return Err(refuse(
@@ -118,7 +120,8 @@ pub(super) async fn prepare<'a>(
         Ok(kid) => kid,
         Err(error) => return Err(refuse(report, checks::ISSUER_KEY, error)),
     };
-    let Some(issuer_key) = issuer_key(credential.issuer(), kid, policy, keys, &mut report).await
+    let Some(issuer_key) =
+        issuer_key(credential.issuer(), kid, policy, clock, keys, &mut report).await
     else {
         return Err(report.finish(None));
     };
@@ -150,6 +153,7 @@ impl<'a> Ready<'a> {
         self,
         signatures: SignatureResults,
         policy: &VerificationPolicy,
+        clock: Clock,
     ) -> Result<Checked, VerificationReport> {
         let Ready {
             mut report,
@@ -159,7 +163,6 @@ impl<'a> Ready<'a> {
         if !issuer_signature(signatures.issuer, &mut report) {
             return Err(report.finish(None));
         }
-        let clock = policy.clock();
         let validity = check_jwt_validity(
             credential.claims(),
             &clock,

@@ -468,10 +468,7 @@ mod tests {
         );
         assert_eq!(at(from - 60, 60), Ok(()));
         assert_eq!(at(until - 1, 0), Ok(()));
-        assert_eq!(
-            at(until, 0).map_err(|e| e.code()),
-            Err(ErrorCode::Expired)
-        );
+        assert_eq!(at(until, 0).map_err(|e| e.code()), Err(ErrorCode::Expired));
         assert_eq!(at(until + 59, 60), Ok(()));
         assert_eq!(
             at(until + 60, 60).map_err(|e| e.code()),
