@@ -26,7 +26,8 @@ use vc_issuer::sd_jwt_vc::{
     HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload, create_key_binding_jwt,
 };
 use vc_issuer::verify::{
-    CredentialStatus, StatusCheck, VerificationPolicy, verify_batch, verify_credential,
+    CredentialStatus, MAX_INPUT_LEN, StatusCheck, VerificationPolicy, Verifier, verify_batch,
+    verify_credential,
 };
 use vc_issuer::w3c::issue_vc_jwt;
 
@@ -1072,6 +1073,63 @@ fn rejects_kb_for_credential_without_holder_key() {
     assert_rejected(&report, ErrorCode::NoHolderKey);
 }
 
+#[test]
+fn rejects_kb_claims_given_as_an_array() {
+    // RFC 7519 §7.2: the claims are a JSON object. The same values by position must not pass
+    // for `iat`, `aud`, `nonce` and `sd_hash`.
+    let world = World::new();
+    let presentation = world.present(&world.issue(), &["/name"]);
+    let (jwt, disclosures, _) = parts(&presentation);
+    let sd_jwt = join(&jwt, &disclosures, "");
+    let positional = json!([T + 5, AUD, NONCE, sd_hash(&sd_jwt), null, null]);
+    let kb = kb_jwt(json!({"typ": "kb+jwt"}), positional, &world.holder.signer);
+    let report = world.verify(&format!("{sd_jwt}{kb}"), &policy());
+    assert_rejected(&report, ErrorCode::Malformed);
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.name == checks::KB_JWT && c.status == CheckStatus::Failed)
+    );
+}
+
+#[test]
+fn rejects_holder_key_marked_for_encryption() {
+    // RFC 7517 §4.2: `use: enc` keys are not for signatures; possession cannot be proven with
+    // one, even if the holder signs with its private half.
+    let world = World::new();
+    let present_under = |key_use: &str| {
+        let mut jwk = serde_json::to_value(world.holder.public().to_jwk()).unwrap();
+        jwk["use"] = json!(key_use);
+        let issued = hand_made(&world, |claims| {
+            claims.insert("cnf".into(), json!({ "jwk": jwk }));
+        });
+        let sd_jwt = HolderCredential::parse(&issued)
+            .unwrap()
+            .present(&[ClaimPath::parse("/name").unwrap()])
+            .unwrap();
+        let presented = SdJwt::parse(&sd_jwt).unwrap();
+        let kb = create_key_binding_jwt(
+            &presented,
+            HashAlgorithm::Sha256,
+            AUD,
+            NONCE,
+            T + 5,
+            &world.holder.signer,
+        )
+        .unwrap();
+        world.verify(&format!("{sd_jwt}{kb}"), &policy())
+    };
+    assert_verified(&present_under("sig"));
+    let report = present_under("enc");
+    assert_rejected(&report, ErrorCode::NoHolderKey);
+    assert!(
+        report.errors[0].message.contains("use: enc"),
+        "{:?}",
+        report.errors
+    );
+}
+
 // --- Status and policy ---------------------------------------------------------------------
 
 /// A status check that answers what it was built with: a stand-in for the status list
@@ -1094,6 +1152,66 @@ fn with_status(world: &World) -> String {
         .payload()
         .with_status(json!({"status_list": {"idx": 42, "uri": "https://status.example/1"}}));
     world.present(&world.issue_payload(payload), &["/name"])
+}
+
+/// A status list host that has no list: it answers 404 and remembers what it was asked.
+#[derive(Default)]
+struct NoListHost(std::sync::Mutex<Vec<String>>);
+
+#[async_trait]
+impl did_core::fetch::Fetcher for NoListHost {
+    async fn get(
+        &self,
+        url: &url::Url,
+        _accept: &str,
+    ) -> Result<did_core::fetch::FetchedBody, did_core::fetch::FetchError> {
+        self.0.lock().unwrap().push(url.to_string());
+        Ok(did_core::fetch::FetchedBody {
+            status: 404,
+            content_type: None,
+            body: Vec::new(),
+        })
+    }
+}
+
+#[test]
+fn verifier_for_dids_finds_did_keys_and_asks_the_status_list() {
+    let world = World::new();
+    let host = Arc::new(NoListHost::default());
+    let verifier = Verifier::for_dids(resolver(), host.clone());
+    // No status reference: the DID issuer key is found and the credential verified.
+    let plain = world.present(&world.issue(), &["/name"]);
+    let report = block_on(verifier.verify(&plain, &policy())).unwrap();
+    assert_verified(&report);
+    assert!(host.0.lock().unwrap().is_empty());
+    // A status reference: the status step fetches the list, which is not there.
+    let report = block_on(verifier.verify(&with_status(&world), &policy())).unwrap();
+    assert_rejected(&report, ErrorCode::StatusUnavailable);
+    assert_eq!(
+        host.0.lock().unwrap().as_slice(),
+        ["https://status.example/1"]
+    );
+    let reports = block_on(verifier.verify_batch(&[&plain, &plain], &policy())).unwrap();
+    assert!(reports.iter().all(|report| report.verified));
+}
+
+#[test]
+fn rejects_oversize_input_before_parsing() {
+    let world = World::new();
+    let presentation = world.present(&world.issue(), &["/name"]);
+    let oversize = format!("{presentation}{}", "A".repeat(MAX_INPUT_LEN));
+    for input in [oversize.as_str(), &oversize.replace('~', "")] {
+        let report = world.verify(input, &policy());
+        assert_rejected(&report, ErrorCode::Malformed);
+        assert!(
+            report.errors[0].message.contains("a verifier reads"),
+            "{:?}",
+            report.errors
+        );
+        assert_eq!(report.checks[0].name, checks::FORMAT);
+    }
+    let reports = block_on(verify_batch(&[&oversize], &policy(), &world.keys, None)).unwrap();
+    assert_rejected(&reports[0], ErrorCode::Malformed);
 }
 
 #[test]

@@ -299,6 +299,30 @@ fn rejects_nonce_mismatch_with_exit_1() {
 }
 
 #[test]
+fn rejects_oversize_presentation_with_a_report() {
+    // Over the verifier's limit: a credential refused as `malformed` with a report (exit 1),
+    // not a usage error (exit 2), whatever the size; a world logs it like any other rejection.
+    let world = World::new("oversize", "ed25519");
+    let presentation = std::fs::read_to_string(world.present("n-1")).unwrap();
+    let padding = "A".repeat((1 << 20) + 16);
+    let oversize = world
+        .dir
+        .write("oversize.txt", &format!("{presentation}{padding}"));
+    let output = verify(&oversize, &[]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let report = json_out(&output);
+    assert_eq!(report["verified"], false);
+    assert_eq!(report["errors"][0]["code"], "malformed");
+    assert!(
+        report["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than the 1048576 a verifier reads"),
+        "{report}"
+    );
+}
+
+#[test]
 fn rejects_untrusted_issuer_with_exit_1() {
     let world = World::new("untrusted", "ed25519");
     let other = text(&avid(&["did", "create"]));

@@ -6,10 +6,9 @@ use std::time::Duration;
 use did_core::excerpt::excerpt;
 use did_core::jose::{
     AlgorithmPolicy, JoseError, Signer, UnverifiedJws, VerifiedJws, decode_compact, header_has_typ,
-    sign_compact,
+    parse_json_object, sign_compact,
 };
 use did_core::key::PublicKey;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::jws_error;
@@ -62,9 +61,7 @@ pub struct KeyBindingClaims {
     pub sd_hash: String,
 }
 
-/// The key binding JWT payload as read, before any rule is applied. serde refuses a claim
-/// name given twice, as RFC 7519 §4 allows a parser to.
-#[derive(Deserialize)]
+/// The key binding JWT claims as read, before any rule is applied.
 struct RawClaims {
     iat: Option<Value>,
     aud: Option<Value>,
@@ -174,8 +171,17 @@ pub(crate) fn check_key_binding(
     }
     report.pass(checks::KB_TYP);
 
-    let claims: RawClaims = match serde_json::from_slice(&verified.payload) {
-        Ok(claims) => claims,
+    // RFC 7519 §7.2 step 10: the claims are a JSON object (a duplicate name refused, as §4
+    // allows), read by name, never by position.
+    let claims = match parse_json_object(&verified.payload) {
+        Ok(mut claims) => RawClaims {
+            iat: claims.remove("iat"),
+            aud: claims.remove("aud"),
+            nonce: claims.remove("nonce"),
+            sd_hash: claims.remove("sd_hash"),
+            exp: claims.remove("exp"),
+            nbf: claims.remove("nbf"),
+        },
         Err(error) => {
             report.fail(
                 checks::KB_JWT,

@@ -130,6 +130,14 @@ pub(crate) fn holder_key(payload: &Map<String, Value>) -> Result<PublicKey, Stri
             excerpt(&error.to_string())
         )
     })?;
+    // RFC 7517 §4.2: a key whose `use` is not `sig` is not for signatures, so it cannot prove
+    // possession; issuer keys are held to the same rule.
+    if let Some(key_use) = jwk.key_use.as_deref().filter(|key_use| *key_use != "sig") {
+        return Err(format!(
+            "`cnf.jwk` is marked `use: {}`, not for signatures, so it cannot sign a key binding JWT (RFC 7517 §4.2)",
+            excerpt(key_use)
+        ));
+    }
     let key = PublicKey::from_jwk(&jwk).map_err(|error| format!("`cnf.jwk`: {error}"))?;
     if key.key_type() == KeyType::X25519 {
         return Err("`cnf.jwk` is an X25519 key, which cannot sign a key binding JWT".into());

@@ -56,17 +56,78 @@ pub use batch::verify_batch;
 pub use policy::VerificationPolicy;
 pub use status::{CredentialStatus, StatusCheck};
 
+use std::sync::Arc;
+
 use did_core::excerpt::excerpt;
+use did_core::fetch::Fetcher;
 use did_core::jose::{JoseError, UnverifiedJws, VerifiedJws, verify_batch as verify_jws_batch};
 use did_core::key::PublicKey;
+use did_core::resolution::Resolver;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::issuer_keys::{IssuerKeyRequest, IssuerKeys};
+use crate::issuer_keys::{DidIssuerKeys, IssuerKeyRequest, IssuerKeys};
 use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
-use crate::sd_jwt::ClaimPath;
+use crate::sd_jwt::{ClaimPath, MAX_SD_JWT_LEN};
+use crate::status::StatusListClient;
 use crate::time::{Clock, numeric_date};
 use status::check_status;
+
+/// The longest input a verifier reads, in bytes: an SD-JWT (RFC 9901 bounds nothing; this
+/// crate bounds it at [`MAX_SD_JWT_LEN`]) or a compact JWS (did-core bounds it the same).
+/// A longer input is refused as `malformed` before anything is parsed.
+pub const MAX_INPUT_LEN: usize = MAX_SD_JWT_LEN;
+
+/// A verifier: where issuer keys come from and how a credential's status is asked, so that
+/// every program that verifies (the `avid` CLI, `avid-resolver`, a platform embedding this
+/// crate) builds the same one and calls [`verify`](Self::verify).
+pub struct Verifier {
+    /// The issuer keys, for the credentials and for their status lists.
+    pub keys: Arc<dyn IssuerKeys>,
+    /// The status check; without one the status step is skipped with a warning.
+    pub status: Option<Arc<dyn StatusCheck>>,
+}
+
+impl Verifier {
+    /// The verifier of DID issuers: keys from the DID documents `resolver` resolves (under
+    /// `assertionMethod`, cached), and status lists fetched through `fetcher` and signed by
+    /// the credential's own issuer, whose key is found through that same key cache (Token
+    /// Status List §11.3).
+    pub fn for_dids(resolver: Arc<dyn Resolver>, fetcher: Arc<dyn Fetcher>) -> Self {
+        let keys: Arc<dyn IssuerKeys> = Arc::new(DidIssuerKeys::new(resolver));
+        let status = StatusListClient::for_issuer_keys(fetcher, Arc::clone(&keys));
+        Self {
+            keys,
+            status: Some(Arc::new(status)),
+        }
+    }
+
+    /// Verifies `input` under `policy`, as [`verify_credential`] does.
+    pub async fn verify(
+        &self,
+        input: &str,
+        policy: &VerificationPolicy,
+    ) -> Result<VerificationReport, Error> {
+        verify_credential(input, policy, self.keys.as_ref(), self.status.as_deref()).await
+    }
+
+    /// Verifies each of `inputs` under `policy`, as [`verify_batch`] does.
+    pub async fn verify_batch(
+        &self,
+        inputs: &[&str],
+        policy: &VerificationPolicy,
+    ) -> Result<Vec<VerificationReport>, Error> {
+        verify_batch(inputs, policy, self.keys.as_ref(), self.status.as_deref()).await
+    }
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("status", &self.status.is_some())
+            .finish_non_exhaustive()
+    }
+}
 
 /// A new report with room for every check of a full verification, so that recording them
 /// never reallocates.
@@ -122,6 +183,25 @@ enum Ready<'a> {
     VcJwt(vc_jwt::Ready<'a>),
 }
 
+/// The report refusing an input longer than [`MAX_INPUT_LEN`], before anything is parsed.
+fn refuse_oversize(input: &str) -> Option<VerificationReport> {
+    if input.len() <= MAX_INPUT_LEN {
+        return None;
+    }
+    let mut report = new_report();
+    report.fail(
+        checks::FORMAT,
+        ReportError::new(
+            ErrorCode::Malformed,
+            format!(
+                "the input is {} bytes long, more than the {MAX_INPUT_LEN} a verifier reads; it cannot be a credential",
+                input.len()
+            ),
+        ),
+    );
+    Some(report.finish(None))
+}
+
 /// Everything up to the signatures; a report when the input was refused on the way.
 async fn prepare<'a>(
     input: &'a str,
@@ -129,6 +209,9 @@ async fn prepare<'a>(
     clock: Clock,
     keys: &dyn IssuerKeys,
 ) -> Result<Ready<'a>, VerificationReport> {
+    if let Some(report) = refuse_oversize(input) {
+        return Err(report);
+    }
     // RFC 9901 §4: an SD-JWT always carries a `~`; a compact JWS never does.
     if input.contains('~') {
         sd_jwt_vc::prepare(input, policy, clock, keys)
