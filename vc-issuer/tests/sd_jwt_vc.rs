@@ -10,7 +10,7 @@ use did_core::did::{Did, DidUrl};
 use did_core::document::{DidDocument, RelationshipKind, VerificationMethod};
 use did_core::jose::{Algorithm, LocalSigner, Signer, sign_compact};
 use did_core::key::{KeyType, PublicKey, SecretKey};
-use did_core::method::key::did_key;
+use did_core::method::key::did_key_verification_method;
 use did_core::method::{DID_JWK, DID_KEY};
 use did_core::resolution::dispatch::MethodDispatcher;
 use did_core::resolution::{Resolution, ResolutionError, ResolutionOptions, Resolver};
@@ -68,9 +68,7 @@ impl Party {
         };
         let signer = secret.signer(algorithm).unwrap();
         let public = secret.public_key();
-        let kid = did_key(&public)
-            .with_fragment(&public.to_multikey())
-            .unwrap();
+        let kid = did_key_verification_method(&public);
         Self {
             secret,
             signer,

@@ -4,10 +4,11 @@
 use did_core::did::DidUrl;
 use did_core::jose::{Algorithm, LocalSigner};
 use did_core::key::SecretKey;
-use did_core::method::{jwk::did_jwk, key::did_key};
+use did_core::method::{jwk::did_jwk_verification_method, key::did_key_verification_method};
 use serde_json::{Value, json};
 use vc_issuer::sd_jwt::{ClaimPath, DecoyCount, DisclosureFrame, HashAlgorithm};
 use vc_issuer::sd_jwt_vc::{HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload};
+use vc_issuer::status::StatusListReference;
 use vc_issuer::time::unix_now;
 
 use crate::cli::{IssueArgs, IssuerDidMethod, PresentArgs, SdJwtCommand};
@@ -37,7 +38,7 @@ fn issue(args: &IssueArgs, out: &Output) -> Result<(), Failure> {
     let kid = match &args.kid {
         Some(kid) => DidUrl::parse(kid)
             .map_err(|err| Failure::usage(format!("--kid is not a DID URL: {err}")))?,
-        None => issuer_kid(&issuer_key, args.issuer_did)?,
+        None => issuer_kid(&issuer_key, args.issuer_did),
     };
     let signer = signer_for(&issuer_key)?;
     let decoys = DecoyCount::fixed(args.decoys).map_err(|err| Failure::usage(err.to_string()))?;
@@ -53,8 +54,9 @@ fn issue(args: &IssueArgs, out: &Output) -> Result<(), Failure> {
         .with_claims(claims)
         .expiring_at(issued_at.saturating_add(args.valid_for));
     if let (Some(uri), Some(index)) = (&args.status_list_uri, args.status_index) {
-        // IETF Token Status List §6.1: the referenced token's `status` claim.
-        payload = payload.with_status(json!({"status_list": {"idx": index, "uri": uri}}));
+        let reference = StatusListReference::new(index, uri)
+            .map_err(|err| Failure::usage(format!("--status-list-uri: {err}")))?;
+        payload = payload.with_status(reference.to_status_claim());
     }
     let credential = issuer
         .issue(payload, &frame)
@@ -102,13 +104,12 @@ fn claim_paths(paths: &[String]) -> Result<Vec<ClaimPath>, Failure> {
 }
 
 /// The verification method of a raw issuer key: its did:key or did:jwk.
-fn issuer_kid(key: &SecretKey, method: IssuerDidMethod) -> Result<DidUrl, Failure> {
+fn issuer_kid(key: &SecretKey, method: IssuerDidMethod) -> DidUrl {
     let public = key.public_key();
-    let kid = match method {
-        IssuerDidMethod::Key => did_key(&public).with_fragment(&public.to_multikey()),
-        IssuerDidMethod::Jwk => did_jwk(&public).with_fragment("0"),
-    };
-    kid.map_err(|err| Failure::usage(err.to_string()))
+    match method {
+        IssuerDidMethod::Key => did_key_verification_method(&public),
+        IssuerDidMethod::Jwk => did_jwk_verification_method(&public),
+    }
 }
 
 /// The signer of a key, with the algorithm avid prefers for its type.

@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use did_core::did::DidUrl;
 use did_core::jose::Algorithm;
 use did_core::key::{KeyType, SecretKey};
-use did_core::method::key::did_key;
+use did_core::method::key::did_key_verification_method;
 use serde_json::{Value, json};
 
 /// A scratch directory for one test, removed when dropped.
@@ -378,6 +378,52 @@ fn key_binding_policy_without_nonce_is_a_usage_error() {
 }
 
 #[test]
+fn issuing_refuses_a_status_list_uri_that_is_not_a_uri() {
+    // Token Status List §6.2: `uri` MUST be a URI; a world would fail every status check of a
+    // credential issued with anything else.
+    let world = World::new("status-uri", "ed25519");
+    let claims = world.dir.write("c.json", r#"{"name": "A"}"#);
+    let issue = |uri: &str| {
+        avid(&[
+            "sd-jwt",
+            "issue",
+            "--json",
+            "--issuer-key",
+            arg(&world.dir.0.join("issuer.jwk")),
+            "--holder-key",
+            arg(&world.dir.0.join("holder.pub.jwk")),
+            "--claims",
+            arg(&claims),
+            "--vct",
+            "urn:x",
+            "--status-list-uri",
+            uri,
+            "--status-index",
+            "7",
+        ])
+    };
+    let issued = json_out(&issue("https://status.example/lists/1"));
+    let payload = issued["credential"]
+        .as_str()
+        .unwrap()
+        .split('.')
+        .nth(1)
+        .unwrap();
+    let payload: Value =
+        serde_json::from_slice(&did_core::base64url::decode(payload).unwrap()).unwrap();
+    assert_eq!(
+        payload["status"],
+        json!({"status_list": {"idx": 7, "uri": "https://status.example/lists/1"}})
+    );
+    for bad in ["not a uri", "/lists/1", ""] {
+        let output = issue(bad);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}: {output:?}");
+        let message = json_out(&output)["error"]["message"].to_string();
+        assert!(message.contains("--status-list-uri"), "{message}");
+    }
+}
+
+#[test]
 fn issuing_refuses_wrong_key_files() {
     let world = World::new("keys", "ed25519");
     let public_only = world.dir.write(
@@ -423,14 +469,11 @@ fn issuing_refuses_wrong_key_files() {
 fn verifies_a_vc_jwt() {
     let dir = Scratch::new("vc-jwt");
     let issuer = SecretKey::generate(KeyType::Ed25519);
-    let did = did_key(&issuer.public_key());
-    let kid: DidUrl = did
-        .with_fragment(&issuer.public_key().to_multikey())
-        .unwrap();
+    let kid: DidUrl = did_key_verification_method(&issuer.public_key());
     let credential = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential", "AvatarLinkCredential"],
-        "issuer": did.as_str(),
+        "issuer": kid.did().as_str(),
         "validFrom": "2025-06-15T00:00:00Z",
         "credentialSubject": {"id": "did:example:holder", "age_over_18": true},
     });
@@ -442,7 +485,7 @@ fn verifies_a_vc_jwt() {
         "--json",
         arg(&path),
         "--trusted-issuer",
-        did.as_str(),
+        kid.did().as_str(),
     ]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert_eq!(

@@ -5,14 +5,13 @@
 //! ```
 //! use did_core::jose::Algorithm;
 //! use did_core::key::{KeyType, SecretKey};
-//! use did_core::method::key::did_key;
+//! use did_core::method::key::did_key_verification_method;
 //! use serde_json::{Map, json};
 //! use vc_issuer::sd_jwt::{ClaimPath, DisclosureFrame};
 //! use vc_issuer::sd_jwt_vc::{HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload};
 //!
 //! let issuer_key = SecretKey::generate(KeyType::Ed25519);
-//! let issuer_did = did_key(&issuer_key.public_key());
-//! let kid = issuer_did.with_fragment(&issuer_key.public_key().to_multikey())?;
+//! let kid = did_key_verification_method(&issuer_key.public_key());
 //! let signer = issuer_key.signer(Algorithm::Ed25519)?;
 //! let holder_key = SecretKey::generate(KeyType::Ed25519);
 //!

@@ -15,7 +15,7 @@
 //! # use std::sync::Arc;
 //! # use did_core::jose::Algorithm;
 //! # use did_core::key::{KeyType, SecretKey};
-//! # use did_core::method::{DID_KEY, key::did_key};
+//! # use did_core::method::{DID_KEY, key::did_key_verification_method};
 //! # use did_core::resolution::dispatch::MethodDispatcher;
 //! # use serde_json::{Map, json};
 //! # use vc_issuer::sd_jwt::{ClaimPath, DisclosureFrame};
@@ -24,7 +24,7 @@
 //! use vc_issuer::verify::{VerificationPolicy, verify_credential};
 //!
 //! # let issuer_key = SecretKey::generate(KeyType::Ed25519);
-//! # let kid = did_key(&issuer_key.public_key()).with_fragment(&issuer_key.public_key().to_multikey())?;
+//! # let kid = did_key_verification_method(&issuer_key.public_key());
 //! # let signer = issuer_key.signer(Algorithm::Ed25519)?;
 //! # let holder = SecretKey::generate(KeyType::Ed25519);
 //! # let mut claims = Map::new();
