@@ -40,7 +40,7 @@ fn issue(args: &IssueArgs, out: &Output) -> Result<(), Failure> {
             .map_err(|err| Failure::usage(format!("--kid is not a DID URL: {err}")))?,
         None => issuer_kid(&issuer_key, args.issuer_did),
     };
-    let signer = signer_for(&issuer_key)?;
+    let signer = signer_for(&issuer_key, args.alg.as_deref())?;
     let decoys = DecoyCount::fixed(args.decoys).map_err(|err| Failure::usage(err.to_string()))?;
     let hash_alg =
         HashAlgorithm::from_name(&args.sd_alg).map_err(|err| Failure::usage(err.to_string()))?;
@@ -81,7 +81,7 @@ fn present(args: &PresentArgs, out: &Output) -> Result<(), Failure> {
     let presentation = match (&args.holder_key, &args.aud, &args.nonce) {
         (Some(key_file), Some(aud), Some(nonce)) => {
             let holder_key = input::read_secret_key(key_file)?;
-            let signer = signer_for(&holder_key)?;
+            let signer = signer_for(&holder_key, args.alg.as_deref())?;
             let request = KeyBindingRequest::new(aud.clone(), nonce.clone(), unix_now());
             credential.present_with_key_binding(&paths, &request, &signer)
         }
@@ -112,14 +112,24 @@ fn issuer_kid(key: &SecretKey, method: IssuerDidMethod) -> DidUrl {
     }
 }
 
-/// The signer of a key, with the algorithm avid prefers for its type.
-fn signer_for(key: &SecretKey) -> Result<LocalSigner, Failure> {
-    let algorithm = Algorithm::preferred_for(key.key_type()).ok_or_else(|| {
-        Failure::usage(format!(
-            "a {} key cannot sign; use an Ed25519 or P-256 key",
-            key.key_type()
-        ))
-    })?;
-    key.signer(algorithm)
-        .map_err(|err| Failure::usage(err.to_string()))
+/// The signer of a key: with the algorithm `--alg` names, or the one avid prefers for the
+/// key's type. The key decides which algorithms it signs with (did-core refuses a mismatch).
+fn signer_for(key: &SecretKey, alg: Option<&str>) -> Result<LocalSigner, Failure> {
+    let algorithm = match alg {
+        Some(name) => Algorithm::from_name(name).ok_or_else(|| {
+            Failure::usage(format!("--alg {name} is not an algorithm avid signs with"))
+        })?,
+        None => Algorithm::preferred_for(key.key_type()).ok_or_else(|| {
+            Failure::usage(format!(
+                "a {} key cannot sign; use an Ed25519 or P-256 key",
+                key.key_type()
+            ))
+        })?,
+    };
+    key.signer(algorithm).map_err(|err| match alg {
+        Some(name) => Failure::usage(format!(
+            "--alg {name}: {err}; an Ed25519 key signs with Ed25519 or EdDSA, a P-256 key with ES256"
+        )),
+        None => Failure::usage(err.to_string()),
+    })
 }

@@ -423,6 +423,88 @@ fn issuing_refuses_a_status_list_uri_that_is_not_a_uri() {
     }
 }
 
+/// The decoded header of the compact JWT that starts `compact`.
+fn jwt_header(compact: &str) -> Value {
+    let header = compact.split('.').next().unwrap();
+    serde_json::from_slice(&did_core::base64url::decode(header).unwrap()).unwrap()
+}
+
+#[test]
+fn issues_and_presents_with_the_alg_asked_for() {
+    // Many deployed verifiers know only the RFC 8037 name `EdDSA` for Ed25519 signatures.
+    let world = World::new("alg", "ed25519");
+    let claims = world.dir.write("c.json", r#"{"name": "A"}"#);
+    let issue = |alg: &str| {
+        avid(&[
+            "sd-jwt",
+            "issue",
+            "--issuer-key",
+            arg(&world.dir.0.join("issuer.jwk")),
+            "--holder-key",
+            arg(&world.dir.0.join("holder.pub.jwk")),
+            "--claims",
+            arg(&claims),
+            "--vct",
+            "urn:x",
+            "--sd",
+            "/name",
+            "--alg",
+            alg,
+        ])
+    };
+    let issued = text(&issue("EdDSA"));
+    assert_eq!(jwt_header(&issued)["alg"], "EdDSA");
+    let credential = world.dir.write("eddsa.txt", &issued);
+    let presented = text(&avid(&[
+        "sd-jwt",
+        "present",
+        arg(&credential),
+        "--disclose",
+        "/name",
+        "--holder-key",
+        arg(&world.holder_key),
+        "--aud",
+        "https://world.example",
+        "--nonce",
+        "n-1",
+        "--alg",
+        "EdDSA",
+    ]));
+    let key_binding_jwt = presented.rsplit('~').next().unwrap();
+    assert_eq!(jwt_header(key_binding_jwt)["alg"], "EdDSA");
+    let output = verify(&world.dir.write("eddsa-presented.txt", &presented), &[]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(json_out(&output)["claims"]["name"], "A");
+
+    // The default for an Ed25519 key is the fully-specified name (RFC 9864).
+    assert_eq!(
+        jwt_header(&text(&avid(&[
+            "sd-jwt",
+            "issue",
+            "--issuer-key",
+            arg(&world.dir.0.join("issuer.jwk")),
+            "--holder-key",
+            arg(&world.dir.0.join("holder.pub.jwk")),
+            "--claims",
+            arg(&claims),
+            "--vct",
+            "urn:x",
+        ])))["alg"],
+        "Ed25519"
+    );
+
+    // The key decides: ES256 cannot sign with an Ed25519 key, and says what can.
+    let refused = issue("ES256");
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("--alg ES256") && message.contains("Ed25519 or EdDSA"),
+        "{message}"
+    );
+    // An algorithm avid does not sign with is a usage error too (RFC 7515: names are exact).
+    assert_eq!(issue("eddsa").status.code(), Some(2));
+}
+
 #[test]
 fn issuing_refuses_wrong_key_files() {
     let world = World::new("keys", "ed25519");
