@@ -2,7 +2,8 @@
 //! point, [`verify_credential`], takes an SD-JWT VC (with or without key binding) or a VCDM 2.0
 //! `vc+jwt`, tells them apart, and applies every MUST of RFC 9901 §7.1 and §7.3, the SD-JWT VC
 //! rules, and the verifier's policy; [`verify_batch`] does the same for many at once and
-//! checks their Ed25519 signatures in one batch.
+//! checks their Ed25519 signatures in one batch. [`Verifier`] holds what both need (issuer
+//! keys and a status check) and builds the usual one for DID issuers.
 //!
 //! The report's `claims` are, for an SD-JWT VC, the Processed SD-JWT Payload of RFC 9901
 //! §7.1: the plain claims and the disclosed ones in place, `_sd`, `_sd_alg` and the
@@ -143,7 +144,7 @@ const NO_TRUST_LIST_WARNING: &str = "issuer not on a trust list: the policy trus
 /// Verifies a presented credential: an SD-JWT VC (`<JWT>~<D1>~…~` or an SD-JWT+KB) or a VCDM
 /// 2.0 `vc+jwt`, told apart by their form and then by their header's `typ`.
 ///
-/// Issuer keys come from `keys` (typically [`DidIssuerKeys`](crate::issuer_keys::DidIssuerKeys)),
+/// Issuer keys come from `keys` (typically [`DidIssuerKeys`]),
 /// the status from `status` when the credential has a status reference. Every verdict on the
 /// input is in the report; the error is only for a `policy` that cannot be applied
 /// ([`VerificationPolicy::validate`]). The input is taken exactly as received: `sd_hash`
