@@ -323,6 +323,30 @@ fn rejects_oversize_presentation_with_a_report() {
 }
 
 #[test]
+fn verify_judges_the_credential_at_the_time_given() {
+    // `--at` is the verifier's one clock: the credential (valid for a year from now) is not
+    // yet valid a day ago and has expired in two years, whatever the wall clock says.
+    let world = World::new("at", "ed25519");
+    let presentation = world.present("n-1");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let verdict = |at: u64| {
+        let output = verify(&presentation, &["--at", &at.to_string()]);
+        json_out(&output)["errors"][0]["code"].clone()
+    };
+    assert_eq!(verdict(now - 86_400), "not_yet_valid");
+    assert_eq!(verdict(now + 2 * 365 * 86_400), "expired");
+    assert_eq!(
+        verify(&presentation, &["--at", &(now + 30).to_string()])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
 fn rejects_untrusted_issuer_with_exit_1() {
     let world = World::new("untrusted", "ed25519");
     let other = text(&avid(&["did", "create"]));
