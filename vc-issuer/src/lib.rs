@@ -9,10 +9,12 @@
 //! - [`status`]: IETF Token Status Lists and W3C Bitstring Status Lists: build, sign, fetch,
 //!   check.
 //! - [`verify`]: one entry point for a presented credential, policy in, report out.
-//! - [`bench`](mod@bench): the fixtures and operations that the benchmarks and `avid bench` measure.
+//! - `bench` (cargo feature `bench`): the fixtures and operations that the benchmarks and
+//!   `avid bench` measure.
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod error;
 pub mod issuer_keys;

@@ -18,7 +18,7 @@ use super::error::quoted;
 use super::keys::{KeyRequest, StatusListKeys};
 #[cfg(doc)]
 use crate::issuer_keys::DidIssuerKeys;
-use crate::issuer_keys::IssuerKeys;
+use crate::issuer_keys::{IssuerKeyRequest, IssuerKeys};
 
 /// Status list keys from the credential issuer's keys: the list's `kid` must name a key that
 /// `issuer_keys` gives for the issuer of the credential being checked
@@ -69,7 +69,13 @@ impl StatusListKeys for IssuerStatusListKeys {
             }
         }
         self.issuer_keys
-            .issuer_key(issuer, Some(request.kid))
+            // Until the status check is given the verifier's `now`, the key cache runs on the
+            // system clock here.
+            .issuer_key(&IssuerKeyRequest::new(
+                issuer,
+                Some(request.kid),
+                did_core::time::unix_now(),
+            ))
             .await
             .map_err(|error| StatusError::KeyUnavailable {
                 kid: quoted(request.kid),
