@@ -13,6 +13,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod avatar;
 pub mod bench;
 pub mod error;
 pub mod issuer_keys;
