@@ -308,9 +308,7 @@ fn present(issued: &str, holder: &Party, index: usize, nonce: &str) -> String {
 fn links_three_avatars_on_two_platforms_and_issues() {
     let story = Story::new();
     let credential = story.credential(3);
-    let issued = story
-        .issuer
-        .issue(&credential, &binding(&story.holder, 7));
+    let issued = story.issuer.issue(&credential, &binding(&story.holder, 7));
 
     // The holder's view: every claim, the three avatars with their platforms, ids, handles.
     let held = HolderCredential::parse(&issued).unwrap();
@@ -503,7 +501,10 @@ fn rejects_foreign_nonce() {
     let proof = elsewhere.proof(&avatar, &holder, "vrchat");
     let error = issuer.check(&proof, &holder, "vrchat").unwrap_err();
     assert_eq!(error.part, LinkProofPart::Nonce);
-    assert!(error.reason.contains("not issued by this issuer"), "{error}");
+    assert!(
+        error.reason.contains("not issued by this issuer"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -784,7 +785,9 @@ fn avatars_take_random_places() {
     let credential = story.credential(1);
     let mut places = HashSet::new();
     for idx in 0..16 {
-        let issued = story.issuer.issue(&credential, &binding(&story.holder, idx));
+        let issued = story
+            .issuer
+            .issue(&credential, &binding(&story.holder, idx));
         let held = HolderCredential::parse(&issued).unwrap();
         let digests = avatars_array(&Value::Object(held.payload().clone())).clone();
         let sd_jwt = vc_issuer::sd_jwt::SdJwt::parse(&issued).unwrap();
@@ -874,7 +877,7 @@ fn rejects_batch_of_linkable_copies() {
 
 /// What `avatar_link_issue` issues: a credential with 3 verified avatars and 5 PII claims, the
 /// issuer's key, and a holder binding. Built once; the link proofs are checked while building.
-pub struct IssueFixture {
+struct IssueFixture {
     story: Story,
     credential: AvatarLinkCredential,
     binding: HolderBinding,
@@ -882,7 +885,7 @@ pub struct IssueFixture {
 
 impl IssueFixture {
     /// The fixture of the benchmark.
-    pub fn new() -> Self {
+    fn new() -> Self {
         let story = Story::new();
         let credential = story.credential(3);
         let binding = binding(&story.holder, 42);
@@ -896,7 +899,7 @@ impl IssueFixture {
 
 /// The operation `avid bench` and criterion measure as `avatar_link_issue`: one avatar-link
 /// credential with 3 avatars (padded to 8) and 5 PII claims, signed with Ed25519.
-pub fn avatar_link_issue(fixture: &IssueFixture) -> String {
+fn avatar_link_issue(fixture: &IssueFixture) -> String {
     fixture
         .credential
         .issue(

@@ -152,10 +152,18 @@ impl PersonalData {
                 claims.push((name, Value::String(value.clone())));
             }
         }
-        if self.email.as_ref().is_some_and(|email| !email.contains('@')) {
+        if self
+            .email
+            .as_ref()
+            .is_some_and(|email| !email.contains('@'))
+        {
             return Err(invalid_claim("email", "an e-mail address has an `@`"));
         }
-        if self.birthdate.as_ref().is_some_and(|date| !is_full_date(date)) {
+        if self
+            .birthdate
+            .as_ref()
+            .is_some_and(|date| !is_full_date(date))
+        {
             return Err(invalid_claim(
                 "birthdate",
                 "a birthdate is written YYYY-MM-DD (OpenID Connect Core §5.1)",
@@ -262,7 +270,10 @@ impl AvatarLinkCredential {
 
     /// This credential, with the extra disclosable `claims`, each one of
     /// [`EXTRA_DISCLOSABLE_CLAIMS`] (today `passkey`, which must be a JSON object).
-    pub fn with_disclosable_claims(mut self, claims: Map<String, Value>) -> Result<Self, AvatarError> {
+    pub fn with_disclosable_claims(
+        mut self,
+        claims: Map<String, Value>,
+    ) -> Result<Self, AvatarError> {
         for (name, value) in &claims {
             if !EXTRA_DISCLOSABLE_CLAIMS.contains(&name.as_str()) {
                 return Err(AvatarError::InvalidClaim {
@@ -407,14 +418,11 @@ impl AvatarLinkCredential {
         claims.insert("avatars".into(), Value::Array(elements));
         frame = frame.nest("avatars", DisclosureFrame::new().disclose_all());
 
-        let payload = UnsecuredPayload::new(
-            AVATAR_LINK_VCT,
-            binding.holder_key.clone(),
-            self.issued_at,
-        )
-        .with_claims(claims)
-        .expiring_at(self.expires_at)
-        .with_status(binding.status.to_status_claim());
+        let payload =
+            UnsecuredPayload::new(AVATAR_LINK_VCT, binding.holder_key.clone(), self.issued_at)
+                .with_claims(claims)
+                .expiring_at(self.expires_at)
+                .with_status(binding.status.to_status_claim());
         let issued = issuer.issue(payload, &frame)?;
 
         // The decoys' disclosures stay here: only their digests leave.
@@ -451,9 +459,7 @@ fn check_text(name: &'static str, text: &str) -> Result<(), AvatarError> {
     if text.is_empty() || text.chars().count() > MAX_TEXT_CHARS {
         return Err(invalid_claim(name, "must be 1 to 256 characters"));
     }
-    let bidi = |c: char| {
-        matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let bidi = |c: char| matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if text.chars().any(|c| c.is_control() || bidi(c)) {
         return Err(invalid_claim(
             name,
@@ -491,7 +497,15 @@ mod tests {
         for ok in ["1990-01-31", "2000-12-01", "0000-06-15"] {
             assert!(is_full_date(ok), "{ok}");
         }
-        for bad in ["1990-1-31", "1990-13-01", "1990-00-10", "1990-01-32", "19900131", "1990/01/31", "1990-01-3١"] {
+        for bad in [
+            "1990-1-31",
+            "1990-13-01",
+            "1990-00-10",
+            "1990-01-32",
+            "19900131",
+            "1990/01/31",
+            "1990-01-3١",
+        ] {
             assert!(!is_full_date(bad), "{bad}");
         }
     }
@@ -525,7 +539,10 @@ mod tests {
                 ..PersonalData::default()
             },
         ] {
-            assert!(matches!(bad.claims(), Err(AvatarError::InvalidClaim { .. })));
+            assert!(matches!(
+                bad.claims(),
+                Err(AvatarError::InvalidClaim { .. })
+            ));
         }
     }
 

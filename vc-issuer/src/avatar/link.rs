@@ -36,8 +36,7 @@ use did_core::did::{Did, DidUrl};
 use did_core::document::RelationshipKind;
 use did_core::excerpt::excerpt;
 use did_core::jose::{
-    AlgorithmPolicy, JoseError, Signer, UnverifiedJws, decode_compact, header_has_typ,
-    sign_compact,
+    AlgorithmPolicy, JoseError, Signer, UnverifiedJws, decode_compact, header_has_typ, sign_compact,
 };
 use did_core::key::PublicKey;
 use did_core::resolution::{ResolutionOptions, Resolver};
@@ -378,12 +377,20 @@ pub async fn verify_link_proof(
     }
     check_freshness(&statement, policy, now)?;
 
-    let avatar_key =
-        authentication_key(resolver, avatar_jws.header(), &statement.avatar, Part::AvatarKey)
-            .await?;
-    let holder_key =
-        authentication_key(resolver, holder_jws.header(), &statement.holder, Part::HolderKey)
-            .await?;
+    let avatar_key = authentication_key(
+        resolver,
+        avatar_jws.header(),
+        &statement.avatar,
+        Part::AvatarKey,
+    )
+    .await?;
+    let holder_key = authentication_key(
+        resolver,
+        holder_jws.header(),
+        &statement.holder,
+        Part::HolderKey,
+    )
+    .await?;
     avatar_jws.verify(&avatar_key).map_err(|error| {
         LinkProofError::new(
             Part::AvatarSignature,
@@ -519,12 +526,18 @@ async fn authentication_key(
                 excerpt(kid)
             )
         } else {
-            format!("the DID document has no verification method `{}`", excerpt(kid))
+            format!(
+                "the DID document has no verification method `{}`",
+                excerpt(kid)
+            )
         }));
     };
-    method
-        .public_key()
-        .map_err(|error| fail(format!("the key of `{}` is unusable: {error}", excerpt(kid))))
+    method.public_key().map_err(|error| {
+        fail(format!(
+            "the key of `{}` is unusable: {error}",
+            excerpt(kid)
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -550,7 +563,10 @@ mod tests {
         assert_eq!(json["sub"], statement.holder.as_str());
         assert_eq!(json["platform"], "vrchat");
         assert_eq!(json["iat"], 100);
-        assert_eq!(serde_json::from_value::<LinkStatement>(json).unwrap(), statement);
+        assert_eq!(
+            serde_json::from_value::<LinkStatement>(json).unwrap(),
+            statement
+        );
     }
 
     #[test]
@@ -599,7 +615,10 @@ mod tests {
     #[test]
     fn error_is_link_proof_invalid() {
         let error = LinkProofError::new(LinkProofPart::Nonce, "used");
-        assert_eq!(ReportError::from(error.clone()).code, ErrorCode::LinkProofInvalid);
+        assert_eq!(
+            ReportError::from(error.clone()).code,
+            ErrorCode::LinkProofInvalid
+        );
         assert_eq!(error.to_string(), "link proof invalid (nonce): used");
     }
 }

@@ -36,7 +36,9 @@ pub trait NonceStore: Send + Sync {
 #[non_exhaustive]
 pub enum NonceError {
     /// This store never issued the nonce, or forgot it long ago: a foreign or invented nonce.
-    #[error("the nonce was not issued by this issuer (or expired long ago); ask the issuer for a new one")]
+    #[error(
+        "the nonce was not issued by this issuer (or expired long ago); ask the issuer for a new one"
+    )]
     Unknown,
     /// The nonce was already consumed by an earlier proof: a replay.
     #[error("the nonce was already used by an earlier link proof; ask the issuer for a new one")]

@@ -76,7 +76,13 @@ mod tests {
 
     #[test]
     fn accepts_plain_names_and_domains() {
-        for name in ["vrchat", "resonite", "worlds.example.com", "a", "2nd-life_x"] {
+        for name in [
+            "vrchat",
+            "resonite",
+            "worlds.example.com",
+            "a",
+            "2nd-life_x",
+        ] {
             assert_eq!(Platform::new(name).map(|p| p.to_string()), Ok(name.into()));
         }
     }
@@ -84,7 +90,16 @@ mod tests {
     #[test]
     fn rejects_other_spellings() {
         let long = "a".repeat(MAX_PLATFORM_LEN + 1);
-        for name in ["", "VRChat", "-x", ".x", "vr chat", "vrchat\n", "é", long.as_str()] {
+        for name in [
+            "",
+            "VRChat",
+            "-x",
+            ".x",
+            "vr chat",
+            "vrchat\n",
+            "é",
+            long.as_str(),
+        ] {
             assert!(Platform::new(name).is_err(), "{name:?}");
         }
     }
