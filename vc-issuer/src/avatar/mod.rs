@@ -83,4 +83,4 @@ pub use link::{
     LinkStatement, VerifiedLink, verify_link_proof,
 };
 pub use nonce::{MemoryNonceStore, NonceError, NonceStore};
-pub use platform::Platform;
+pub use platform::{MAX_PLATFORM_LEN, Platform};
