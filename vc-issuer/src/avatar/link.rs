@@ -53,7 +53,11 @@ use crate::report::{ErrorCode, ReportError};
 pub const LINK_TYP: &str = "avatar-link+jwt";
 
 /// The claims both parties sign: the avatar `iss` belongs to the holder `sub` on `platform`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Times are whole seconds: the JSON numbers `iat` and `exp` must be non-negative integers.
+///
+/// `Debug` shows the platform and the times, not the DIDs nor the nonce: logs carry no holder
+/// DID (DESIGN, "Privacy").
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkStatement {
     /// The avatar DID (`iss`).
     #[serde(rename = "iss")]
@@ -118,6 +122,16 @@ impl LinkStatement {
     }
 }
 
+impl fmt::Debug for LinkStatement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LinkStatement")
+            .field("platform", &self.platform)
+            .field("iat", &self.iat)
+            .field("exp", &self.exp)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The two signatures of a link statement: the avatar's and the holder's (module
 /// documentation). Its JSON form is `{"avatar": "<JWS>", "holder": "<JWS>"}`.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -179,7 +193,8 @@ impl<'de> Deserialize<'de> for LinkProof {
 }
 
 /// What the issuer expects a link proof to say: whose avatar it is, and on which platform.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` shows the platform only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct LinkExpectations {
     /// The holder DID the credential will be issued to.
     pub holder: Did,
@@ -191,6 +206,14 @@ impl LinkExpectations {
     /// Expect an avatar of `holder` on `platform`.
     pub fn new(holder: Did, platform: Platform) -> Self {
         Self { holder, platform }
+    }
+}
+
+impl fmt::Debug for LinkExpectations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LinkExpectations")
+            .field("platform", &self.platform)
+            .finish_non_exhaustive()
     }
 }
 
@@ -567,6 +590,17 @@ mod tests {
             serde_json::from_value::<LinkStatement>(json).unwrap(),
             statement
         );
+    }
+
+    #[test]
+    fn debug_shows_no_did_nor_nonce() {
+        let statement = statement();
+        let expected = LinkExpectations::new(statement.holder.clone(), statement.platform.clone());
+        for debug in [format!("{statement:?}"), format!("{expected:?}")] {
+            assert!(debug.contains("vrchat"), "{debug}");
+            assert!(!debug.contains("did:key"), "{debug}");
+            assert!(!debug.contains("nonce"), "{debug}");
+        }
     }
 
     #[test]
