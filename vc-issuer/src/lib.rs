@@ -2,6 +2,7 @@
 //! verification, VCDM 2.0 credentials secured as `vc+jwt`, issuer key discovery from DIDs, and
 //! the verification report of stable error codes.
 //!
+//! - [`avatar`]: avatar link proofs and the avatar-link credential (`urn:avid:avatar-link:1`).
 //! - [`sd_jwt`]: the RFC 9901 core, pure functions over strings and JSON.
 //! - [`sd_jwt_vc`]: the issuer and the holder of an SD-JWT VC, and the key binding JWT.
 //! - [`w3c`]: VCDM 2.0 credentials as `vc+jwt`.
@@ -14,6 +15,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod avatar;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod error;
