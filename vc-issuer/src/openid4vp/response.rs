@@ -48,10 +48,6 @@ impl AuthorizationResponse {
     /// repeated parameter, an error response (§8.5), a `vp_token` that is not a JSON object
     /// of non-empty arrays of strings (§8.1), too many presentations. Unknown parameters are
     /// ignored (§8.1).
-    #[expect(
-        clippy::result_large_err,
-        reason = "mirrors the report error it becomes; built once per response"
-    )]
     pub fn from_form(body: &str) -> Result<Self, ReportError> {
         let malformed = |reason: String| ReportError::new(ErrorCode::Malformed, reason);
         if body.len() > MAX_RESPONSE_LEN {
