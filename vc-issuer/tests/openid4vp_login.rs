@@ -714,3 +714,24 @@ fn rejects_kb_algorithm_the_verifier_does_not_list() {
         Err(Openid4vpError::NoCommonAlgorithm { .. })
     ));
 }
+
+#[test]
+fn login_result_debug_shows_no_claim_values() {
+    let setup = setup();
+    let store = InMemoryTransactionStore::default();
+    let login = AvatarLogin::new("resonite").over_18().with_holder_did();
+    let request = setup.redirect_request(&login);
+    begin(&setup, &store, &request, &login);
+    let result = verify(
+        &setup,
+        &store,
+        &setup.answer(&request, NOW + 5).to_form(),
+        NOW + 6,
+    );
+    assert!(result.granted());
+    let debug = format!("{result:?}");
+    for secret in ["ali_res", "did:example:avatar-b", "did:key:"] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+    }
+    assert!(debug.contains("age_over_18"), "{debug}");
+}

@@ -31,7 +31,9 @@ pub enum ClientId {
 impl ClientId {
     /// A `redirect_uri:` Client Identifier for the Response URI `uri`.
     pub fn redirect_uri(uri: &str) -> Result<Self, Openid4vpError> {
-        Ok(Self::RedirectUri(response_uri(uri)?))
+        verifier_url(uri)
+            .map(Self::RedirectUri)
+            .map_err(|reason| Openid4vpError::InvalidClientId { reason })
     }
 
     /// Reads a `client_id` (§5.9.1): the prefix is what precedes the first `:`. A value
@@ -82,12 +84,11 @@ impl fmt::Display for ClientId {
     }
 }
 
-/// A Response URI (§8.2): an absolute `https` URL — or `http` on a loopback host, for a world
-/// tested on one machine — without a fragment (RFC 6749 §3.1.2), written exactly as parsed.
-pub(crate) fn response_uri(uri: &str) -> Result<Url, Openid4vpError> {
-    let invalid = |why: &str| Openid4vpError::InvalidClientId {
-        reason: format!("the URI `{}` {why}", excerpt(uri)),
-    };
+/// A Response URI (§8.2) or Request URI (§5.10): an absolute `https` URL — or `http` on a
+/// loopback host, for a world tested on one machine — without a fragment (RFC 6749 §3.1.2),
+/// written exactly as parsed. `Err` says what is wrong.
+pub(crate) fn verifier_url(uri: &str) -> Result<Url, String> {
+    let invalid = |why: &str| format!("the URI `{}` {why}", excerpt(uri));
     let url = Url::parse(uri).map_err(|_| invalid("is not an absolute URL"))?;
     let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     match url.scheme() {

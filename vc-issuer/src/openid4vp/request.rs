@@ -10,7 +10,7 @@ use rand::rngs::OsRng;
 use serde_json::{Map, Value, json};
 use url::Url;
 
-use super::client_id::{ClientId, response_uri};
+use super::client_id::{ClientId, verifier_url};
 use super::dcql::{DcqlQuery, SD_JWT_VC_FORMAT};
 use super::error::Openid4vpError;
 
@@ -277,7 +277,9 @@ impl AuthorizationRequest {
                 "`redirect_uri` must not be present with `response_mode=direct_post` (§8.2)",
             ));
         }
-        let response_uri = response_uri(required("response_uri", "§8.2")?)?;
+        let response_uri = verifier_url(required("response_uri", "§8.2")?).map_err(|reason| {
+            Openid4vpError::invalid(format!("`response_uri`: {reason} (§8.2)"))
+        })?;
         if let ClientId::RedirectUri(uri) = &client_id {
             if uri != &response_uri {
                 return Err(Openid4vpError::invalid(
@@ -495,10 +497,15 @@ impl RequestUrl {
         }
         match (request, request_uri) {
             (Some(Value::String(request)), None) => Ok(Self::Object { client_id, request }),
-            (None, Some(Value::String(request_uri))) => Ok(Self::Reference {
-                client_id,
-                request_uri,
-            }),
+            (None, Some(Value::String(request_uri))) => {
+                verifier_url(&request_uri).map_err(|reason| {
+                    Openid4vpError::invalid(format!("`request_uri`: {reason} (§5.10)"))
+                })?;
+                Ok(Self::Reference {
+                    client_id,
+                    request_uri,
+                })
+            }
             _ => Err(Openid4vpError::invalid(
                 "`request` and `request_uri` must not both be present (RFC 9101 §5)",
             )),
@@ -620,6 +627,8 @@ mod tests {
             "openid4vp://?client_id=x&request=a&nonce=n",
             "openid4vp://?client_id=x&client_id=y&request=a",
             "openid4vp://?client_id=x&request_uri=https%3A%2F%2Fw.example%2Fr&request_uri_method=post",
+            "openid4vp://?client_id=x&request_uri=http%3A%2F%2Fw.example%2Fr",
+            "openid4vp://?client_id=x&request_uri=file%3A%2F%2F%2Fetc%2Fpasswd",
         ] {
             assert!(RequestUrl::parse(url).is_err(), "{url}");
         }

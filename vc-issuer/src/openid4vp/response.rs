@@ -135,6 +135,14 @@ mod tests {
         assert_eq!(AuthorizationResponse::from_form(&form).unwrap(), response);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_body(body in ".{0,300}") {
+            let _ = AuthorizationResponse::from_form(&body);
+            let _ = crate::openid4vp::RequestUrl::parse(&format!("openid4vp://?{body}"));
+        }
+    }
+
     #[test]
     fn rejects_malformed_vp_tokens() {
         for body in [

@@ -133,7 +133,10 @@ pub enum Factor {
 
 /// The outcome of an avatar login response. `report.verified` says whether the presentation
 /// passed; [`granted`](Self::granted) whether the login is complete.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// `Debug` shows the verdict, the factors and the names of the claims, not their values nor
+/// the avatar and holder identifiers: a log is no place for them (DESIGN "Privacy").
+#[derive(Clone, PartialEq, Serialize)]
 pub struct LoginResult {
     /// The transaction's `state`, when the response named one.
     pub state: Option<String>,
@@ -151,6 +154,25 @@ pub struct LoginResult {
     pub pending_passkey: Option<Value>,
     /// The verification report: the credential's checks and the login's.
     pub report: VerificationReport,
+}
+
+impl std::fmt::Debug for LoginResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let codes: Vec<ErrorCode> = self.report.errors.iter().map(|e| e.code).collect();
+        f.debug_struct("LoginResult")
+            .field("verified", &self.report.verified)
+            .field("granted", &self.granted())
+            .field("errors", &codes)
+            .field("platform", &self.avatar.as_ref().map(|a| &a.platform))
+            .field("holder_disclosed", &self.holder.is_some())
+            .field(
+                "claims",
+                &self.claims.as_ref().map(|c| c.keys().collect::<Vec<_>>()),
+            )
+            .field("factors", &self.factors)
+            .field("passkey_pending", &self.pending_passkey.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl LoginResult {
