@@ -138,11 +138,17 @@ pub enum ErrorCode {
     WebauthnFailed,
     /// An avatar link proof is invalid.
     LinkProofInvalid,
+    /// A login response names no transaction the verifier knows.
+    TransactionUnknown,
+    /// A login response came after its transaction expired.
+    TransactionExpired,
+    /// A login transaction was answered before: the response is a replay.
+    Replayed,
 }
 
 impl ErrorCode {
     /// Every code, in the order of DESIGN.md.
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 33] = [
         Self::Malformed,
         Self::AlgNotAllowed,
         Self::BadSignature,
@@ -173,6 +179,9 @@ impl ErrorCode {
         Self::FactorMissing,
         Self::WebauthnFailed,
         Self::LinkProofInvalid,
+        Self::TransactionUnknown,
+        Self::TransactionExpired,
+        Self::Replayed,
     ];
 
     /// The code as written in reports, e.g. `duplicate_digest`.
@@ -208,6 +217,9 @@ impl ErrorCode {
             Self::FactorMissing => "factor_missing",
             Self::WebauthnFailed => "webauthn_failed",
             Self::LinkProofInvalid => "link_proof_invalid",
+            Self::TransactionUnknown => "transaction_unknown",
+            Self::TransactionExpired => "transaction_expired",
+            Self::Replayed => "replayed",
         }
     }
 }
@@ -461,7 +473,7 @@ mod tests {
     use super::*;
 
     /// The codes of DESIGN.md ("Verification report"), in its order.
-    const DESIGN_CODES: [&str; 30] = [
+    const DESIGN_CODES: [&str; 33] = [
         "malformed",
         "alg_not_allowed",
         "bad_signature",
@@ -492,6 +504,9 @@ mod tests {
         "factor_missing",
         "webauthn_failed",
         "link_proof_invalid",
+        "transaction_unknown",
+        "transaction_expired",
+        "replayed",
     ];
 
     #[test]
