@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod dereference;
 pub mod dispatch;
+pub mod key_lookup;
 mod error;
 mod metadata;
 
@@ -16,6 +17,7 @@ use crate::did::Did;
 use crate::document::DidDocument;
 
 pub use error::{ErrorKind, ResolutionError};
+pub use key_lookup::{KeyLookupError, verification_key};
 pub use metadata::DocumentMetadata;
 
 /// `application/did+json`: the JSON representation (DID Core §6.2).
