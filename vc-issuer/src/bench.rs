@@ -15,6 +15,7 @@ use did_core::resolution::dispatch::MethodDispatcher;
 use ed25519_dalek::{Signer as _, Verifier as _};
 use serde_json::{Map, Value, json};
 
+use crate::avatar::AVATAR_LINK_VCT;
 use crate::error::Error;
 use crate::issuer_keys::DidIssuerKeys;
 use crate::report::VerificationReport;
@@ -24,9 +25,6 @@ use crate::verify::{VerificationPolicy, verify_batch, verify_credential};
 
 /// How many presentations one batch verifies.
 pub const BATCH_SIZE: usize = 64;
-
-/// The credential type of the fixtures.
-pub const VCT: &str = "urn:avid:avatar-link:1";
 
 /// The verifier the fixtures' key binding JWTs are made for.
 pub const AUDIENCE: &str = "https://world.example";
@@ -102,7 +100,7 @@ impl Fixture {
         let mut batch = Vec::with_capacity(BATCH_SIZE);
         for index in 0..BATCH_SIZE {
             let secret = SecretKey::generate(KeyType::Ed25519);
-            let payload = UnsecuredPayload::new(VCT, secret.public_key(), ISSUED_AT)
+            let payload = UnsecuredPayload::new(AVATAR_LINK_VCT, secret.public_key(), ISSUED_AT)
                 .with_claims(claims(index))
                 .expiring_at(ISSUED_AT + 365 * 86_400);
             let credential = HolderCredential::parse(&issuer.issue(payload, &frame)?)?;
@@ -119,7 +117,7 @@ impl Fixture {
         );
         // A production verifier trusts named issuers; so does this one.
         let policy = VerificationPolicy::key_binding(AUDIENCE, NONCE)
-            .expecting_vct(VCT)
+            .expecting_vct(AVATAR_LINK_VCT)
             .trusting(vec![kid.did().clone()])
             .at(ISSUED_AT + 10);
         let fixture = Self {
@@ -164,7 +162,7 @@ impl Fixture {
             .ok_or_else(|| Error::InvalidCredential {
                 reason: "no holder".into(),
             })?;
-        let payload = UnsecuredPayload::new(VCT, holder_key, ISSUED_AT)
+        let payload = UnsecuredPayload::new(AVATAR_LINK_VCT, holder_key, ISSUED_AT)
             .with_claims(claims(0))
             .expiring_at(ISSUED_AT + 365 * 86_400);
         SdJwtVcIssuer::new(&self.issuer_signer, self.kid.clone())?.issue(payload, &self.frame)

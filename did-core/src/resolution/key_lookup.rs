@@ -220,7 +220,10 @@ mod tests {
     async fn finds_the_key_under_any_relationship_asked() {
         let (document, key, kid) = document_with(&[AssertionMethod]);
         let resolver = Fixed(document, false);
-        assert_eq!(lookup(&resolver, &kid, &[AssertionMethod]).await, Ok(key.clone()));
+        assert_eq!(
+            lookup(&resolver, &kid, &[AssertionMethod]).await,
+            Ok(key.clone())
+        );
         assert_eq!(
             lookup(&resolver, &kid, &[Authentication, AssertionMethod]).await,
             Ok(key)
@@ -233,7 +236,10 @@ mod tests {
         let key = SecretKey::generate(KeyType::Ed25519).public_key();
         let kid = did_key_verification_method(&key);
         for relationship in [Authentication, AssertionMethod] {
-            assert_eq!(lookup(&resolver, &kid, &[relationship]).await, Ok(key.clone()));
+            assert_eq!(
+                lookup(&resolver, &kid, &[relationship]).await,
+                Ok(key.clone())
+            );
         }
     }
 
@@ -340,10 +346,7 @@ mod tests {
     #[tokio::test]
     async fn quotes_untrusted_ids_shortened() {
         let long = format!("did:example:{}", "a".repeat(200));
-        let kid = Did::parse(&long)
-            .unwrap()
-            .with_fragment("key-1")
-            .unwrap();
+        let kid = Did::parse(&long).unwrap().with_fragment("key-1").unwrap();
         let resolver = Fixed(DidDocument::new(kid.did().clone()), false);
         let error = lookup(&resolver, &kid, &[Authentication])
             .await

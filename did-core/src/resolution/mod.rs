@@ -6,8 +6,8 @@
 pub mod cache;
 pub mod dereference;
 pub mod dispatch;
-pub mod key_lookup;
 mod error;
+pub mod key_lookup;
 mod metadata;
 
 use async_trait::async_trait;
