@@ -2,9 +2,15 @@
 //! `benches/sd_jwt.rs` and `avid bench` so that both measure exactly the same work: an
 //! avatar-link-like SD-JWT VC with five disclosures from a did:key issuer, presented with a
 //! key binding JWT, verified in full from a warm issuer key cache, alone and in batches, beside
-//! the bare Ed25519 verification that bounds it from below.
+//! the bare Ed25519 verification that bounds it from below; and the avatar operations
+//! ([`AvatarFixture`]): issuing an avatar-link credential over verified links, and a world
+//! checking an avatar login response.
 
 use std::sync::Arc;
+
+mod avatar;
+
+pub use avatar::{AvatarFixture, FixtureError, LOGIN_PLATFORM, LoginAttempt, RESPONSE_URI};
 
 use did_core::did::DidUrl;
 use did_core::jose::{Algorithm, LocalSigner, Signer as _};
