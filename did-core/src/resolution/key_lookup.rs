@@ -131,7 +131,7 @@ pub async fn verification_key(
         .iter()
         .find_map(|kind| document.method_for(kid, *kind))
     else {
-        let kid_text = excerpt(&kid.to_string());
+        let kid_text = excerpt(kid.as_str());
         return Err(if document.find_method(kid).is_some() {
             KeyLookupError::NotAuthorized {
                 kid: kid_text,
@@ -144,7 +144,7 @@ pub async fn verification_key(
     method
         .public_key()
         .map_err(|error| KeyLookupError::UnusableKey {
-            kid: excerpt(&kid.to_string()),
+            kid: excerpt(kid.as_str()),
             reason: unusable_reason(error),
         })
 }

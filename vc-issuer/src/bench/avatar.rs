@@ -239,7 +239,7 @@ impl AvatarFixture {
             &TokenStatusList::new(StatusBits::One, 1024)?,
             STATUS_LIST_URI,
             &issuer.signer,
-            &issuer.kid.to_string(),
+            issuer.kid.as_str(),
             i64::try_from(ISSUED_AT)?,
             Some(i64::try_from(ISSUED_AT + 10 * 365 * 86_400)?),
             Some(3600),
