@@ -12,6 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use url::{Host, Url};
 
 use super::FetchPolicy;
+use crate::excerpt::excerpt;
 
 /// What an IP address is, as far as reaching it from a fetch is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -186,7 +187,7 @@ impl fmt::Display for RefusalReason {
         match self {
             RefusalReason::UnsupportedScheme(scheme) => write!(
                 f,
-                "the scheme {scheme:?} is not fetched; only https (and http where the fetch \
+                "the scheme \"{scheme}\" is not fetched; only https (and http where the fetch \
                  policy allows it) is"
             ),
             RefusalReason::PlainHttp => f.write_str(
@@ -248,7 +249,7 @@ pub(crate) fn check_url(url: &Url, policy: &FetchPolicy) -> Result<(), RefusalRe
         "https" => {}
         "http" if policy.allow_http => {}
         "http" => return Err(RefusalReason::PlainHttp),
-        other => return Err(RefusalReason::UnsupportedScheme(other.to_owned())),
+        other => return Err(RefusalReason::UnsupportedScheme(excerpt(other))),
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(RefusalReason::Credentials);

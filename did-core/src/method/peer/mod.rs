@@ -168,16 +168,6 @@ impl PeerError {
     }
 }
 
-/// A value for an error message, cut to 64 characters: an error about a long-form DID must
-/// not be as long as the DID.
-fn excerpt(text: &str) -> String {
-    const MAX: usize = 64;
-    match text.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
-}
-
 fn invalid_did(detail: impl Into<String>) -> ResolutionError {
     ResolutionError::new(ErrorKind::InvalidDid, detail)
 }
@@ -256,12 +246,5 @@ mod tests {
             let err = resolve_text(did).expect_err(did);
             assert_eq!(err.kind, ErrorKind::InvalidDid, "{did}: {err}");
         }
-    }
-
-    #[test]
-    fn excerpt_shortens_long_values_only() {
-        assert_eq!(excerpt("#key-1"), "#key-1");
-        let long = "a".repeat(100);
-        assert_eq!(excerpt(&long).chars().count(), 65);
     }
 }

@@ -11,11 +11,12 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::{MAX_ELEMENTS, PeerError, excerpt, invalid_did, multiformat};
+use super::{MAX_ELEMENTS, PeerError, invalid_did, multiformat};
 use crate::did::Did;
 use crate::document::{
     DidDocument, KeyMaterial, MULTIKEY, RelationshipKind, Service, VerificationMethod,
 };
+use crate::excerpt::excerpt;
 use crate::key::{KeyType, PublicKey};
 use crate::method::key::key_error_kind;
 use crate::resolution::{Resolution, ResolutionError};

@@ -4,11 +4,10 @@
 
 use serde_json::{Map, Value};
 
-use super::{
-    MAX_DOCUMENT_ENTRIES, MAX_ENCODED_DOCUMENT_LEN, PeerError, excerpt, invalid_did, multiformat,
-};
+use super::{MAX_DOCUMENT_ENTRIES, MAX_ENCODED_DOCUMENT_LEN, PeerError, invalid_did, multiformat};
 use crate::did::Did;
 use crate::document::{DidDocument, RelationshipKind};
+use crate::excerpt::excerpt;
 use crate::resolution::{DocumentMetadata, ErrorKind, Resolution, ResolutionError};
 
 /// The members of an input document that list verification methods, references to them, or
