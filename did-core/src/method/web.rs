@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::did::Did;
 use crate::document::{DidDocument, DocumentError};
+use crate::excerpt::excerpt;
 use crate::fetch::{FetchError, FetchPolicy, Fetcher, HttpFetcher};
 use crate::resolution::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver};
 
@@ -161,19 +162,21 @@ fn check_domain_name(did: &Did, host: &str) -> Result<(), ResolutionError> {
             ),
         ));
     }
+    let shown = excerpt(host);
     let mut last = "";
     for label in host.split('.') {
+        let shown_label = excerpt(label);
         // RFC 1123 §2.1: letters, digits and hyphens; a hyphen neither first nor last.
         if label.is_empty() {
             return Err(invalid(
                 did,
-                format!("the domain name {host} has an empty label"),
+                format!("the domain name {shown} has an empty label"),
             ));
         }
         if label.len() > MAX_LABEL_LEN {
             return Err(invalid(
                 did,
-                format!("the domain label {label} is longer than {MAX_LABEL_LEN} characters"),
+                format!("the domain label {shown_label} is longer than {MAX_LABEL_LEN} characters"),
             ));
         }
         if let Some(bad) = label
@@ -183,7 +186,7 @@ fn check_domain_name(did: &Did, host: &str) -> Result<(), ResolutionError> {
             return Err(invalid(
                 did,
                 format!(
-                    "the domain name {host} contains {bad:?}; a host name is letters, digits \
+                    "the domain name {shown} contains {bad:?}; a host name is letters, digits \
                      and hyphens (RFC 1123 §2.1), an internationalized one in its xn-- form"
                 ),
             ));
@@ -191,7 +194,7 @@ fn check_domain_name(did: &Did, host: &str) -> Result<(), ResolutionError> {
         if label.starts_with('-') || label.ends_with('-') {
             return Err(invalid(
                 did,
-                format!("the domain label {label} starts or ends with a hyphen"),
+                format!("the domain label {shown_label} starts or ends with a hyphen"),
             ));
         }
         last = label;
@@ -209,7 +212,7 @@ fn check_domain_name(did: &Did, host: &str) -> Result<(), ResolutionError> {
         return Err(invalid(
             did,
             format!(
-                "{host} is an IP address; a did:web DID MUST NOT include IP addresses (did:web \
+                "{shown} is an IP address; a did:web DID MUST NOT include IP addresses (did:web \
                  \"Method-specific identifier\"), use the host's domain name"
             ),
         ));
@@ -225,10 +228,11 @@ fn path_segment(did: &Did, raw: &str) -> Result<String, ResolutionError> {
             "it has an empty path segment ('::')".to_owned(),
         ));
     }
+    let shown = excerpt(raw);
     let decoded = percent_decode_str(raw).decode_utf8().map_err(|_| {
         invalid(
             did,
-            format!("the path segment {raw} is not UTF-8 once percent-decoded"),
+            format!("the path segment {shown} is not UTF-8 once percent-decoded"),
         )
     })?;
     // RFC 3986 §5.2.4: a URL path drops `.` and `..` segments, which would move the document
@@ -236,19 +240,19 @@ fn path_segment(did: &Did, raw: &str) -> Result<String, ResolutionError> {
     if decoded == "." || decoded == ".." {
         return Err(invalid(
             did,
-            format!("the path segment {raw} is a dot segment ({decoded})"),
+            format!("the path segment {shown} is a dot segment ({decoded})"),
         ));
     }
     if decoded.contains(['/', '\\']) {
         return Err(invalid(
             did,
-            format!("the path segment {raw} contains a slash once decoded"),
+            format!("the path segment {shown} contains a slash once decoded"),
         ));
     }
     if decoded.chars().any(char::is_control) {
         return Err(invalid(
             did,
-            format!("the path segment {raw} contains a control character"),
+            format!("the path segment {shown} contains a control character"),
         ));
     }
     Ok(decoded.into_owned())
@@ -257,7 +261,10 @@ fn path_segment(did: &Did, raw: &str) -> Result<String, ResolutionError> {
 fn invalid(did: &Did, why: String) -> ResolutionError {
     ResolutionError::new(
         ErrorKind::InvalidDid,
-        format!("{} is not a valid did:web DID: {why}", did.as_str()),
+        format!(
+            "{} is not a valid did:web DID: {why}",
+            excerpt(did.as_str())
+        ),
     )
 }
 
@@ -349,7 +356,7 @@ impl Resolver for WebResolver {
                 ErrorKind::InternalError,
                 format!(
                     "could not fetch the did:web document of {}: {err}",
-                    did.as_str()
+                    excerpt(did.as_str())
                 ),
             )
         })?;
@@ -359,8 +366,9 @@ impl Resolver for WebResolver {
                 return Err(ResolutionError::new(
                     ErrorKind::NotFound,
                     format!(
-                        "no DID document for {}: {url} answered HTTP {}",
-                        did.as_str(),
+                        "no DID document for {}: {} answered HTTP {}",
+                        excerpt(did.as_str()),
+                        excerpt(url.as_str()),
                         fetched.status
                     ),
                 ));
@@ -369,8 +377,9 @@ impl Resolver for WebResolver {
                 return Err(ResolutionError::new(
                     ErrorKind::InternalError,
                     format!(
-                        "{url} answered HTTP {status} for the did:web document of {}",
-                        did.as_str()
+                        "{} answered HTTP {status} for the did:web document of {}",
+                        excerpt(url.as_str()),
+                        excerpt(did.as_str())
                     ),
                 ));
             }
@@ -381,8 +390,8 @@ impl Resolver for WebResolver {
         // resolved (and DID Core §7.1.1: the document is the DID subject's).
         if document.id.as_str() != did.as_str() {
             let mismatch = DocumentError::IdMismatch {
-                expected: did.as_str().to_owned(),
-                found: document.id.as_str().to_owned(),
+                expected: excerpt(did.as_str()),
+                found: excerpt(document.id.as_str()),
             };
             return Err(invalid_document(did, &url, &mismatch));
         }
@@ -393,7 +402,11 @@ impl Resolver for WebResolver {
 fn invalid_document(did: &Did, url: &Url, err: &DocumentError) -> ResolutionError {
     ResolutionError::new(
         ErrorKind::InternalError,
-        format!("invalid DID document for {} at {url}: {err}", did.as_str()),
+        format!(
+            "invalid DID document for {} at {}: {err}",
+            excerpt(did.as_str()),
+            excerpt(url.as_str())
+        ),
     )
 }
 

@@ -84,12 +84,6 @@ pub enum PeerError {
         /// The id found, shortened if long.
         id: String,
     },
-    /// Two services have the same id (DID Core §5.4).
-    #[error("two services have the id #{id}")]
-    DuplicateServiceId {
-        /// The fragment of the id, shortened if long.
-        id: String,
-    },
     /// A service member appears twice once abbreviations are applied (`t` and `type`), so
     /// two readers could see two different services.
     #[error("service {index} has the member {name} twice once abbreviations are expanded")]

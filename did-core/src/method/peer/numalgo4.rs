@@ -445,6 +445,30 @@ mod tests {
     }
 
     #[test]
+    fn rejects_duplicate_service_ids() {
+        let mut input = input_document();
+        let second = json!({"id": "#didcomm", "type": "DIDCommMessaging", "serviceEndpoint": "https://evil.example"});
+        input["service"]
+            .as_array_mut()
+            .expect("a list")
+            .push(second);
+        let err = expect_invalid(&forge_long_form(&input.to_string()));
+        assert!(err.detail.contains("two services have the id"), "{err}");
+    }
+
+    #[test]
+    fn rejects_duplicate_verification_method_ids() {
+        let mut input = input_document();
+        // An embedded method reusing #key-1: a kid of #key-1 would name two keys.
+        let other = SecretKey::generate(KeyType::Ed25519).public_key();
+        input["assertionMethod"] = json!([{
+            "id": "#key-1", "type": "Multikey", "publicKeyMultibase": other.to_multikey(),
+        }]);
+        let err = expect_invalid(&forge_long_form(&input.to_string()));
+        assert!(err.detail.contains("two verification methods"), "{err}");
+    }
+
+    #[test]
     fn rejects_non_json_multicodec() {
         // The same JSON tagged `raw` (0x55) instead of `json` (0x0200).
         let encoded = multiformat::encode_base58btc(&multiformat::prefixed(0x55, b"{}"));
