@@ -222,6 +222,7 @@ impl fmt::Display for RefusalReason {
 }
 
 /// Checks one address that a connection is about to be made to.
+#[cfg_attr(not(feature = "web"), allow(dead_code))] // used by the HttpFetcher
 pub(crate) fn check_ip(host: &str, ip: IpAddr, policy: &FetchPolicy) -> Result<(), RefusalReason> {
     let class = classify(ip);
     let allowed = match class {
@@ -244,6 +245,7 @@ pub(crate) fn check_ip(host: &str, ip: IpAddr, policy: &FetchPolicy) -> Result<(
 /// Checks a URL before a request, or a redirect before it is followed: the scheme, the absence
 /// of credentials and, for an IP-literal host (which never goes through DNS, so the guarded
 /// resolver never sees it), the address itself. Domain names are checked when they resolve.
+#[cfg_attr(not(feature = "web"), allow(dead_code))] // used by the HttpFetcher
 pub(crate) fn check_url(url: &Url, policy: &FetchPolicy) -> Result<(), RefusalReason> {
     match url.scheme() {
         "https" => {}
@@ -263,6 +265,7 @@ pub(crate) fn check_url(url: &Url, policy: &FetchPolicy) -> Result<(), RefusalRe
 }
 
 /// The URL as it may appear in messages and logs: without user information.
+#[cfg_attr(not(feature = "web"), allow(dead_code))] // used by the HttpFetcher
 pub(crate) fn display_url(url: &Url) -> String {
     if url.username().is_empty() && url.password().is_none() {
         return url.to_string();

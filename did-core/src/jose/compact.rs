@@ -349,8 +349,7 @@ mod tests {
                 "{token}"
             );
             assert_eq!(
-                verify_compact(&token, &key.public_key(), &AlgorithmPolicy::default())
-                    .map(|_| ()),
+                verify_compact(&token, &key.public_key(), &AlgorithmPolicy::default()).map(|_| ()),
                 Err(JoseError::AlgorithmNotAllowed("none".to_owned())),
                 "{token}"
             );

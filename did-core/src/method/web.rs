@@ -1,22 +1,16 @@
 //! did:web (W3C CCG did:web Method Specification): the URL of a did:web DID's document
-//! ([`did_web_url`], pure) and the [`WebResolver`] that fetches it through the
-//! [`crate::fetch`] guard and checks that it is the document of that DID.
+//! ([`did_web_url`], pure) and, with the `web` feature, the `WebResolver` that fetches it
+//! through the [`crate::fetch`] guard and checks that it is the document of that DID.
 //!
 //! `did:web:example.com` → `https://example.com/.well-known/did.json`;
 //! `did:web:example.com%3A8443:user:alice` → `https://example.com:8443/user/alice/did.json`.
 
-use std::fmt;
-use std::sync::Arc;
-
-use async_trait::async_trait;
 use percent_encoding::percent_decode_str;
 use url::Url;
 
 use crate::did::Did;
-use crate::document::{DidDocument, DocumentError};
 use crate::excerpt::excerpt;
-use crate::fetch::{FetchError, FetchPolicy, Fetcher, HttpFetcher};
-use crate::resolution::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver};
+use crate::resolution::{ErrorKind, ResolutionError};
 
 /// The method name.
 pub const METHOD: &str = "web";
@@ -268,147 +262,171 @@ fn invalid(did: &Did, why: String) -> ResolutionError {
     )
 }
 
-/// Resolves did:web DIDs: fetches the document through a [`Fetcher`] (by default the guarded
-/// [`HttpFetcher`]) and accepts it only if its `id` is the DID resolved.
-///
-/// Errors map to the DID Resolution error set as follows: HTTP 404 and 410 are `notFound`;
-/// a malformed DID, `invalidDid`; everything else — a refusal of the fetch guard, a timeout,
-/// a body over the limit, a network failure, another status, a document that does not parse
-/// or whose `id` is another DID — is `internalError` with a detail saying what happened.
-/// A bad document is not `invalidDid`: that code means the *input* DID is malformed (DID Core
-/// §7.1.2) and answers 400 in the HTTP binding, blaming the caller for the host's fault.
-#[derive(Clone)]
-pub struct WebResolver {
-    fetcher: Arc<dyn Fetcher>,
-    localhost_over_http: bool,
-}
+#[cfg(feature = "web")]
+mod resolver {
+    //! The resolver half of did:web: fetching the document through the guarded fetcher.
 
-impl WebResolver {
-    /// A resolver over an [`HttpFetcher`] with `policy`. When the policy allows plain HTTP
-    /// (e.g. [`FetchPolicy::local_testing`]), DIDs on `localhost` are fetched over `http://`
-    /// (see [`WebResolver::localhost_over_http`]).
-    pub fn new(policy: FetchPolicy) -> Result<WebResolver, FetchError> {
-        let localhost_over_http = policy.allow_http;
-        Ok(WebResolver {
-            fetcher: Arc::new(HttpFetcher::new(policy)?),
-            localhost_over_http,
-        })
+    use std::fmt;
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+    use url::Url;
+
+    use super::did_web_url;
+    use crate::did::Did;
+    use crate::document::{DidDocument, DocumentError};
+    use crate::excerpt::excerpt;
+    use crate::fetch::{FetchError, FetchPolicy, Fetcher, HttpFetcher};
+    use crate::resolution::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver};
+
+    /// The `Accept` header of a did:web fetch.
+    const ACCEPT: &str = super::ACCEPT;
+
+    /// Resolves did:web DIDs: fetches the document through a [`Fetcher`] (by default the guarded
+    /// [`HttpFetcher`]) and accepts it only if its `id` is the DID resolved.
+    ///
+    /// Errors map to the DID Resolution error set as follows: HTTP 404 and 410 are `notFound`;
+    /// a malformed DID, `invalidDid`; everything else — a refusal of the fetch guard, a timeout,
+    /// a body over the limit, a network failure, another status, a document that does not parse
+    /// or whose `id` is another DID — is `internalError` with a detail saying what happened.
+    /// A bad document is not `invalidDid`: that code means the *input* DID is malformed (DID Core
+    /// §7.1.2) and answers 400 in the HTTP binding, blaming the caller for the host's fault.
+    #[derive(Clone)]
+    pub struct WebResolver {
+        fetcher: Arc<dyn Fetcher>,
+        localhost_over_http: bool,
     }
 
-    /// A resolver over any fetcher (a cache, a test double of the network). Always HTTPS.
-    pub fn with_fetcher(fetcher: Arc<dyn Fetcher>) -> WebResolver {
-        WebResolver {
-            fetcher,
-            localhost_over_http: false,
+    impl WebResolver {
+        /// A resolver over an [`HttpFetcher`] with `policy`. When the policy allows plain HTTP
+        /// (e.g. [`FetchPolicy::local_testing`]), DIDs on `localhost` are fetched over `http://`
+        /// (see [`WebResolver::localhost_over_http`]).
+        pub fn new(policy: FetchPolicy) -> Result<WebResolver, FetchError> {
+            let localhost_over_http = policy.allow_http;
+            Ok(WebResolver {
+                fetcher: Arc::new(HttpFetcher::new(policy)?),
+                localhost_over_http,
+            })
+        }
+
+        /// A resolver over any fetcher (a cache, a test double of the network). Always HTTPS.
+        pub fn with_fetcher(fetcher: Arc<dyn Fetcher>) -> WebResolver {
+            WebResolver {
+                fetcher,
+                localhost_over_http: false,
+            }
+        }
+
+        /// Fetch documents of DIDs on `localhost` (and `*.localhost`, RFC 6761 §6.3: always this
+        /// machine) over plain `http://`, for a development server without TLS. Every other host
+        /// stays on HTTPS whatever this says; the fetcher's policy must still allow http and
+        /// loopback.
+        pub fn localhost_over_http(mut self, enabled: bool) -> WebResolver {
+            self.localhost_over_http = enabled;
+            self
+        }
+
+        /// The URL this resolver fetches for `did`: [`did_web_url`], or its `http://` form for
+        /// `localhost` when [`WebResolver::localhost_over_http`] is on.
+        pub fn document_url(&self, did: &Did) -> Result<Url, ResolutionError> {
+            let mut url = did_web_url(did)?;
+            if self.localhost_over_http && url.host_str().is_some_and(is_localhost) {
+                url.set_scheme("http").map_err(|()| {
+                    ResolutionError::new(
+                        ErrorKind::InternalError,
+                        format!("cannot fetch {url} over http"),
+                    )
+                })?;
+            }
+            Ok(url)
         }
     }
 
-    /// Fetch documents of DIDs on `localhost` (and `*.localhost`, RFC 6761 §6.3: always this
-    /// machine) over plain `http://`, for a development server without TLS. Every other host
-    /// stays on HTTPS whatever this says; the fetcher's policy must still allow http and
-    /// loopback.
-    pub fn localhost_over_http(mut self, enabled: bool) -> WebResolver {
-        self.localhost_over_http = enabled;
-        self
+    fn is_localhost(host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        host == "localhost" || host.ends_with(".localhost")
     }
 
-    /// The URL this resolver fetches for `did`: [`did_web_url`], or its `http://` form for
-    /// `localhost` when [`WebResolver::localhost_over_http`] is on.
-    pub fn document_url(&self, did: &Did) -> Result<Url, ResolutionError> {
-        let mut url = did_web_url(did)?;
-        if self.localhost_over_http && url.host_str().is_some_and(is_localhost) {
-            url.set_scheme("http").map_err(|()| {
+    impl fmt::Debug for WebResolver {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("WebResolver")
+                .field("localhost_over_http", &self.localhost_over_http)
+                .finish_non_exhaustive()
+        }
+    }
+
+    #[async_trait]
+    impl Resolver for WebResolver {
+        async fn resolve(
+            &self,
+            did: &Did,
+            options: &ResolutionOptions,
+        ) -> Result<Resolution, ResolutionError> {
+            options.representation()?;
+            let url = self.document_url(did)?;
+            // did:web "Read (Resolve)" step 6: an HTTP GET, here through the guard.
+            let fetched = self.fetcher.get(&url, ACCEPT).await.map_err(|err| {
                 ResolutionError::new(
                     ErrorKind::InternalError,
-                    format!("cannot fetch {url} over http"),
-                )
-            })?;
-        }
-        Ok(url)
-    }
-}
-
-fn is_localhost(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    host == "localhost" || host.ends_with(".localhost")
-}
-
-impl fmt::Debug for WebResolver {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebResolver")
-            .field("localhost_over_http", &self.localhost_over_http)
-            .finish_non_exhaustive()
-    }
-}
-
-#[async_trait]
-impl Resolver for WebResolver {
-    async fn resolve(
-        &self,
-        did: &Did,
-        options: &ResolutionOptions,
-    ) -> Result<Resolution, ResolutionError> {
-        options.representation()?;
-        let url = self.document_url(did)?;
-        // did:web "Read (Resolve)" step 6: an HTTP GET, here through the guard.
-        let fetched = self.fetcher.get(&url, ACCEPT).await.map_err(|err| {
-            ResolutionError::new(
-                ErrorKind::InternalError,
-                format!(
-                    "could not fetch the did:web document of {}: {err}",
-                    excerpt(did.as_str())
-                ),
-            )
-        })?;
-        match fetched.status {
-            200..=299 => {}
-            404 | 410 => {
-                return Err(ResolutionError::new(
-                    ErrorKind::NotFound,
                     format!(
-                        "no DID document for {}: {} answered HTTP {}",
-                        excerpt(did.as_str()),
-                        excerpt(url.as_str()),
-                        fetched.status
-                    ),
-                ));
-            }
-            status => {
-                return Err(ResolutionError::new(
-                    ErrorKind::InternalError,
-                    format!(
-                        "{} answered HTTP {status} for the did:web document of {}",
-                        excerpt(url.as_str()),
+                        "could not fetch the did:web document of {}: {err}",
                         excerpt(did.as_str())
                     ),
-                ));
+                )
+            })?;
+            match fetched.status {
+                200..=299 => {}
+                404 | 410 => {
+                    return Err(ResolutionError::new(
+                        ErrorKind::NotFound,
+                        format!(
+                            "no DID document for {}: {} answered HTTP {}",
+                            excerpt(did.as_str()),
+                            excerpt(url.as_str()),
+                            fetched.status
+                        ),
+                    ));
+                }
+                status => {
+                    return Err(ResolutionError::new(
+                        ErrorKind::InternalError,
+                        format!(
+                            "{} answered HTTP {status} for the did:web document of {}",
+                            excerpt(url.as_str()),
+                            excerpt(did.as_str())
+                        ),
+                    ));
+                }
             }
+            let document = DidDocument::from_json_bytes(&fetched.body)
+                .map_err(|err| invalid_document(did, &url, &err))?;
+            // did:web "Read (Resolve)": the id of the resolved document MUST match the DID being
+            // resolved (and DID Core §7.1.1: the document is the DID subject's).
+            if document.id.as_str() != did.as_str() {
+                let mismatch = DocumentError::IdMismatch {
+                    expected: excerpt(did.as_str()),
+                    found: excerpt(document.id.as_str()),
+                };
+                return Err(invalid_document(did, &url, &mismatch));
+            }
+            Ok(Resolution::new(document))
         }
-        let document = DidDocument::from_json_bytes(&fetched.body)
-            .map_err(|err| invalid_document(did, &url, &err))?;
-        // did:web "Read (Resolve)": the id of the resolved document MUST match the DID being
-        // resolved (and DID Core §7.1.1: the document is the DID subject's).
-        if document.id.as_str() != did.as_str() {
-            let mismatch = DocumentError::IdMismatch {
-                expected: excerpt(did.as_str()),
-                found: excerpt(document.id.as_str()),
-            };
-            return Err(invalid_document(did, &url, &mismatch));
-        }
-        Ok(Resolution::new(document))
+    }
+
+    fn invalid_document(did: &Did, url: &Url, err: &DocumentError) -> ResolutionError {
+        ResolutionError::new(
+            ErrorKind::InternalError,
+            format!(
+                "invalid DID document for {} at {}: {err}",
+                excerpt(did.as_str()),
+                excerpt(url.as_str())
+            ),
+        )
     }
 }
 
-fn invalid_document(did: &Did, url: &Url, err: &DocumentError) -> ResolutionError {
-    ResolutionError::new(
-        ErrorKind::InternalError,
-        format!(
-            "invalid DID document for {} at {}: {err}",
-            excerpt(did.as_str()),
-            excerpt(url.as_str())
-        ),
-    )
-}
+#[cfg(feature = "web")]
+pub use resolver::WebResolver;
 
 #[cfg(test)]
 mod tests {
@@ -599,9 +617,10 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "web")]
     #[test]
     fn fetches_localhost_over_http_only_when_asked() {
-        let resolver = match WebResolver::new(FetchPolicy::local_testing()) {
+        let resolver = match WebResolver::new(crate::fetch::FetchPolicy::local_testing()) {
             Ok(resolver) => resolver,
             Err(err) => panic!("{err}"),
         };

@@ -382,7 +382,8 @@ mod tests {
     async fn dereferences_through_a_resolver() {
         let key = SecretKey::generate(KeyType::Ed25519).public_key();
         let did = did_key(&key);
-        let url = did.with_fragment(&key.to_multikey()).unwrap();
+        let url = crate::method::key::did_key_verification_method(&key);
+        assert_eq!(url.did(), &did);
         let found = dereference(&crate::method::DID_KEY, &url, &ResolutionOptions::default())
             .await
             .unwrap();
