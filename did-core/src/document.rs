@@ -218,7 +218,7 @@ impl VerificationMethod {
                 let jwk: Jwk = serde_json::from_value(jwk.clone()).map_err(|err| {
                     DocumentError::VerificationMethod {
                         id: excerpt(id.as_str()),
-                        reason: format!("publicKeyJwk is not a JWK: {err}"),
+                        reason: format!("publicKeyJwk is not a JWK: {}", excerpt(&err.to_string())),
                     }
                 })?;
                 Some(KeyMaterial::Jwk(Box::new(jwk)))
@@ -658,8 +658,12 @@ impl DidDocument {
                     document.service = entries
                         .iter()
                         .map(|entry| {
-                            serde_json::from_value(entry.clone())
-                                .map_err(|err| DocumentError::Json(format!("service: {err}")))
+                            serde_json::from_value(entry.clone()).map_err(|err| {
+                                DocumentError::Json(format!(
+                                    "service: {}",
+                                    excerpt(&err.to_string())
+                                ))
+                            })
                         })
                         .collect::<Result<_, _>>()?;
                 }

@@ -42,7 +42,7 @@ impl DerivedMethod {
                 format!(
                     "this resolver handles did:{}, not did:{}",
                     self.name,
-                    did.method()
+                    crate::excerpt::excerpt(did.method())
                 ),
             ));
         }

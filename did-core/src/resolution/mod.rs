@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::did::Did;
 use crate::document::DidDocument;
+use crate::excerpt::excerpt;
 
 pub use error::{ErrorKind, ResolutionError};
 pub use metadata::DocumentMetadata;
@@ -89,7 +90,7 @@ impl ResolutionOptions {
             Some(accept) => Representation::from_media_type(accept).ok_or_else(|| {
                 ResolutionError::new(
                     ErrorKind::RepresentationNotSupported,
-                    format!("cannot represent a DID document as {accept}"),
+                    format!("cannot represent a DID document as {}", excerpt(accept)),
                 )
             }),
         }
