@@ -932,15 +932,34 @@ mod tests {
 
     #[test]
     fn rejects_invalid_ids() {
+        for (document, field) in [
+            (json!({"id": "not-a-did"}), "id"),
+            (json!({"id": DID, "controller": "DID:bad"}), "controller"),
+            (
+                json!({"id": DID, "verificationMethod": [{"id": "k", "type": "Multikey", "controller": DID}]}),
+                "verificationMethod.id",
+            ),
+            (
+                json!({"id": DID, "authentication": ["not a DID URL"]}),
+                "verification relationship",
+            ),
+        ] {
+            let result = DidDocument::from_json(&document);
+            assert!(
+                matches!(&result, Err(DocumentError::Identifier { field: found, .. }) if *found == field),
+                "{document}: {result:?}"
+            );
+        }
         for document in [
-            json!({"id": "not-a-did"}),
-            json!({"id": DID, "controller": "DID:bad"}),
-            json!({"id": DID, "verificationMethod": [{"id": "k", "type": "Multikey", "controller": DID}]}),
             json!({"id": DID, "authentication": [42]}),
             json!({"id": 7}),
             json!([]),
         ] {
-            assert!(DidDocument::from_json(&document).is_err(), "{document}");
+            let result = DidDocument::from_json(&document);
+            assert!(
+                matches!(result, Err(DocumentError::Json(_))),
+                "{document}: {result:?}"
+            );
         }
     }
 
