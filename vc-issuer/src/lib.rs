@@ -16,6 +16,7 @@
 pub mod bench;
 pub mod error;
 pub mod issuer_keys;
+pub mod mfa;
 pub mod report;
 pub mod sd_jwt;
 pub mod sd_jwt_vc;
