@@ -246,7 +246,7 @@ fn rejects_another_passkey_posing_as_the_bound_one() {
     // …and relabels the assertion with the holder's credential id: the signature is not the
     // bound key's.
     assertion.id = binding.credential_id().to_base64url();
-    assertion.raw_id = binding.credential_id().as_bytes().to_vec().into();
+    assertion.raw_id = binding.credential_id().as_bytes().to_vec();
     assert_webauthn_refused(
         verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
         WebauthnError::AuthenticationFailure,

@@ -191,11 +191,10 @@ impl Origin {
             return Err(bad());
         }
         let url = Url::parse(text).map_err(|_| bad())?;
-        let secure = match (url.scheme(), url.host()) {
-            ("https", Some(Host::Domain(_))) => true,
-            ("http", Some(Host::Domain("localhost"))) => true,
-            _ => false,
-        };
+        let secure = matches!(
+            (url.scheme(), url.host()),
+            ("https", Some(Host::Domain(_))) | ("http", Some(Host::Domain("localhost")))
+        );
         // An origin is scheme, host and port; `Url` writes the empty path as "/".
         let bare = url.path() == "/"
             && url.query().is_none()
@@ -417,7 +416,7 @@ impl PasskeyBinding {
     /// [`CounterStore`](super::CounterStore).
     pub(crate) fn to_passkey(&self) -> Result<Passkey, BindingError> {
         let credential = Credential {
-            cred_id: self.credential_id.as_bytes().to_vec().into(),
+            cred_id: self.credential_id.as_bytes().to_vec(),
             cred: cose_key_from_public_key(&self.public_key)?,
             counter: 0,
             transports: None,
@@ -487,15 +486,15 @@ pub(crate) fn cose_key_from_public_key(key: &PublicKey) -> Result<COSEKey, Bindi
             type_: COSEAlgorithm::ES256,
             key: COSEKeyType::EC_EC2(COSEEC2Key {
                 curve: ECDSACurve::SECP256R1,
-                x: coordinate(jwk.x.as_deref()).into(),
-                y: coordinate(jwk.y.as_deref()).into(),
+                x: coordinate(jwk.x.as_deref()),
+                y: coordinate(jwk.y.as_deref()),
             }),
         }),
         KeyType::Ed25519 => Ok(COSEKey {
             type_: COSEAlgorithm::EDDSA,
             key: COSEKeyType::EC_OKP(COSEOKPKey {
                 curve: EDDSACurve::ED25519,
-                x: key.to_bytes().into(),
+                x: key.to_bytes(),
             }),
         }),
         other => Err(BindingError::UnsupportedKeyType(other)),
@@ -609,7 +608,7 @@ mod tests {
         let rsa = COSEKey {
             type_: COSEAlgorithm::RS256,
             key: COSEKeyType::RSA(webauthn_rs::prelude::COSERSAKey {
-                n: vec![1; 256].into(),
+                n: vec![1; 256],
                 e: [1, 0, 1],
             }),
         };

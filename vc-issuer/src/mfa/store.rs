@@ -99,12 +99,15 @@ pub const DEFAULT_CEREMONY_LIMITS: CacheLimits = CacheLimits {
 /// The bound of [`InMemoryCounterStore::new`]: 100 000 credentials.
 pub const DEFAULT_COUNTER_LIMITS: CacheLimits = CacheLimits::entries(100_000);
 
+/// The pending states of [`InMemoryCeremonyStore`], by ceremony and id.
+type CeremonyStates = TtlCache<(Ceremony, String), Vec<u8>>;
+
 /// A [`CeremonyStore`] in memory, for one process: bounded in entries and bytes; when full it
 /// drops expired ceremonies first, then the oldest pending ones (whose holders must start
 /// again).
 #[derive(Clone)]
 pub struct InMemoryCeremonyStore {
-    states: Arc<Mutex<TtlCache<(Ceremony, String), Vec<u8>>>>,
+    states: Arc<Mutex<CeremonyStates>>,
 }
 
 impl InMemoryCeremonyStore {
