@@ -135,7 +135,8 @@ impl CredentialId {
     pub fn from_base64url(text: &str) -> Result<Self, BindingError> {
         // Four characters carry three bytes: anything longer cannot decode to an allowed id.
         if text.len() > base64url::encoded_len(MAX_CREDENTIAL_ID_LEN) {
-            return Err(BindingError::CredentialIdLength(text.len() / 4 * 3));
+            // Unpadded base64url: every four characters are three bytes.
+            return Err(BindingError::CredentialIdLength(text.len() * 3 / 4));
         }
         let bytes = base64url::decode(text).ok_or(BindingError::CredentialIdEncoding)?;
         Self::new(bytes)
@@ -152,9 +153,10 @@ impl CredentialId {
     }
 }
 
+/// Shows the length only: the id identifies a holder, and Debug output ends up in logs.
 impl fmt::Debug for CredentialId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CredentialId({})", self.to_base64url())
+        write!(f, "CredentialId({} bytes)", self.0.len())
     }
 }
 
@@ -273,7 +275,7 @@ impl Scope {
 /// within. Build one with [`PasskeyBinding::new`], from a registration
 /// ([`PasskeyRegistrar::finish_registration`](super::PasskeyRegistrar::finish_registration)),
 /// or from a disclosed claim ([`PasskeyBinding::from_claim`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PasskeyBinding {
     credential_id: CredentialId,
     public_key: PublicKey,
@@ -354,6 +356,7 @@ impl PasskeyBinding {
 
     /// The claim's JSON value, to be signed into the credential under [`PASSKEY_CLAIM`].
     pub fn to_claim(&self) -> Value {
+        // A `Jwk` always serializes (to an object of strings); the fallback is never taken.
         let jwk = serde_json::to_value(self.jwk()).unwrap_or(Value::Null);
         let mut members = Map::new();
         members.insert(
@@ -432,6 +435,20 @@ impl PasskeyBinding {
             attestation_format: AttestationFormat::None,
         };
         Ok(Passkey::from(credential))
+    }
+}
+
+/// Shows the relying party and the key type, not the credential id nor the key: both identify
+/// the holder, and Debug output ends up in logs.
+impl fmt::Debug for PasskeyBinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasskeyBinding")
+            .field("credential_id", &self.credential_id)
+            .field("key_type", &self.public_key.key_type())
+            .field("rp_id", &self.rp_id())
+            .field("origin", &self.origin())
+            .field("backup_eligible", &self.backup_eligible)
+            .finish()
     }
 }
 
@@ -747,6 +764,15 @@ mod tests {
                 "{rp_id:?}"
             );
         }
+    }
+
+    #[test]
+    fn debug_shows_no_credential_id_nor_key() {
+        let binding = binding(KeyType::Ed25519);
+        let shown = format!("{binding:?}");
+        assert!(!shown.contains(&binding.credential_id().to_base64url()));
+        assert!(!shown.contains(binding.jwk().x.as_deref().unwrap()));
+        assert!(shown.contains("16 bytes"));
     }
 
     #[test]

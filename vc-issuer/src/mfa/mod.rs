@@ -66,7 +66,7 @@
 //!
 //! // …and a world that requires the factor authenticates that passkey at login.
 //! let verifier = PasskeyVerifier::in_memory();
-//! let binding = require_passkey(&disclosed)?;
+//! let binding = require_passkey(&disclosed).map_err(|error| error.message)?;
 //! let request = verifier.start_authentication(&binding, "login-7", now + 3600)?;
 //! let assertion = authenticator
 //!     .do_authentication(origin, request)
