@@ -300,7 +300,7 @@ impl AvatarFixture {
     /// The untimed part of `avatar_login_verify`: the world begins a fresh transaction (new
     /// `state` and `nonce`) with `verifier`, and the wallet answers it with a presentation of
     /// the avatar of [`LOGIN_PLATFORM`] and `age_over_18`, key-bound to its `nonce`. Each
-    /// call moves the fixture's clock forward by 1/[`LOGINS_PER_SECOND`] s.
+    /// call moves the fixture's clock forward by 1/16 s, so that used transactions expire.
     pub async fn login_attempt(
         &self,
         verifier: &LoginVerifier<'_>,
