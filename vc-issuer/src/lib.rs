@@ -67,6 +67,7 @@
 //! - [`report`]: the verification report, its check names and stable error codes.
 //! - [`verify`]: one entry point for a presented credential, policy in, report out.
 //! - [`avatar`]: avatar link proofs and the avatar-link credential (`urn:avid:avatar-link:1`).
+//! - [`mfa`]: the passkey factor (WebAuthn registration at issuance, assertion at login).
 //! - [`openid4vp`]: the avatar login over OpenID4VP 1.0 with DCQL, verifier and wallet.
 //! - [`error`]: the errors of issuing and presenting, and of a policy that cannot be applied.
 //! - [`time`]: Unix seconds and the verification clock (re-exported from `did-core`).
@@ -80,6 +81,7 @@ pub mod avatar;
 pub mod bench;
 pub mod error;
 pub mod issuer_keys;
+pub mod mfa;
 pub mod openid4vp;
 pub mod report;
 pub mod sd_jwt;
