@@ -25,8 +25,7 @@ pub fn run(args: &VerifyArgs, out: &Output) -> Result<(), Failure> {
     // One key cache for the credential's issuer and for its status lists, which must be signed
     // by that same issuer.
     let keys = Arc::new(DidIssuerKeys::new(resolver));
-    let status =
-        StatusListClient::for_issuer_keys(network::fetcher(args.allow_http)?, keys.clone());
+    let status = StatusListClient::new(network::fetcher(args.allow_http)?, keys.clone());
     let runtime = network::runtime()?;
     let report = runtime
         .block_on(verify_credential(

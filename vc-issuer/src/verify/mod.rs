@@ -54,7 +54,6 @@ mod vc_jwt;
 
 pub use batch::verify_batch;
 pub use policy::VerificationPolicy;
-pub use status::{CredentialStatus, StatusCheck};
 
 use did_core::jose::{JoseError, UnverifiedJws, VerifiedJws, verify_batch as verify_jws_batch};
 use did_core::key::PublicKey;
@@ -64,8 +63,9 @@ use crate::error::Error;
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
 use crate::sd_jwt::{ClaimPath, excerpt};
+use crate::status::StatusCheck;
 use crate::time::{Clock, numeric_date};
-use status::check_status;
+use status::{StatusClaim, check_status};
 
 /// The names of the checks a report lists, in the order they run. Stable: scripts match on
 /// them.
@@ -258,7 +258,7 @@ struct Checked {
     claims: Map<String, Value>,
     /// The claim holding the status reference: `status` for an SD-JWT VC (SD-JWT VC §2.4),
     /// `credentialStatus` for a VCDM 2.0 credential (VCDM 2.0 §4.10).
-    status_claim: &'static str,
+    status_claim: StatusClaim,
     /// The credential's issuer, whose own key must sign its status list.
     issuer: Option<String>,
 }
@@ -277,9 +277,11 @@ impl Checked {
             issuer,
         } = self;
         if !check_status(
-            claims.get(status_claim),
+            &claims,
+            status_claim,
             issuer.as_deref(),
             status,
+            policy.clock().now,
             &mut report,
         )
         .await

@@ -197,7 +197,7 @@ impl<'a> Ready<'a> {
         Ok(Checked {
             report,
             claims: credential,
-            status_claim: "credentialStatus",
+            status_claim: super::status::StatusClaim::Bitstring,
             issuer,
         })
     }

@@ -1,29 +1,25 @@
 //! The `BitstringStatusListCredential` (Bitstring Status List v1.0 §2.2) secured as `vc+jwt`
 //! (VC-JOSE-COSE §3.1: a compact JWS whose payload is the VCDM 2.0 credential) — issued here,
-//! verified here, and the Validate Algorithm (§3.2) that reads an entry's status from it. No
-//! I/O: the caller fetches the credential and finds the key.
+//! read here once the shared envelope ([`crate::status::envelope`]) has checked its type, key,
+//! signature and time window, and the Validate Algorithm (§3.2) that reads an entry's status
+//! from it. No I/O: the caller fetches the credential.
 
-use did_core::jose::{self, AlgorithmPolicy, Signer, UnverifiedJws};
+use did_core::excerpt::excerpt;
+use did_core::jose::{self, AlgorithmPolicy, Signer};
 use did_core::key::PublicKey;
+use did_core::time::{format_date_time, parse_date_time_stamp};
 use serde_json::{Map, Value, json};
 
 use super::entry::has_type;
-use super::error::quoted;
-use super::reference::check_uri;
-use super::validation::{self, StatusListValidation};
-use super::{
-    BitstringStatusList, BitstringStatusListEntry, StatusError, StatusListError, StatusPurpose,
-    StatusSize,
+use super::{BitstringStatusList, BitstringStatusListEntry, StatusPurpose, StatusSize};
+use crate::status::envelope::{
+    self, SignedStatusList, StatusListValidation, Validity, optional_str,
 };
-use crate::report::ErrorCode;
-use crate::time::{format_date_time, parse_date_time_stamp};
+use crate::status::uri::check_uri;
+use crate::status::{StatusError, StatusListError, StatusValue};
 
 /// The `typ` of a credential secured with JOSE (VC-JOSE-COSE §3.1.1).
 pub const VC_JWT_TYP: &str = "vc+jwt";
-
-/// The `typ` values a status list credential may carry: `vc+jwt` of the VC-JOSE-COSE
-/// Recommendation, and `vc-ld+jwt`, its later editor's drafts' name for the same media type.
-const VC_JWT_TYPES: [&str; 2] = [VC_JWT_TYP, "vc-ld+jwt"];
 
 /// The media type a status list credential is requested as (VC-JOSE-COSE §6.1.1).
 pub const VC_JWT_MEDIA_TYPE: &str = "application/vc+jwt";
@@ -73,20 +69,23 @@ pub struct BitstringStatus {
 }
 
 impl BitstringStatus {
-    /// The verification report code this status raises, or `None` when it does not stop the
-    /// credential: a set `revocation` bit is `revoked`, a set `suspension` bit `suspended`;
-    /// `refresh` does not invalidate (§2.1) and `message` carries information, not a verdict.
-    /// A set status of a purpose this verifier does not know says nothing it can rely on, so
-    /// it fails closed as `status_unavailable`.
-    pub fn code(&self) -> Option<ErrorCode> {
+    /// What the entry says about the credential, as a [`StatusValue`]: an unset status is
+    /// `VALID`; a set `revocation` status is `INVALID` and a set `suspension` status
+    /// `SUSPENDED`; `refresh` does not invalidate (§2.1) and `message` carries information,
+    /// not a verdict, so both are `VALID`. A set status of a purpose this verifier does not
+    /// know says nothing it can rely on: [`StatusError::UnknownPurpose`].
+    pub fn value(&self) -> Result<StatusValue, StatusError> {
         if self.valid {
-            return None;
+            return Ok(StatusValue::Valid);
         }
-        match self.purpose {
-            StatusPurpose::Revocation => Some(ErrorCode::Revoked),
-            StatusPurpose::Suspension => Some(ErrorCode::Suspended),
-            StatusPurpose::Refresh | StatusPurpose::Message => None,
-            StatusPurpose::Other(_) => Some(ErrorCode::StatusUnavailable),
+        match &self.purpose {
+            StatusPurpose::Revocation => Ok(StatusValue::Invalid),
+            StatusPurpose::Suspension => Ok(StatusValue::Suspended),
+            StatusPurpose::Refresh | StatusPurpose::Message => Ok(StatusValue::Valid),
+            StatusPurpose::Other(purpose) => Err(StatusError::UnknownPurpose {
+                purpose: excerpt(purpose),
+                status: self.status,
+            }),
         }
     }
 }
@@ -206,21 +205,10 @@ impl BitstringStatusListCredential {
                 format!("must include \"VerifiableCredential\" and {CREDENTIAL_TYPE:?}"),
             ));
         }
-        let id = validation::optional_str(credential, "id")?.map(str::to_owned);
-        // VCDM 2.0 §4.7: `issuer` is a URL, or an object whose `id` is one.
-        let issuer = match credential.get("issuer") {
-            Some(Value::String(issuer)) => issuer.clone(),
-            Some(Value::Object(issuer)) => validation::optional_str(issuer, "id")?
-                .ok_or(StatusError::MissingClaim("issuer.id"))?
-                .to_owned(),
-            Some(_) => {
-                return Err(invalid(
-                    "issuer",
-                    "is neither a URL nor an object with an id",
-                ));
-            }
-            None => return Err(StatusError::MissingClaim("issuer")),
-        };
+        let id = optional_str(credential, "id")?.map(str::to_owned);
+        let issuer = issuer_of(credential)?
+            .ok_or(StatusError::MissingClaim("issuer"))?
+            .to_owned();
         let valid_from = date_time(credential, "validFrom")?;
         let valid_until = date_time(credential, "validUntil")?;
 
@@ -282,18 +270,6 @@ impl BitstringStatusListCredential {
         })
     }
 
-    /// Checks the validity period (VCDM 2.0 §4.9): `validFrom` reached, `validUntil` not
-    /// passed.
-    pub fn check_validity(&self, validation: &StatusListValidation) -> Result<(), StatusError> {
-        if let Some(valid_from) = self.valid_from {
-            validation.check_started(valid_from)?;
-        }
-        if let Some(valid_until) = self.valid_until {
-            validation.check_not_expired(valid_until)?;
-        }
-        Ok(())
-    }
-
     /// The Bitstring Expansion Algorithm (§3.4) for entries of `status_size` bits, with the
     /// length check of §3.2 step 9.
     pub fn decode_list(
@@ -320,23 +296,24 @@ impl BitstringStatusListCredential {
         // (`STATUS_VERIFICATION_ERROR`).
         if !self.status_purposes.contains(&entry.status_purpose) {
             return Err(StatusError::PurposeMismatch {
-                expected: quoted(entry.status_purpose.as_str()),
+                expected: excerpt(entry.status_purpose.as_str()),
                 found: self
                     .status_purposes
                     .iter()
-                    .map(|purpose| quoted(purpose.as_str()))
+                    .map(|purpose| excerpt(purpose.as_str()))
                     .collect(),
             });
         }
         if list.status_size() != entry.status_size {
-            return Err(invalid(
+            return Err(StatusListError::invalid_reference(
                 "statusSize",
                 format!(
                     "the list was decoded for {} bit(s), the entry has {}",
                     list.status_size(),
                     entry.status_size
                 ),
-            ));
+            )
+            .into());
         }
         // §3.2 step 10: `RANGE_ERROR` outside the bitstring.
         let status = list.get(entry.status_list_index)?;
@@ -349,83 +326,91 @@ impl BitstringStatusListCredential {
     }
 }
 
-/// A status list credential parsed but NOT verified: the JWS header has passed the algorithm
-/// policy, is typed `vc+jwt` and names its `kid`, so the caller can look up the key; nothing
-/// else may be trusted until [`verify`](Self::verify) succeeds.
-#[derive(Debug, Clone)]
-pub struct UnverifiedBitstringStatusListCredential<'a> {
-    jws: UnverifiedJws<'a>,
-    kid: String,
-    credential: Map<String, Value>,
-}
-
-impl<'a> UnverifiedBitstringStatusListCredential<'a> {
-    /// Parses a `vc+jwt`. Refused: a JWS the JOSE layer refuses, a header without `kid`, a
-    /// payload that is not one JSON object with unique member names, one that carries the JWT
-    /// claims `vc` or `vp` (VC-JOSE-COSE §3.1: MUST NOT be present; they mark the VCDM 1.1
-    /// JWT encoding), and a `typ` naming another kind of token. VC-JOSE-COSE §3.1.1 says `typ`
-    /// SHOULD be `vc+jwt`, and the Bitstring Status List examples leave it out, so a missing
-    /// `typ` is accepted; the payload checks of [`BitstringStatusListCredential::from_json`]
-    /// then keep any other token from passing as a status list.
-    pub fn parse(
-        jws: &'a str,
-        policy: &AlgorithmPolicy,
-    ) -> Result<UnverifiedBitstringStatusListCredential<'a>, StatusError> {
-        let jws = jose::decode_compact(jws, policy)?;
-        validation::check_typ(&jws, &VC_JWT_TYPES, false)?;
-        let kid = validation::kid(&jws)?;
-        let credential = jose::parse_json_object(jws.payload())?;
-        if credential.contains_key("vc") {
-            return Err(invalid("vc", VCDM_1_1_CLAIM));
-        }
-        if credential.contains_key("vp") {
-            return Err(invalid("vp", VCDM_1_1_CLAIM));
-        }
-        Ok(UnverifiedBitstringStatusListCredential {
-            jws,
-            kid,
-            credential,
-        })
-    }
-
-    /// The header's `kid`, to look up the key with.
-    pub fn kid(&self) -> &str {
-        &self.kid
-    }
-
-    /// The `issuer` the credential claims (unverified: a hint for the key lookup).
-    pub fn issuer(&self) -> Option<&str> {
-        match self.credential.get("issuer") {
-            Some(Value::String(issuer)) => Some(issuer),
-            Some(Value::Object(issuer)) => issuer.get("id").and_then(Value::as_str),
-            _ => None,
-        }
-    }
-
-    /// Verifies the credential fetched from `url` (§3.2 step 4: every proof must verify): the
-    /// signature under `key`, the structure of §2.2, the validity period, and — when the
-    /// credential has an `id` — that it is the list at `url`.
+impl BitstringStatusListCredential {
+    /// Verifies a status list credential fetched from `url` under a `key` the caller already
+    /// trusts, through the same envelope checks as every fetched list: `alg` within `policy`,
+    /// `typ` (see [`SignedStatusList::TYPES`] below), a `kid`, the signature, the structure of
+    /// §2.2, the credential's `id` and its validity period at `validation`'s clock.
+    ///
+    /// A verifier of credentials does not pick the key itself: the status client finds it
+    /// through the credential issuer's keys.
     pub fn verify(
-        self,
+        jws: &str,
         key: &PublicKey,
         url: &str,
+        policy: &AlgorithmPolicy,
         validation: &StatusListValidation,
     ) -> Result<BitstringStatusListCredential, StatusError> {
-        self.jws.verify(key)?;
-        let credential = BitstringStatusListCredential::from_json(&self.credential)?;
+        envelope::verify_signed_list_with_key(jws, key, url, policy, validation)
+    }
+}
+
+impl SignedStatusList for BitstringStatusListCredential {
+    /// `vc+jwt` of the VC-JOSE-COSE Recommendation, and `vc-ld+jwt`, its later editor's
+    /// drafts' name for the same media type, which deployed issuers already send.
+    const TYPES: &'static [&'static str] = &[VC_JWT_TYP, "vc-ld+jwt"];
+    /// VC-JOSE-COSE §3.1.1 says `typ` SHOULD be `vc+jwt`, and the Bitstring Status List
+    /// examples leave it out, so a missing `typ` is accepted; the payload checks of
+    /// [`BitstringStatusListCredential::from_json`] then keep any other token from passing as
+    /// a status list.
+    const TYP_REQUIRED: bool = false;
+    const MEDIA_TYPE: &'static str = VC_JWT_MEDIA_TYPE;
+
+    fn named_issuer(payload: &Map<String, Value>) -> Result<Option<&str>, StatusError> {
+        issuer_of(payload)
+    }
+
+    /// §3.2 step 4 (every proof verified by then): the payload is a VCDM 2.0 credential, not
+    /// the JWT encoding of VCDM 1.1 (VC-JOSE-COSE §3.1: `vc` and `vp` MUST NOT be present),
+    /// with the structure of §2.2 — and, when it has an `id`, it is the list at `url`.
+    fn from_payload(
+        payload: Map<String, Value>,
+        url: &str,
+        _max_list_bytes: usize,
+    ) -> Result<Self, StatusError> {
+        for claim in ["vc", "vp"] {
+            if payload.contains_key(claim) {
+                return Err(invalid(claim, VCDM_1_1_CLAIM));
+            }
+        }
+        let credential = BitstringStatusListCredential::from_json(&payload)?;
         // §2.2 lets the credential's `id` match the entry's `statusListCredential`. When it is
         // there and names another list, the issuer signed it for other credentials: serving it
         // here would answer for the wrong entries (the check Token Status List makes on `sub`).
         if let Some(id) = &credential.id {
             if id != url {
                 return Err(StatusError::CredentialIdMismatch {
-                    expected: url.to_owned(),
-                    found: quoted(id),
+                    expected: excerpt(url),
+                    found: excerpt(id),
                 });
             }
         }
-        credential.check_validity(validation)?;
         Ok(credential)
+    }
+
+    /// VCDM 2.0 §4.9: `validFrom` reached, `validUntil` not passed. A time before 1970 is
+    /// read as 1970, which is then long started, or long over.
+    fn validity(&self) -> Validity {
+        let unix = |time: i64| u64::try_from(time).unwrap_or(0);
+        Validity {
+            starts: self.valid_from.map(unix),
+            ends: self.valid_until.map(unix),
+        }
+    }
+}
+
+/// VCDM 2.0 §4.7: `issuer` is a URL, or an object whose `id` is one; `None` when absent.
+fn issuer_of(credential: &Map<String, Value>) -> Result<Option<&str>, StatusError> {
+    match credential.get("issuer") {
+        None => Ok(None),
+        Some(Value::String(issuer)) => Ok(Some(issuer)),
+        Some(Value::Object(issuer)) => optional_str(issuer, "id")?
+            .map(Some)
+            .ok_or(StatusError::MissingClaim("issuer.id")),
+        Some(_) => Err(invalid(
+            "issuer",
+            "is neither a URL nor an object with an id",
+        )),
     }
 }
 
@@ -443,12 +428,12 @@ fn date_time(
     credential: &Map<String, Value>,
     member: &'static str,
 ) -> Result<Option<i64>, StatusError> {
-    match validation::optional_str(credential, member)? {
+    match optional_str(credential, member)? {
         None => Ok(None),
         Some(text) => parse_date_time_stamp(text).map(Some).ok_or_else(|| {
             invalid(
                 member,
-                format!("{:?} is not an xsd:dateTimeStamp", quoted(text)),
+                format!("`{}` is not an xsd:dateTimeStamp", excerpt(text)),
             )
         }),
     }
@@ -457,12 +442,14 @@ fn date_time(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::ErrorCode;
     use crate::status::MIN_ENTRIES;
     use did_core::jose::{Algorithm, JoseError};
     use did_core::key::{KeyType, SecretKey};
 
     const URL: &str = "https://example.com/credentials/status/3";
-    const NOW: i64 = 1_700_000_000;
+    const NOW: u64 = 1_700_000_000;
+    const NOW_I64: i64 = 1_700_000_000;
 
     fn entry(purpose: &str, index: u64) -> BitstringStatusListEntry {
         BitstringStatusListEntry::from_json(&json!({
@@ -493,13 +480,23 @@ mod tests {
     fn verify(
         jws: &str,
         key: &SecretKey,
-        now: i64,
+        now: u64,
     ) -> Result<BitstringStatusListCredential, StatusError> {
-        UnverifiedBitstringStatusListCredential::parse(jws, &AlgorithmPolicy::default())?.verify(
+        BitstringStatusListCredential::verify(
+            jws,
             &key.public_key(),
             URL,
+            &AlgorithmPolicy::default(),
             &StatusListValidation::at(now),
         )
+    }
+
+    /// The report code of an entry's status, as the verifier maps it.
+    fn code(status: &BitstringStatus) -> Option<ErrorCode> {
+        match status.value() {
+            Ok(value) => value.verdict().err().map(|error| error.code),
+            Err(error) => Some(error.code()),
+        }
     }
 
     fn sign_raw(key: &SecretKey, typ: &str, credential: &Value) -> String {
@@ -543,7 +540,7 @@ mod tests {
             .expect("decodes");
         let status = credential.status(&list, &entry).expect("in range");
         assert!(status.valid);
-        assert_eq!(status.code(), None);
+        assert_eq!(code(&status), None);
         assert_eq!(status.message.as_deref(), Some("unset"));
     }
 
@@ -554,14 +551,7 @@ mod tests {
         let jws = credential()
             .issue(&signer, "did:example:12345#key-1")
             .expect("issues");
-        let unverified =
-            UnverifiedBitstringStatusListCredential::parse(&jws, &AlgorithmPolicy::default())
-                .expect("parses");
-        assert_eq!(unverified.kid(), "did:example:12345#key-1");
-        assert_eq!(unverified.issuer(), Some("did:example:12345"));
-        let verified = unverified
-            .verify(&key.public_key(), URL, &StatusListValidation::at(NOW))
-            .expect("verifies");
+        let verified = verify(&jws, &key, NOW).expect("verifies");
         assert_eq!(verified, credential());
         let validation = StatusListValidation::at(NOW);
         for (index, valid) in [(94567, false), (94566, true)] {
@@ -571,7 +561,7 @@ mod tests {
                 .expect("ok");
             let status = verified.status(&list, &entry).expect("in range");
             assert_eq!(status.valid, valid);
-            assert_eq!(status.code(), (!valid).then_some(ErrorCode::Revoked));
+            assert_eq!(code(&status), (!valid).then_some(ErrorCode::Revoked));
         }
     }
 
@@ -583,17 +573,17 @@ mod tests {
             valid: false,
             message: None,
         };
-        assert_eq!(status.code(), Some(ErrorCode::Suspended));
+        assert_eq!(code(&status), Some(ErrorCode::Suspended));
         let refresh = BitstringStatus {
             purpose: StatusPurpose::Refresh,
             ..status.clone()
         };
-        assert_eq!(refresh.code(), None);
+        assert_eq!(code(&refresh), None);
         let unknown = BitstringStatus {
             purpose: StatusPurpose::Other("custom".into()),
             ..status
         };
-        assert_eq!(unknown.code(), Some(ErrorCode::StatusUnavailable));
+        assert_eq!(code(&unknown), Some(ErrorCode::StatusUnavailable));
     }
 
     #[test]
@@ -703,7 +693,7 @@ mod tests {
         let key = SecretKey::generate(KeyType::Ed25519);
         let signer = key.signer(Algorithm::Ed25519).expect("fits");
         let mut expiring = credential();
-        expiring.valid_until = Some(NOW);
+        expiring.valid_until = Some(NOW_I64);
         let jws = expiring.issue(&signer, "k").expect("issues");
         assert!(matches!(
             verify(&jws, &key, NOW + 3600),
@@ -711,7 +701,7 @@ mod tests {
         ));
         assert!(verify(&jws, &key, NOW - 3600).is_ok());
         let mut future = credential();
-        future.valid_from = Some(NOW + 3600);
+        future.valid_from = Some(NOW_I64 + 3600);
         let jws = future.issue(&signer, "k").expect("issues");
         assert!(matches!(
             verify(&jws, &key, NOW),
