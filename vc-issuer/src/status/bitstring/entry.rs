@@ -541,4 +541,52 @@ mod tests {
             assert_eq!(rejected_member(&entry), "statusMessage", "{status}");
         }
     }
+
+    #[test]
+    fn rejects_malformed_credential_status() {
+        for status in [
+            json!("https://example.com/credentials/status/3"),
+            json!(7),
+            json!(null),
+            json!([]),
+            json!([revocation_entry(), "not an entry"]),
+            json!({"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}),
+        ] {
+            assert!(
+                matches!(
+                    BitstringStatusListEntry::all_from_credential_status(&status),
+                    Err(StatusError::List(StatusListError::InvalidReference { .. }))
+                ),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_entry_of_another_status_type() {
+        for status in [
+            json!({"type": "StatusList2021Entry", "statusListIndex": "1"}),
+            json!([revocation_entry(), {"type": ["CustomRevocation"]}]),
+            json!({"statusListIndex": "1"}),
+        ] {
+            assert!(
+                matches!(
+                    BitstringStatusListEntry::all_from_credential_status(&status),
+                    Err(StatusError::UnsupportedMechanism { .. })
+                ),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn quotes_few_short_and_escaped_names() {
+        let long = "m".repeat(500);
+        let names = ["a\nforged log line", long.as_str(), "c", "d", "e", "f"];
+        let quoted = quote_names(names);
+        assert!(quoted.ends_with('…'), "{quoted}");
+        assert!(quoted.chars().count() < 200, "{quoted}");
+        let forged = quote_names(["a\nb"]);
+        assert!(!forged.contains('\n'), "{forged}");
+    }
 }
