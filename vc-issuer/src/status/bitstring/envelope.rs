@@ -329,7 +329,7 @@ impl BitstringStatusListCredential {
 impl BitstringStatusListCredential {
     /// Verifies a status list credential fetched from `url` under a `key` the caller already
     /// trusts, through the same envelope checks as every fetched list: `alg` within `policy`,
-    /// `typ` (see [`SignedStatusList::TYPES`] below), a `kid`, the signature, the structure of
+    /// `typ` `vc+jwt` (or `vc-ld+jwt`, or none), a `kid`, the signature, the structure of
     /// §2.2, the credential's `id` and its validity period at `validation`'s clock.
     ///
     /// A verifier of credentials does not pick the key itself: the status client finds it
