@@ -9,7 +9,7 @@ use std::sync::Arc;
 use did_core::did::DidUrl;
 use did_core::jose::{Algorithm, LocalSigner, Signer as _};
 use did_core::key::{KeyType, SecretKey};
-use did_core::method::key::did_key;
+use did_core::method::key::did_key_verification_method;
 use did_core::method::{DID_JWK, DID_KEY};
 use did_core::resolution::dispatch::MethodDispatcher;
 use ed25519_dalek::{Signer as _, Verifier as _};
@@ -86,11 +86,7 @@ impl Fixture {
         let baseline_signature = baseline_signing.sign(&baseline_message);
 
         let issuer_secret = SecretKey::generate(KeyType::Ed25519);
-        let kid = did_key(&issuer_secret.public_key())
-            .with_fragment(&issuer_secret.public_key().to_multikey())
-            .map_err(|error| Error::InvalidCredential {
-                reason: error.to_string(),
-            })?;
+        let kid = did_key_verification_method(&issuer_secret.public_key());
         let issuer_signer = issuer_secret.signer(Algorithm::Ed25519)?;
         let frame = DISCLOSED
             .iter()

@@ -8,6 +8,7 @@ use did_core::key::KeyType;
 use crate::issuer_keys::IssuerKeyError;
 use crate::report::{ErrorCode, ReportError};
 use crate::sd_jwt::SdJwtError;
+use crate::w3c::CredentialError;
 
 /// Why a credential could not be issued, held or presented, or a policy not applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,6 +31,9 @@ pub enum Error {
         /// The claim name.
         name: &'static str,
     },
+    /// A VCDM 2.0 credential breaks the data model.
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
     /// The credential to issue is not well formed.
     #[error("cannot issue this credential: {reason}")]
     InvalidCredential {
@@ -74,6 +78,7 @@ impl Error {
         match self {
             Self::SdJwt(error) => Some(error.code()),
             Self::IssuerKey(error) => Some(error.code()),
+            Self::Credential(error) => Some(error.code()),
             Self::Refused(error) => Some(error.code),
             Self::NoHolderKey { .. } => Some(ErrorCode::NoHolderKey),
             _ => None,

@@ -11,12 +11,12 @@
 //! - [`JwtVcIssuerMetadata`], the JWT VC Issuer Metadata of SD-JWT VC §4, already retrieved:
 //!   `iss` must be the metadata's `issuer` (§4.3) and `kid` names a key of its `jwks`.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
+use did_core::cache::{CacheLimits, Lifetime, TtlCache};
 use did_core::did::{Did, DidUrl};
 use did_core::document::RelationshipKind;
 use did_core::key::{Jwk, PublicKey};
@@ -26,18 +26,42 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::report::ErrorCode;
-use crate::sd_jwt::excerpt;
+use did_core::excerpt::excerpt;
 
 /// Finds the key that verifies an issuer-signed JWT, and vouches that it belongs to the issuer
 /// (RFC 9901 §7.1 step 2.3: "validate the Issuer and that the signing key belongs to this
 /// Issuer").
 ///
 /// `iss` and `kid` are untrusted input: an implementation must never let them choose a key
-/// that the issuer did not publish.
+/// that the issuer did not publish. The same lookup finds the key of a credential and of the
+/// status list its issuer signed (Token Status List §11.3: the list is signed the way the
+/// credential is).
 #[async_trait]
 pub trait IssuerKeys: Send + Sync {
-    /// The key of issuer `iss` that the header's `kid` (if any) names.
-    async fn issuer_key(&self, iss: &str, kid: Option<&str>) -> Result<PublicKey, IssuerKeyError>;
+    /// The key of issuer `request.iss` that the header's `kid` (if any) names, as known at
+    /// `request.now`.
+    async fn issuer_key(&self, request: &IssuerKeyRequest<'_>)
+    -> Result<PublicKey, IssuerKeyError>;
+}
+
+/// What a verifier knows when it asks for an issuer's key: all of it untrusted but `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssuerKeyRequest<'a> {
+    /// The issuer: `iss` of an SD-JWT VC, `issuer` of a VCDM 2.0 credential; for a status
+    /// list, the issuer of the credential whose status is asked.
+    pub iss: &'a str,
+    /// The JOSE header's `kid`, if any.
+    pub kid: Option<&'a str>,
+    /// The time of the verification, in Unix seconds: the policy's clock, so that a cached
+    /// key expires by the same clock the credential is judged by.
+    pub now: u64,
+}
+
+impl<'a> IssuerKeyRequest<'a> {
+    /// The key `kid` of issuer `iss`, asked at `now`.
+    pub fn new(iss: &'a str, kid: Option<&'a str>, now: u64) -> Self {
+        Self { iss, kid, now }
+    }
 }
 
 /// Why no issuer key could be established.
@@ -150,21 +174,17 @@ impl Default for KeyCacheConfig {
     }
 }
 
-/// Issuer keys from DID documents (DID Document Resolution), cached by `kid`.
+/// Issuer keys from DID documents (DID Document Resolution), cached by `(iss, kid)`.
 ///
 /// `iss` must be a DID and `kid` a DID URL of that same DID, absolute or relative (`#key-1`);
 /// the DID is resolved through the given [`Resolver`] and the key must be referenced by the
-/// document's `assertionMethod`. A deactivated DID yields no key. Only successes are cached.
+/// document's `assertionMethod`. A deactivated DID yields no key. Only successes are cached,
+/// in the project's one [`TtlCache`], by the request's `now`.
 pub struct DidIssuerKeys {
     resolver: Arc<dyn Resolver>,
     config: KeyCacheConfig,
-    cache: Mutex<HashMap<String, CachedKey>>,
-}
-
-struct CachedKey {
-    iss: String,
-    key: PublicKey,
-    resolved_at: Instant,
+    /// `(iss, kid)` → key: a relative `kid` names another key under another `iss`.
+    cache: Mutex<TtlCache<(String, String), PublicKey>>,
 }
 
 impl DidIssuerKeys {
@@ -178,7 +198,7 @@ impl DidIssuerKeys {
         Self {
             resolver,
             config,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(TtlCache::new(CacheLimits::entries(config.max_entries))),
         }
     }
 
@@ -187,47 +207,26 @@ impl DidIssuerKeys {
         self.lock().len()
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, CachedKey>> {
+    fn lock(&self) -> MutexGuard<'_, TtlCache<(String, String), PublicKey>> {
         self.cache
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn cached(&self, iss: &str, kid: &str) -> Option<PublicKey> {
-        let cache = self.lock();
-        let entry = cache.get(kid)?;
-        // A relative `kid` means another key under another `iss`: the pair must match.
-        (entry.iss == iss && entry.resolved_at.elapsed() < self.config.ttl)
-            .then(|| entry.key.clone())
+    fn cached(&self, iss: &str, kid: &str, now: u64) -> Option<PublicKey> {
+        self.lock()
+            .get_fresh(&(iss.to_owned(), kid.to_owned()), now)
+            .map(|key| PublicKey::clone(&key))
     }
 
-    fn store(&self, iss: &str, kid: &str, key: &PublicKey) {
-        if self.config.max_entries == 0 {
-            return;
-        }
-        let mut cache = self.lock();
-        if cache.len() >= self.config.max_entries && !cache.contains_key(kid) {
-            let ttl = self.config.ttl;
-            cache.retain(|_, entry| entry.resolved_at.elapsed() < ttl);
-            // Still full: drop the oldest. This scan runs only on a miss, which costs a
-            // resolution anyway.
-            if cache.len() >= self.config.max_entries {
-                let oldest = cache
-                    .iter()
-                    .min_by_key(|(_, entry)| entry.resolved_at)
-                    .map(|(kid, _)| kid.clone());
-                if let Some(oldest) = oldest {
-                    cache.remove(&oldest);
-                }
-            }
-        }
-        cache.insert(
-            kid.to_owned(),
-            CachedKey {
-                iss: iss.to_owned(),
-                key: key.clone(),
-                resolved_at: Instant::now(),
-            },
+    fn store(&self, iss: &str, kid: &str, key: &PublicKey, now: u64) {
+        let lifetime = Lifetime::from_now(now, self.config.ttl.as_secs(), 0);
+        self.lock().insert(
+            (iss.to_owned(), kid.to_owned()),
+            Arc::new(key.clone()),
+            1,
+            lifetime,
+            now,
         );
     }
 
@@ -290,17 +289,21 @@ impl fmt::Debug for DidIssuerKeys {
 
 #[async_trait]
 impl IssuerKeys for DidIssuerKeys {
-    async fn issuer_key(&self, iss: &str, kid: Option<&str>) -> Result<PublicKey, IssuerKeyError> {
+    async fn issuer_key(
+        &self,
+        request: &IssuerKeyRequest<'_>,
+    ) -> Result<PublicKey, IssuerKeyError> {
+        let IssuerKeyRequest { iss, kid, now } = *request;
         let Some(kid) = kid else {
             // Still say what is wrong with `iss` first, if anything.
             Did::parse(iss).map_err(|_| IssuerKeyError::NotADid { iss: excerpt(iss) })?;
             return Err(IssuerKeyError::MissingKid);
         };
-        if let Some(key) = self.cached(iss, kid) {
+        if let Some(key) = self.cached(iss, kid, now) {
             return Ok(key);
         }
         let key = self.resolve(iss, kid).await?;
-        self.store(iss, kid, &key);
+        self.store(iss, kid, &key, now);
         Ok(key)
     }
 }
@@ -366,7 +369,11 @@ impl JwtVcIssuerMetadata {
 
 #[async_trait]
 impl IssuerKeys for JwtVcIssuerMetadata {
-    async fn issuer_key(&self, iss: &str, kid: Option<&str>) -> Result<PublicKey, IssuerKeyError> {
+    async fn issuer_key(
+        &self,
+        request: &IssuerKeyRequest<'_>,
+    ) -> Result<PublicKey, IssuerKeyError> {
+        let IssuerKeyRequest { iss, kid, .. } = *request;
         // SD-JWT VC §4.3: the metadata is only used for the issuer it names, compared exactly.
         if iss != self.issuer {
             return Err(IssuerKeyError::UnknownIssuer { iss: excerpt(iss) });
@@ -388,7 +395,7 @@ impl IssuerKeys for JwtVcIssuerMetadata {
 mod tests {
     use did_core::document::{DidDocument, VerificationMethod};
     use did_core::key::{KeyType, SecretKey};
-    use did_core::method::key::did_key;
+    use did_core::method::key::did_key_verification_method;
     use did_core::method::{DID_JWK, DID_KEY};
     use did_core::resolution::dispatch::MethodDispatcher;
     use did_core::resolution::{Resolution, ResolutionError};
@@ -411,10 +418,22 @@ mod tests {
             .unwrap_or_else(|error| panic!("runtime: {error}"))
     }
 
+    /// The time of the lookups below.
+    const NOW: u64 = 1_700_000_000;
+
+    fn at<'a>(iss: &'a str, kid: Option<&'a str>) -> IssuerKeyRequest<'a> {
+        IssuerKeyRequest::new(iss, kid, NOW)
+    }
+
     fn did_key_kid(key: &PublicKey) -> (String, String) {
-        let did = did_key(key).to_string();
-        let kid = format!("{did}#{}", key.to_multikey());
-        (did, kid)
+        let kid = did_key_verification_method(key);
+        (kid.did().to_string(), kid.to_string())
+    }
+
+    /// The kid of `key` relative to its did:key (`#z…`).
+    fn relative_kid(key: &PublicKey) -> String {
+        let kid = did_key_verification_method(key);
+        format!("#{}", kid.fragment().unwrap_or_default())
     }
 
     #[test]
@@ -422,11 +441,17 @@ mod tests {
         let key = SecretKey::generate(KeyType::Ed25519).public_key();
         let (did, kid) = did_key_kid(&key);
         let keys = DidIssuerKeys::new(dispatcher());
-        assert_eq!(block_on(keys.issuer_key(&did, Some(&kid))), Ok(key.clone()));
+        assert_eq!(
+            block_on(keys.issuer_key(&at(&did, Some(&kid)))),
+            Ok(key.clone())
+        );
         assert_eq!(keys.cached_keys(), 1);
         // A relative DID URL names the same key.
-        let relative = format!("#{}", key.to_multikey());
-        assert_eq!(block_on(keys.issuer_key(&did, Some(&relative))), Ok(key));
+        let relative = relative_kid(&key);
+        assert_eq!(
+            block_on(keys.issuer_key(&at(&did, Some(&relative)))),
+            Ok(key)
+        );
     }
 
     #[test]
@@ -436,13 +461,13 @@ mod tests {
         let (iss, _) = did_key_kid(&issuer);
         let (_, attacker_kid) = did_key_kid(&attacker);
         let keys = DidIssuerKeys::new(dispatcher());
-        let error = block_on(keys.issuer_key(&iss, Some(&attacker_kid))).unwrap_err();
+        let error = block_on(keys.issuer_key(&at(&iss, Some(&attacker_kid)))).unwrap_err();
         assert!(matches!(error, IssuerKeyError::KidOfAnotherDid { .. }));
         assert_eq!(error.code(), ErrorCode::BadSignature);
         // The cache never lets a pair it did not check through.
         let (_, issuer_kid) = did_key_kid(&issuer);
-        assert!(block_on(keys.issuer_key(&iss, Some(&issuer_kid))).is_ok());
-        assert!(block_on(keys.issuer_key(&iss, Some(&attacker_kid))).is_err());
+        assert!(block_on(keys.issuer_key(&at(&iss, Some(&issuer_kid)))).is_ok());
+        assert!(block_on(keys.issuer_key(&at(&iss, Some(&attacker_kid)))).is_err());
     }
 
     #[test]
@@ -452,10 +477,10 @@ mod tests {
         let (did_a, _) = did_key_kid(&a);
         let (did_b, _) = did_key_kid(&b);
         let keys = DidIssuerKeys::new(dispatcher());
-        let relative = format!("#{}", a.to_multikey());
-        assert!(block_on(keys.issuer_key(&did_a, Some(&relative))).is_ok());
+        let relative = relative_kid(&a);
+        assert!(block_on(keys.issuer_key(&at(&did_a, Some(&relative)))).is_ok());
         // The same relative kid under issuer B names B's document, which lacks the key.
-        let error = block_on(keys.issuer_key(&did_b, Some(&relative))).unwrap_err();
+        let error = block_on(keys.issuer_key(&at(&did_b, Some(&relative)))).unwrap_err();
         assert!(matches!(error, IssuerKeyError::MethodNotFound { .. }));
     }
 
@@ -465,19 +490,22 @@ mod tests {
         let (did, kid) = did_key_kid(&key);
         let keys = DidIssuerKeys::new(dispatcher());
         assert_eq!(
-            block_on(keys.issuer_key(&did, None)),
+            block_on(keys.issuer_key(&at(&did, None))),
             Err(IssuerKeyError::MissingKid)
         );
         assert!(matches!(
-            block_on(keys.issuer_key(&did, Some("key-1"))),
+            block_on(keys.issuer_key(&at(&did, Some("key-1")))),
             Err(IssuerKeyError::KidNotDidUrl { .. })
         ));
         assert!(matches!(
-            block_on(keys.issuer_key("https://issuer.example", Some(&kid))),
+            block_on(keys.issuer_key(&at("https://issuer.example", Some(&kid)))),
             Err(IssuerKeyError::NotADid { .. })
         ));
         assert!(matches!(
-            block_on(keys.issuer_key("did:web:issuer.example", Some("did:web:issuer.example#k"))),
+            block_on(keys.issuer_key(&at(
+                "did:web:issuer.example",
+                Some("did:web:issuer.example#k")
+            ))),
             Err(IssuerKeyError::Unresolvable { .. })
         ));
     }
@@ -514,7 +542,7 @@ mod tests {
     fn rejects_key_not_in_assertion_method() {
         let (document, _, kid) = document_with(&[RelationshipKind::Authentication]);
         let keys = DidIssuerKeys::new(Arc::new(Fixed(document, false)));
-        let error = block_on(keys.issuer_key("did:example:issuer", Some(&kid))).unwrap_err();
+        let error = block_on(keys.issuer_key(&at("did:example:issuer", Some(&kid)))).unwrap_err();
         assert!(matches!(error, IssuerKeyError::NotAssertionMethod { .. }));
         assert_eq!(error.code(), ErrorCode::BadSignature);
     }
@@ -524,11 +552,11 @@ mod tests {
         let (document, _, kid) = document_with(&[RelationshipKind::AssertionMethod]);
         let keys = DidIssuerKeys::new(Arc::new(Fixed(document.clone(), true)));
         assert!(matches!(
-            block_on(keys.issuer_key("did:example:issuer", Some(&kid))),
+            block_on(keys.issuer_key(&at("did:example:issuer", Some(&kid)))),
             Err(IssuerKeyError::Unresolvable { .. })
         ));
         let live = DidIssuerKeys::new(Arc::new(Fixed(document, false)));
-        assert!(block_on(live.issuer_key("did:example:issuer", Some(&kid))).is_ok());
+        assert!(block_on(live.issuer_key(&at("did:example:issuer", Some(&kid)))).is_ok());
     }
 
     #[test]
@@ -543,7 +571,7 @@ mod tests {
         for _ in 0..10 {
             let key = SecretKey::generate(KeyType::Ed25519).public_key();
             let (did, kid) = did_key_kid(&key);
-            assert!(block_on(keys.issuer_key(&did, Some(&kid))).is_ok());
+            assert!(block_on(keys.issuer_key(&at(&did, Some(&kid)))).is_ok());
             assert!(keys.cached_keys() <= 3);
         }
         let none = DidIssuerKeys::with_cache(
@@ -555,8 +583,47 @@ mod tests {
         );
         let key = SecretKey::generate(KeyType::P256).public_key();
         let (did, kid) = did_key_kid(&key);
-        assert_eq!(block_on(none.issuer_key(&did, Some(&kid))), Ok(key));
+        assert_eq!(block_on(none.issuer_key(&at(&did, Some(&kid)))), Ok(key));
         assert_eq!(none.cached_keys(), 0);
+    }
+
+    /// A resolver that counts its resolutions.
+    struct Counting(Arc<dyn Resolver>, std::sync::atomic::AtomicUsize);
+
+    #[async_trait]
+    impl Resolver for Counting {
+        async fn resolve(
+            &self,
+            did: &Did,
+            options: &ResolutionOptions,
+        ) -> Result<Resolution, ResolutionError> {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.0.resolve(did, options).await
+        }
+    }
+
+    #[test]
+    fn cached_key_expires_by_the_verifiers_clock() {
+        let counting = Arc::new(Counting(dispatcher(), Default::default()));
+        let resolutions = || counting.1.load(std::sync::atomic::Ordering::SeqCst);
+        let keys = DidIssuerKeys::with_cache(
+            counting.clone(),
+            KeyCacheConfig {
+                ttl: Duration::from_secs(300),
+                max_entries: 16,
+            },
+        );
+        let key = SecretKey::generate(KeyType::Ed25519).public_key();
+        let (did, kid) = did_key_kid(&key);
+        let ask = |now| block_on(keys.issuer_key(&IssuerKeyRequest::new(&did, Some(&kid), now)));
+        assert_eq!(ask(NOW), Ok(key.clone()));
+        assert_eq!(resolutions(), 1);
+        // Within the TTL by the request's clock: served from the cache.
+        assert_eq!(ask(NOW + 299), Ok(key.clone()));
+        assert_eq!(resolutions(), 1);
+        // At the TTL by the request's clock (the wall clock has hardly moved): resolved again.
+        assert_eq!(ask(NOW + 300), Ok(key));
+        assert_eq!(resolutions(), 2);
     }
 
     #[test]
@@ -574,18 +641,18 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(metadata.issuer(), "https://issuer.example");
-        let found = block_on(metadata.issuer_key("https://issuer.example", Some("k1")));
+        let found = block_on(metadata.issuer_key(&at("https://issuer.example", Some("k1"))));
         assert_eq!(found, Ok(key.clone()));
         assert_eq!(
-            block_on(metadata.issuer_key("https://issuer.example", None)),
+            block_on(metadata.issuer_key(&at("https://issuer.example", None))),
             Ok(key)
         );
         assert!(matches!(
-            block_on(metadata.issuer_key("https://issuer.example", Some("k2"))),
+            block_on(metadata.issuer_key(&at("https://issuer.example", Some("k2")))),
             Err(IssuerKeyError::UnknownKid { .. })
         ));
         assert!(matches!(
-            block_on(metadata.issuer_key("https://issuer.example/", Some("k1"))),
+            block_on(metadata.issuer_key(&at("https://issuer.example/", Some("k1")))),
             Err(IssuerKeyError::UnknownIssuer { .. })
         ));
     }

@@ -23,6 +23,55 @@ use serde_json::{Map, Value};
 
 use crate::sd_jwt::SdJwtError;
 
+/// The names of the checks a report lists, in the order a verification runs them. Stable: scripts match on
+/// them.
+pub mod checks {
+    /// The compact serialization parses (RFC 9901 §4, RFC 7515 §7.1).
+    pub const FORMAT: &str = "format";
+    /// The issuer-signed JWT's header and payload decode and its `alg` is allowed.
+    pub const ISSUER_JWT: &str = "issuer_jwt";
+    /// The explicit type (`typ`) is the one expected (RFC 8725 §3.11).
+    pub const TYP: &str = "typ";
+    /// The VCDM 2.0 data model rules of a `vc+jwt` hold.
+    pub const DATA_MODEL: &str = "data_model";
+    /// The issuer is on the policy's trust list.
+    pub const TRUSTED_ISSUER: &str = "trusted_issuer";
+    /// The issuer's key was found and is the issuer's to sign with.
+    pub const ISSUER_KEY: &str = "issuer_key";
+    /// The issuer's signature verifies.
+    pub const ISSUER_SIGNATURE: &str = "issuer_signature";
+    /// The disclosures match the digests (RFC 9901 §7.1 steps 3–5).
+    pub const DISCLOSURES: &str = "disclosures";
+    /// `exp`, `nbf`, `iat`, `aud` (and `validFrom`, `validUntil`) hold now.
+    pub const VALIDITY: &str = "validity";
+    /// `vct` is present, and the expected one if the policy names one.
+    pub const VCT: &str = "vct";
+    /// Key binding was provided when required (RFC 9901 §7.3 step 2).
+    pub const KEY_BINDING: &str = "key_binding";
+    /// The holder key in `cnf.jwk` is usable.
+    pub const HOLDER_KEY: &str = "holder_key";
+    /// The key binding JWT decodes and its `alg` is allowed.
+    pub const KB_JWT: &str = "kb_jwt";
+    /// The key binding JWT is signed by the holder key.
+    pub const KB_SIGNATURE: &str = "kb_signature";
+    /// The key binding JWT is typed `kb+jwt`.
+    pub const KB_TYP: &str = "kb_typ";
+    /// The key binding JWT's `iat` is recent and not in the future.
+    pub const KB_IAT: &str = "kb_iat";
+    /// The key binding JWT's `nonce` is this transaction's.
+    pub const KB_NONCE: &str = "kb_nonce";
+    /// The key binding JWT's `aud` is this verifier.
+    pub const KB_AUD: &str = "kb_aud";
+    /// The key binding JWT's `sd_hash` covers the presentation as received.
+    pub const SD_HASH: &str = "sd_hash";
+    /// The key binding JWT's own `exp`/`nbf`, when present, hold now.
+    pub const KB_VALIDITY: &str = "kb_validity";
+    /// The credential's status (revocation, suspension) was checked.
+    pub const STATUS: &str = "status";
+    /// The policy's required claims are present.
+    pub const REQUIRED_CLAIMS: &str = "required_claims";
+}
+
 /// The stable code of a verification error. Scripts and other services match on these
 /// strings, so a code is only ever added, never renamed or removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,11 +138,17 @@ pub enum ErrorCode {
     WebauthnFailed,
     /// An avatar link proof is invalid.
     LinkProofInvalid,
+    /// A login response names no transaction the verifier knows.
+    TransactionUnknown,
+    /// A login response came after its transaction expired.
+    TransactionExpired,
+    /// A login transaction was answered before: the response is a replay.
+    Replayed,
 }
 
 impl ErrorCode {
     /// Every code, in the order of DESIGN.md.
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 33] = [
         Self::Malformed,
         Self::AlgNotAllowed,
         Self::BadSignature,
@@ -124,6 +179,9 @@ impl ErrorCode {
         Self::FactorMissing,
         Self::WebauthnFailed,
         Self::LinkProofInvalid,
+        Self::TransactionUnknown,
+        Self::TransactionExpired,
+        Self::Replayed,
     ];
 
     /// The code as written in reports, e.g. `duplicate_digest`.
@@ -159,6 +217,9 @@ impl ErrorCode {
             Self::FactorMissing => "factor_missing",
             Self::WebauthnFailed => "webauthn_failed",
             Self::LinkProofInvalid => "link_proof_invalid",
+            Self::TransactionUnknown => "transaction_unknown",
+            Self::TransactionExpired => "transaction_expired",
+            Self::Replayed => "replayed",
         }
     }
 }
@@ -184,6 +245,51 @@ impl ReportError {
         Self {
             code,
             message: message.into(),
+        }
+    }
+}
+
+/// The report code of each SD-JWT error, kept here rather than in the `sd_jwt` core so that the
+/// core imports nothing of the crate.
+impl SdJwtError {
+    /// The stable report code of this error, as listed in DESIGN.md ("Verification report").
+    pub fn code(&self) -> ErrorCode {
+        use SdJwtError as E;
+        match self {
+            E::TooLarge { .. }
+            | E::TooManyDisclosures { .. }
+            | E::MissingSeparator
+            | E::MalformedIssuerJwt
+            | E::MalformedKeyBindingJwt
+            | E::EmptyDisclosure { .. }
+            | E::UnexpectedKeyBindingJwt
+            | E::SdNotArrayOfStrings { .. }
+            | E::MalformedArrayDigest { .. }
+            | E::TooDeep { .. }
+            | E::InvalidFrame { .. }
+            | E::FrameTypeMismatch { .. }
+            | E::InvalidDecoyCount { .. }
+            | E::InvalidClaimPath { .. }
+            | E::NothingToDisclose { .. } => ErrorCode::Malformed,
+            E::MissingKeyBindingJwt => ErrorCode::KeyBindingRequired,
+            E::DisclosureTooLarge { .. }
+            | E::DisclosureNotBase64url
+            | E::DisclosureNotJson
+            | E::DisclosureShape { .. }
+            | E::SaltNotString
+            | E::ClaimNameNotString
+            | E::ArrayElementDisclosureInObject { .. }
+            | E::PropertyDisclosureInArray { .. } => ErrorCode::DisclosureShape,
+            E::ReservedClaimName { .. } | E::MisplacedReservedKey { .. } => {
+                ErrorCode::ReservedClaimName
+            }
+            E::UnsupportedHashAlg { .. } => ErrorCode::UnsupportedHashAlg,
+            E::ClaimCollision { .. } => ErrorCode::ClaimCollision,
+            E::DuplicateDigest { .. } => ErrorCode::DuplicateDigest,
+            E::DuplicateDisclosure { .. } => ErrorCode::DuplicateDisclosure,
+            E::UnreferencedDisclosure { .. } => ErrorCode::UnreferencedDisclosure,
+            E::ForbiddenDisclosure { .. } => ErrorCode::ForbiddenDisclosure,
+            E::FrameClaimMissing { .. } | E::ClaimPathNotFound { .. } => ErrorCode::MissingClaim,
         }
     }
 }
@@ -214,7 +320,7 @@ pub enum CheckStatus {
 
 /// The stable snake_case name of a check, such as `issuer_signature` or `sd_hash`.
 ///
-/// Usually one of the [`checks`](crate::verify::checks) constants, held as a `&'static str`
+/// Usually one of the [`checks`] constants, held as a `&'static str`
 /// so that recording a check never allocates: a verification records about twenty. A name
 /// read back from JSON is owned. It serializes as the plain string.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -367,7 +473,7 @@ mod tests {
     use super::*;
 
     /// The codes of DESIGN.md ("Verification report"), in its order.
-    const DESIGN_CODES: [&str; 30] = [
+    const DESIGN_CODES: [&str; 33] = [
         "malformed",
         "alg_not_allowed",
         "bad_signature",
@@ -398,6 +504,9 @@ mod tests {
         "factor_missing",
         "webauthn_failed",
         "link_proof_invalid",
+        "transaction_unknown",
+        "transaction_expired",
+        "replayed",
     ];
 
     #[test]
@@ -461,7 +570,7 @@ mod tests {
     #[test]
     fn check_names_borrow_constants_and_read_back_owned() {
         let mut report = VerificationReport::new();
-        report.pass(crate::verify::checks::SD_HASH);
+        report.pass(checks::SD_HASH);
         let name = &report.checks[0].name;
         assert!(matches!(name.0, Cow::Borrowed(_)), "no copy of a constant");
         assert_eq!(name, "sd_hash");

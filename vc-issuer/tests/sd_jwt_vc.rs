@@ -10,7 +10,7 @@ use did_core::did::{Did, DidUrl};
 use did_core::document::{DidDocument, RelationshipKind, VerificationMethod};
 use did_core::jose::{Algorithm, LocalSigner, Signer, sign_compact};
 use did_core::key::{KeyType, PublicKey, SecretKey};
-use did_core::method::key::did_key;
+use did_core::method::key::did_key_verification_method;
 use did_core::method::{DID_JWK, DID_KEY};
 use did_core::resolution::dispatch::MethodDispatcher;
 use did_core::resolution::{Resolution, ResolutionError, ResolutionOptions, Resolver};
@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use vc_issuer::Error;
 use vc_issuer::issuer_keys::DidIssuerKeys;
-use vc_issuer::report::{CheckStatus, ErrorCode, VerificationReport};
+use vc_issuer::report::{CheckStatus, ErrorCode, VerificationReport, checks};
 use vc_issuer::sd_jwt::{
     ClaimPath, DecoyCount, DisclosureFrame, HashAlgorithm, IssuanceOptions, SdJwt, issue_payload,
 };
@@ -26,7 +26,9 @@ use vc_issuer::sd_jwt_vc::{
     HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload, create_key_binding_jwt,
 };
 use vc_issuer::status::{StatusCheck, StatusError, StatusReference, StatusValue};
-use vc_issuer::verify::{VerificationPolicy, checks, verify_batch, verify_credential};
+use vc_issuer::verify::{
+    MAX_INPUT_LEN, VerificationPolicy, Verifier, verify_batch, verify_credential,
+};
 use vc_issuer::w3c::issue_vc_jwt;
 
 const VCT: &str = "urn:avid:avatar-link:1";
@@ -66,9 +68,7 @@ impl Party {
         };
         let signer = secret.signer(algorithm).unwrap();
         let public = secret.public_key();
-        let kid = did_key(&public)
-            .with_fragment(&public.to_multikey())
-            .unwrap();
+        let kid = did_key_verification_method(&public);
         Self {
             secret,
             signer,
@@ -402,8 +402,13 @@ fn holder_receives_with_signature_check_and_refuses_tampering() {
     let world = World::new();
     let issued = world.issue();
     let algorithms = did_core::jose::AlgorithmPolicy::default();
-    let credential =
-        block_on(HolderCredential::receive(&issued, &world.keys, &algorithms)).unwrap();
+    let credential = block_on(HolderCredential::receive(
+        &issued,
+        &world.keys,
+        &algorithms,
+        T,
+    ))
+    .unwrap();
     assert_eq!(credential.vct(), Some(VCT));
     assert_eq!(credential.issuer(), Some(world.issuer.did().as_str()));
     assert_eq!(credential.holder_key(), Ok(world.holder.public()));
@@ -415,7 +420,13 @@ fn holder_receives_with_signature_check_and_refuses_tampering() {
     let (header, payload) = jwt_header_and_payload(&jwt);
     let forger = Party::new(KeyType::Ed25519);
     let forged = join(&sign(header, &payload, &forger.signer), &disclosures, "");
-    let error = block_on(HolderCredential::receive(&forged, &world.keys, &algorithms)).unwrap_err();
+    let error = block_on(HolderCredential::receive(
+        &forged,
+        &world.keys,
+        &algorithms,
+        T,
+    ))
+    .unwrap_err();
     assert_eq!(error.code(), Some(ErrorCode::BadSignature));
 
     // An issuer must send an SD-JWT, never an SD-JWT+KB (RFC 9901 §7.2).
@@ -703,6 +714,28 @@ fn rejects_credential_addressed_to_another_audience() {
 }
 
 #[test]
+fn rejects_forged_iss_with_a_bounded_escaped_message() {
+    // An `iss` that would forge a log line and bloat every message that quotes it.
+    let world = World::new();
+    let forged = format!(
+        "did:key:z6Mk\n[INFO] verified=true {}",
+        "x".repeat(10 * 1024)
+    );
+    let credential = hand_made(&world, |claims| {
+        claims.insert("iss".into(), json!(forged));
+    });
+    let report = world.verify(&credential, &VerificationPolicy::default().at(T + 10));
+    assert_rejected(&report, ErrorCode::IssuerUnresolvable);
+    for error in &report.errors {
+        assert!(!error.message.contains('\n'), "{}", error.message);
+        assert!(error.message.len() < 512, "{} bytes", error.message.len());
+    }
+    let message = &report.errors[0].message;
+    assert!(message.contains("did:key:z6Mk\\n[INFO]"), "{message}");
+    assert!(message.contains('…'), "{message}");
+}
+
+#[test]
 fn rejects_untrusted_issuer() {
     let world = World::new();
     let presentation = world.present(&world.issue(), &["/name"]);
@@ -852,9 +885,59 @@ fn rejects_alg_none_kb_jwt() {
 fn rejects_wrong_kb_typ() {
     let world = World::new();
     let claims = json!({"nonce": NONCE, "aud": AUD, "iat": T + 5});
-    for header in [json!({"typ": "JWT"}), json!({}), json!({"typ": "KB+JWT"})] {
+    for header in [
+        json!({"typ": "JWT"}),
+        json!({}),
+        json!({"typ": "text/kb+jwt"}),
+        json!({"typ": "kb+jwt; v=1"}),
+    ] {
         let report = world.verify(&with_kb(&world, header.clone(), claims.clone()), &policy());
         assert_rejected(&report, ErrorCode::BadKbTyp);
+    }
+}
+
+#[test]
+fn accepts_kb_typ_as_media_type_in_long_form_and_any_case() {
+    // RFC 7515 §4.1.9: `application/` may be written or left out; media types are
+    // case-insensitive (RFC 6838 §4.2).
+    let world = World::new();
+    let claims = json!({"nonce": NONCE, "aud": AUD, "iat": T + 5});
+    for typ in ["application/kb+jwt", "KB+JWT", "Application/KB+jwt"] {
+        let presentation = with_kb(&world, json!({"typ": typ}), claims.clone());
+        assert_verified(&world.verify(&presentation, &policy()));
+    }
+}
+
+#[test]
+fn accepts_sd_jwt_vc_typ_as_media_type_in_long_form_and_any_case() {
+    let world = World::new();
+    let issued = world.issue();
+    let (jwt, disclosures, _) = parts(&issued);
+    let (mut header, payload) = jwt_header_and_payload(&jwt);
+    for typ in [
+        "application/dc+sd-jwt",
+        "DC+SD-JWT",
+        "application/DC+sd-jwt",
+    ] {
+        header["typ"] = json!(typ);
+        let resigned = join(
+            &sign(header.clone(), &payload, &world.issuer.signer),
+            &disclosures,
+            "",
+        );
+        let presentation = world.present(&resigned, &["/email"]);
+        let report = world.verify(&presentation, &policy());
+        assert_eq!(
+            assert_verified(&report)["email"],
+            "alice@example.com",
+            "{typ}"
+        );
+        assert!(
+            report
+                .warnings
+                .iter()
+                .all(|w| !w.message.contains("vc+sd-jwt"))
+        );
     }
 }
 
@@ -988,6 +1071,63 @@ fn rejects_kb_for_credential_without_holder_key() {
     assert_rejected(&report, ErrorCode::NoHolderKey);
 }
 
+#[test]
+fn rejects_kb_claims_given_as_an_array() {
+    // RFC 7519 §7.2: the claims are a JSON object. The same values by position must not pass
+    // for `iat`, `aud`, `nonce` and `sd_hash`.
+    let world = World::new();
+    let presentation = world.present(&world.issue(), &["/name"]);
+    let (jwt, disclosures, _) = parts(&presentation);
+    let sd_jwt = join(&jwt, &disclosures, "");
+    let positional = json!([T + 5, AUD, NONCE, sd_hash(&sd_jwt), null, null]);
+    let kb = kb_jwt(json!({"typ": "kb+jwt"}), positional, &world.holder.signer);
+    let report = world.verify(&format!("{sd_jwt}{kb}"), &policy());
+    assert_rejected(&report, ErrorCode::Malformed);
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.name == checks::KB_JWT && c.status == CheckStatus::Failed)
+    );
+}
+
+#[test]
+fn rejects_holder_key_marked_for_encryption() {
+    // RFC 7517 §4.2: `use: enc` keys are not for signatures; possession cannot be proven with
+    // one, even if the holder signs with its private half.
+    let world = World::new();
+    let present_under = |key_use: &str| {
+        let mut jwk = serde_json::to_value(world.holder.public().to_jwk()).unwrap();
+        jwk["use"] = json!(key_use);
+        let issued = hand_made(&world, |claims| {
+            claims.insert("cnf".into(), json!({ "jwk": jwk }));
+        });
+        let sd_jwt = HolderCredential::parse(&issued)
+            .unwrap()
+            .present(&[ClaimPath::parse("/name").unwrap()])
+            .unwrap();
+        let presented = SdJwt::parse(&sd_jwt).unwrap();
+        let kb = create_key_binding_jwt(
+            &presented,
+            HashAlgorithm::Sha256,
+            AUD,
+            NONCE,
+            T + 5,
+            &world.holder.signer,
+        )
+        .unwrap();
+        world.verify(&format!("{sd_jwt}{kb}"), &policy())
+    };
+    assert_verified(&present_under("sig"));
+    let report = present_under("enc");
+    assert_rejected(&report, ErrorCode::NoHolderKey);
+    assert!(
+        report.errors[0].message.contains("use: enc"),
+        "{:?}",
+        report.errors
+    );
+}
+
 // --- Status and policy ---------------------------------------------------------------------
 
 /// A status check that answers what it was built with: a stand-in for the status list
@@ -1017,6 +1157,66 @@ fn with_status(world: &World) -> String {
         .payload()
         .with_status(json!({"status_list": {"idx": 42, "uri": "https://status.example/1"}}));
     world.present(&world.issue_payload(payload), &["/name"])
+}
+
+/// A status list host that has no list: it answers 404 and remembers what it was asked.
+#[derive(Default)]
+struct NoListHost(std::sync::Mutex<Vec<String>>);
+
+#[async_trait]
+impl did_core::fetch::Fetcher for NoListHost {
+    async fn get(
+        &self,
+        url: &url::Url,
+        _accept: &str,
+    ) -> Result<did_core::fetch::FetchedBody, did_core::fetch::FetchError> {
+        self.0.lock().unwrap().push(url.to_string());
+        Ok(did_core::fetch::FetchedBody {
+            status: 404,
+            content_type: None,
+            body: Vec::new(),
+        })
+    }
+}
+
+#[test]
+fn verifier_for_dids_finds_did_keys_and_asks_the_status_list() {
+    let world = World::new();
+    let host = Arc::new(NoListHost::default());
+    let verifier = Verifier::for_dids(resolver(), host.clone());
+    // No status reference: the DID issuer key is found and the credential verified.
+    let plain = world.present(&world.issue(), &["/name"]);
+    let report = block_on(verifier.verify(&plain, &policy())).unwrap();
+    assert_verified(&report);
+    assert!(host.0.lock().unwrap().is_empty());
+    // A status reference: the status step fetches the list, which is not there.
+    let report = block_on(verifier.verify(&with_status(&world), &policy())).unwrap();
+    assert_rejected(&report, ErrorCode::StatusUnavailable);
+    assert_eq!(
+        host.0.lock().unwrap().as_slice(),
+        ["https://status.example/1"]
+    );
+    let reports = block_on(verifier.verify_batch(&[&plain, &plain], &policy())).unwrap();
+    assert!(reports.iter().all(|report| report.verified));
+}
+
+#[test]
+fn rejects_oversize_input_before_parsing() {
+    let world = World::new();
+    let presentation = world.present(&world.issue(), &["/name"]);
+    let oversize = format!("{presentation}{}", "A".repeat(MAX_INPUT_LEN));
+    for input in [oversize.as_str(), &oversize.replace('~', "")] {
+        let report = world.verify(input, &policy());
+        assert_rejected(&report, ErrorCode::Malformed);
+        assert!(
+            report.errors[0].message.contains("a verifier reads"),
+            "{:?}",
+            report.errors
+        );
+        assert_eq!(report.checks[0].name, checks::FORMAT);
+    }
+    let reports = block_on(verify_batch(&[&oversize], &policy(), &world.keys, None)).unwrap();
+    assert_rejected(&reports[0], ErrorCode::Malformed);
 }
 
 #[test]
@@ -1123,6 +1323,21 @@ fn verifies_vc_jwt() {
 }
 
 #[test]
+fn accepts_vc_jwt_typ_as_media_type_in_long_form_and_any_case() {
+    // VC-JOSE-COSE §3.1.1 registers `application/vc+jwt`; RFC 7515 §4.1.9 lets `typ` name it
+    // in full or without `application/`, in any case.
+    let world = World::new();
+    let credential = vcdm_credential(&world);
+    let payload = Value::Object(credential.clone());
+    for typ in ["application/vc+jwt", "VC+JWT", "Application/VC+JWT"] {
+        let header = json!({"typ": typ, "kid": world.issuer.kid.as_str()});
+        let jwt = sign(header, &payload, &world.issuer.signer);
+        let report = world.verify(&jwt, &VerificationPolicy::default().at(VC_NOW));
+        assert_eq!(assert_verified(&report), &credential, "{typ}");
+    }
+}
+
+#[test]
 fn rejects_vc_jwt_outside_validity_period_or_tampered() {
     let world = World::new();
     let vc = issue_vc_jwt(
@@ -1154,7 +1369,7 @@ fn rejects_vc_jwt_of_wrong_typ_or_data_model() {
     let credential = vcdm_credential(&world);
     let header = |typ: &str| json!({"typ": typ, "kid": world.issuer.kid.as_str()});
     let payload = Value::Object(credential.clone());
-    for typ in ["JWT", "vc+ld+json", "dc+sd-jwt"] {
+    for typ in ["JWT", "vc+ld+json", "dc+sd-jwt", "text/vc+jwt"] {
         let jwt = sign(header(typ), &payload, &world.issuer.signer);
         let report = world.verify(&jwt, &VerificationPolicy::default().at(VC_NOW));
         assert_rejected(&report, ErrorCode::Malformed);

@@ -91,7 +91,15 @@ pub struct IssueArgs {
     /// The credential's index in that list.
     #[arg(long, requires = "status_list_uri")]
     pub status_index: Option<u64>,
+    /// The JWS algorithm the issuer signs with: `Ed25519` (RFC 9864, the default for an
+    /// Ed25519 key), `EdDSA` (its RFC 8037 name, which many deployed verifiers still expect)
+    /// or `ES256` (the default for a P-256 key).
+    #[arg(long, value_parser = SIGNING_ALGORITHMS)]
+    pub alg: Option<String>,
 }
+
+/// The `alg` values `--alg` takes (RFC 7515 §4.1.1: case-sensitive).
+const SIGNING_ALGORITHMS: [&str; 3] = ["Ed25519", "EdDSA", "ES256"];
 
 /// Arguments of `avid sd-jwt present`.
 #[derive(Debug, Args)]
@@ -110,6 +118,9 @@ pub struct PresentArgs {
     /// The verifier's nonce for this transaction.
     #[arg(long, requires = "holder_key")]
     pub nonce: Option<String>,
+    /// The JWS algorithm of the key binding JWT, as for `avid sd-jwt issue --alg`.
+    #[arg(long, requires = "holder_key", value_parser = SIGNING_ALGORITHMS)]
+    pub alg: Option<String>,
 }
 
 /// Arguments of `avid verify`.

@@ -36,6 +36,30 @@ pub fn read_text(path: &Path) -> Result<Zeroizing<String>, Failure> {
     Ok(Zeroizing::new(text.trim().to_owned()))
 }
 
+/// A credential or presentation to verify, from `path` or stdin for `-`, without surrounding
+/// whitespace. Its size is the verifier's to judge: an input over
+/// [`vc_issuer::verify::MAX_INPUT_LEN`] is read only that far (and one byte more) and handed on,
+/// so that the verifier refuses it with a report (`malformed`) like any other bad credential.
+pub fn read_presentation(path: &Path) -> Result<String, Failure> {
+    let name = path.display().to_string();
+    let limit = vc_issuer::verify::MAX_INPUT_LEN as u64 + 1;
+    let mut bytes = Vec::new();
+    let read = if name == "-" {
+        std::io::stdin().take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(|err| Failure::usage(format!("cannot read {name}: {err}")))?;
+    let text = if bytes.len() as u64 == limit {
+        // Cut anywhere, perhaps inside a character: only the length matters now.
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        String::from_utf8(bytes)
+            .map_err(|err| Failure::usage(format!("cannot read {name}: {err}")))?
+    };
+    Ok(text.trim().to_owned())
+}
+
 /// A JSON object read from `path`.
 pub fn read_json_object(path: &Path, what: &str) -> Result<Map<String, Value>, Failure> {
     let text = read_text(path)?;

@@ -4,10 +4,11 @@
 use did_core::did::DidUrl;
 use did_core::jose::{Algorithm, LocalSigner};
 use did_core::key::SecretKey;
-use did_core::method::{jwk::did_jwk, key::did_key};
+use did_core::method::{jwk::did_jwk_verification_method, key::did_key_verification_method};
 use serde_json::{Value, json};
 use vc_issuer::sd_jwt::{ClaimPath, DecoyCount, DisclosureFrame, HashAlgorithm};
 use vc_issuer::sd_jwt_vc::{HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload};
+use vc_issuer::status::StatusListReference;
 use vc_issuer::time::unix_now;
 
 use crate::cli::{IssueArgs, IssuerDidMethod, PresentArgs, SdJwtCommand};
@@ -37,9 +38,9 @@ fn issue(args: &IssueArgs, out: &Output) -> Result<(), Failure> {
     let kid = match &args.kid {
         Some(kid) => DidUrl::parse(kid)
             .map_err(|err| Failure::usage(format!("--kid is not a DID URL: {err}")))?,
-        None => issuer_kid(&issuer_key, args.issuer_did)?,
+        None => issuer_kid(&issuer_key, args.issuer_did),
     };
-    let signer = signer_for(&issuer_key)?;
+    let signer = signer_for(&issuer_key, args.alg.as_deref())?;
     let decoys = DecoyCount::fixed(args.decoys).map_err(|err| Failure::usage(err.to_string()))?;
     let hash_alg =
         HashAlgorithm::from_name(&args.sd_alg).map_err(|err| Failure::usage(err.to_string()))?;
@@ -53,8 +54,9 @@ fn issue(args: &IssueArgs, out: &Output) -> Result<(), Failure> {
         .with_claims(claims)
         .expiring_at(issued_at.saturating_add(args.valid_for));
     if let (Some(uri), Some(index)) = (&args.status_list_uri, args.status_index) {
-        // IETF Token Status List §6.1: the referenced token's `status` claim.
-        payload = payload.with_status(json!({"status_list": {"idx": index, "uri": uri}}));
+        let reference = StatusListReference::new(index, uri)
+            .map_err(|err| Failure::usage(format!("--status-list-uri: {err}")))?;
+        payload = payload.with_status(reference.to_status_claim());
     }
     let credential = issuer
         .issue(payload, &frame)
@@ -79,7 +81,7 @@ fn present(args: &PresentArgs, out: &Output) -> Result<(), Failure> {
     let presentation = match (&args.holder_key, &args.aud, &args.nonce) {
         (Some(key_file), Some(aud), Some(nonce)) => {
             let holder_key = input::read_secret_key(key_file)?;
-            let signer = signer_for(&holder_key)?;
+            let signer = signer_for(&holder_key, args.alg.as_deref())?;
             let request = KeyBindingRequest::new(aud.clone(), nonce.clone(), unix_now());
             credential.present_with_key_binding(&paths, &request, &signer)
         }
@@ -102,23 +104,32 @@ fn claim_paths(paths: &[String]) -> Result<Vec<ClaimPath>, Failure> {
 }
 
 /// The verification method of a raw issuer key: its did:key or did:jwk.
-fn issuer_kid(key: &SecretKey, method: IssuerDidMethod) -> Result<DidUrl, Failure> {
+fn issuer_kid(key: &SecretKey, method: IssuerDidMethod) -> DidUrl {
     let public = key.public_key();
-    let kid = match method {
-        IssuerDidMethod::Key => did_key(&public).with_fragment(&public.to_multikey()),
-        IssuerDidMethod::Jwk => did_jwk(&public).with_fragment("0"),
-    };
-    kid.map_err(|err| Failure::usage(err.to_string()))
+    match method {
+        IssuerDidMethod::Key => did_key_verification_method(&public),
+        IssuerDidMethod::Jwk => did_jwk_verification_method(&public),
+    }
 }
 
-/// The signer of a key, with the algorithm avid prefers for its type.
-fn signer_for(key: &SecretKey) -> Result<LocalSigner, Failure> {
-    let algorithm = Algorithm::preferred_for(key.key_type()).ok_or_else(|| {
-        Failure::usage(format!(
-            "a {} key cannot sign; use an Ed25519 or P-256 key",
-            key.key_type()
-        ))
-    })?;
-    key.signer(algorithm)
-        .map_err(|err| Failure::usage(err.to_string()))
+/// The signer of a key: with the algorithm `--alg` names, or the one avid prefers for the
+/// key's type. The key decides which algorithms it signs with (did-core refuses a mismatch).
+fn signer_for(key: &SecretKey, alg: Option<&str>) -> Result<LocalSigner, Failure> {
+    let algorithm = match alg {
+        Some(name) => Algorithm::from_name(name).ok_or_else(|| {
+            Failure::usage(format!("--alg {name} is not an algorithm avid signs with"))
+        })?,
+        None => Algorithm::preferred_for(key.key_type()).ok_or_else(|| {
+            Failure::usage(format!(
+                "a {} key cannot sign; use an Ed25519 or P-256 key",
+                key.key_type()
+            ))
+        })?,
+    };
+    key.signer(algorithm).map_err(|err| match alg {
+        Some(name) => Failure::usage(format!(
+            "--alg {name}: {err}; an Ed25519 key signs with Ed25519 or EdDSA, a P-256 key with ES256"
+        )),
+        None => Failure::usage(err.to_string()),
+    })
 }

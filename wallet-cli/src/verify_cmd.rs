@@ -1,15 +1,11 @@
 //! `avid verify`: one credential or presentation in, the verification report out. The policy
 //! comes from the flags, never from the input; every rule is `vc_issuer::verify`'s.
 
-use std::sync::Arc;
-
 use did_core::did::Did;
 use serde_json::Value;
-use vc_issuer::issuer_keys::DidIssuerKeys;
 use vc_issuer::report::VerificationReport;
 use vc_issuer::sd_jwt::ClaimPath;
-use vc_issuer::status::StatusListClient;
-use vc_issuer::verify::{VerificationPolicy, verify_credential};
+use vc_issuer::verify::{VerificationPolicy, Verifier};
 
 use crate::cli::VerifyArgs;
 use crate::input;
@@ -20,20 +16,14 @@ use crate::output::{Failure, Output};
 /// applied (key binding required without a nonce and an audience, say).
 pub fn run(args: &VerifyArgs, out: &Output) -> Result<(), Failure> {
     let policy = policy(args)?;
-    let text = input::read_text(&args.input)?;
-    let resolver = network::resolver(args.allow_http)?;
-    // One key cache for the credential's issuer and for its status lists, which must be signed
-    // by that same issuer.
-    let keys = Arc::new(DidIssuerKeys::new(resolver));
-    let status = StatusListClient::new(network::fetcher(args.allow_http)?, keys.clone());
+    let text = input::read_presentation(&args.input)?;
+    let verifier = Verifier::for_dids(
+        network::resolver(args.allow_http)?,
+        network::fetcher(args.allow_http)?,
+    );
     let runtime = network::runtime()?;
     let report = runtime
-        .block_on(verify_credential(
-            &text,
-            &policy,
-            keys.as_ref(),
-            Some(&status),
-        ))
+        .block_on(verifier.verify(&text, &policy))
         .map_err(|err| Failure::usage(err.to_string()))?;
 
     if out.json() {

@@ -4,10 +4,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+use did_core::excerpt::excerpt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::error::{SdJwtError, excerpt};
+use super::error::SdJwtError;
 
 /// A JSON Pointer (RFC 6901) into a set of claims.
 ///

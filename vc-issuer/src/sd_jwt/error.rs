@@ -1,14 +1,10 @@
-//! Every way an SD-JWT can be refused, at issuance, presentation or verification, each variant
-//! mapped to one stable report code.
+//! Every way an SD-JWT can be refused, at issuance, presentation or verification. The report
+//! code of each variant is assigned where the report is defined (`report`), so this pure core
+//! depends on nothing above it.
 //!
 //! Messages never carry a salt, a disclosure string or a claim value: a rejected presentation
 //! must not leak what the holder chose to hide into a log. They do carry JSON Pointer paths
 //! (RFC 6901) into the claims, cut to a bounded length, so the user can find the fault.
-
-use crate::report::ErrorCode;
-
-/// Longest excerpt of attacker-chosen text (a path, an algorithm name) kept in an error.
-const EXCERPT_MAX: usize = 200;
 
 /// Why an SD-JWT (RFC 9901) or one of its parts was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -258,75 +254,9 @@ pub enum SdJwtError {
     },
 }
 
-impl SdJwtError {
-    /// The stable report code of this error, as listed in DESIGN.md ("Verification report").
-    pub fn code(&self) -> ErrorCode {
-        use SdJwtError as E;
-        match self {
-            E::TooLarge { .. }
-            | E::TooManyDisclosures { .. }
-            | E::MissingSeparator
-            | E::MalformedIssuerJwt
-            | E::MalformedKeyBindingJwt
-            | E::EmptyDisclosure { .. }
-            | E::UnexpectedKeyBindingJwt
-            | E::SdNotArrayOfStrings { .. }
-            | E::MalformedArrayDigest { .. }
-            | E::TooDeep { .. }
-            | E::InvalidFrame { .. }
-            | E::FrameTypeMismatch { .. }
-            | E::InvalidDecoyCount { .. }
-            | E::InvalidClaimPath { .. }
-            | E::NothingToDisclose { .. } => ErrorCode::Malformed,
-            E::MissingKeyBindingJwt => ErrorCode::KeyBindingRequired,
-            E::DisclosureTooLarge { .. }
-            | E::DisclosureNotBase64url
-            | E::DisclosureNotJson
-            | E::DisclosureShape { .. }
-            | E::SaltNotString
-            | E::ClaimNameNotString
-            | E::ArrayElementDisclosureInObject { .. }
-            | E::PropertyDisclosureInArray { .. } => ErrorCode::DisclosureShape,
-            E::ReservedClaimName { .. } | E::MisplacedReservedKey { .. } => {
-                ErrorCode::ReservedClaimName
-            }
-            E::UnsupportedHashAlg { .. } => ErrorCode::UnsupportedHashAlg,
-            E::ClaimCollision { .. } => ErrorCode::ClaimCollision,
-            E::DuplicateDigest { .. } => ErrorCode::DuplicateDigest,
-            E::DuplicateDisclosure { .. } => ErrorCode::DuplicateDisclosure,
-            E::UnreferencedDisclosure { .. } => ErrorCode::UnreferencedDisclosure,
-            E::ForbiddenDisclosure { .. } => ErrorCode::ForbiddenDisclosure,
-            E::FrameClaimMissing { .. } | E::ClaimPathNotFound { .. } => ErrorCode::MissingClaim,
-        }
-    }
-}
-
-/// `text` cut to a bounded length on a character boundary, for messages that quote input.
-pub(crate) fn excerpt(text: &str) -> String {
-    if text.len() <= EXCERPT_MAX {
-        return text.to_owned();
-    }
-    let mut end = EXCERPT_MAX;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut cut = text.get(..end).unwrap_or_default().to_owned();
-    cut.push('…');
-    cut
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn excerpt_cuts_long_input_on_a_char_boundary() {
-        let long = "é".repeat(300);
-        let cut = excerpt(&long);
-        assert!(cut.len() <= EXCERPT_MAX + '…'.len_utf8());
-        assert!(cut.ends_with('…'));
-        assert_eq!(excerpt("short"), "short");
-    }
 
     #[test]
     fn messages_carry_no_disclosure_content() {
@@ -334,6 +264,5 @@ mod tests {
             found: "4 elements".into(),
         };
         assert!(error.to_string().contains("4 elements"));
-        assert_eq!(error.code(), ErrorCode::DisclosureShape);
     }
 }

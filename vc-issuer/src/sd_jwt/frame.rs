@@ -37,13 +37,14 @@
 
 use std::collections::BTreeMap;
 
+use did_core::excerpt::excerpt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::MAX_DEPTH;
 use super::claim_path::{ClaimPath, push_segment};
 use super::disclosure::RESERVED_NAMES;
-use super::error::{SdJwtError, excerpt};
+use super::error::SdJwtError;
 
 /// The key of a frame that lists what is disclosable at that level.
 const SD: &str = "_sd";

@@ -9,10 +9,11 @@ use std::str::FromStr;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use did_core::excerpt::excerpt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
-use super::error::{SdJwtError, excerpt};
+use super::error::SdJwtError;
 
 /// A hash algorithm for disclosure digests, decoy digests and `sd_hash`.
 ///

@@ -3,6 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use did_core::excerpt::excerpt;
 use rand::rngs::OsRng;
 use rand::{Rng, RngCore};
 use serde_json::{Map, Value};
@@ -10,7 +11,7 @@ use zeroize::Zeroize;
 
 use super::claim_path::{parse_index, push_index, push_segment};
 use super::disclosure::{Disclosure, RESERVED_NAMES};
-use super::error::{SdJwtError, excerpt};
+use super::error::SdJwtError;
 use super::frame::DisclosureFrame;
 use super::hash::HashAlgorithm;
 use super::{MAX_DECOYS, MAX_DEPTH};

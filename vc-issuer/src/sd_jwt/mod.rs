@@ -60,7 +60,6 @@ pub(crate) use compact::Parts;
 pub use compact::{SdJwt, SdJwtKb};
 pub use disclosure::Disclosure;
 pub use error::SdJwtError;
-pub(crate) use error::excerpt;
 pub use frame::DisclosureFrame;
 pub use hash::HashAlgorithm;
 pub use issue::{DecoyCount, IssuanceOptions, SD_JWT_VC_NEVER_DISCLOSABLE, issue_payload};

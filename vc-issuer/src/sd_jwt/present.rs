@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 
+use did_core::excerpt::excerpt;
 use serde_json::{Map, Value};
 
 use super::MAX_DEPTH;
 use super::claim_path::{ClaimPath, parse_index};
 use super::compact::SdJwt;
 use super::disclosure::Disclosure;
-use super::error::{SdJwtError, excerpt};
+use super::error::SdJwtError;
 use super::verify::payload_hash_algorithm;
 
 impl SdJwt {

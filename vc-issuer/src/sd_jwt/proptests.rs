@@ -333,11 +333,12 @@ proptest! {
         let _ = super::select_disclosures(&payload, &sent, &paths);
     }
 
-    /// The verifier's path, which moves names and values out of the disclosures, accepts and
-    /// refuses exactly what the copying path does, with the same claims and the same errors,
-    /// on the same hostile payloads and disclosure lists (duplicates included).
+    /// Both ways of processing disclosures — the verifier's, which moves names and values out
+    /// of them, and the copying one — accept exactly the hostile payloads and disclosure lists
+    /// (duplicates included) that RFC 9901 §7.1 accepts, with the Processed SD-JWT Payload it
+    /// defines, and refuse the others with the same error.
     #[test]
-    fn moving_disclosures_gives_what_copying_gives(
+    fn processing_gives_the_rfc_9901_payload_by_either_path(
         (payload, sent, referenced_only) in {
             let pool = disclosure_pool();
             let digests: Vec<String> = pool.iter().map(|d| d.digest(super::HashAlgorithm::Sha256)).collect();
@@ -358,12 +359,131 @@ proptest! {
             .filter_map(|&i| pool.get(i).cloned())
             .filter(|d| !referenced_only || text.contains(&d.digest(super::HashAlgorithm::Sha256)))
             .collect();
+        // The payloads use only the names of NAMES, none of them a claim that SD-JWT VC
+        // forbids to disclose, so both option sets must give the RFC's answer.
+        let expected = rfc_9901_processing(&payload, &sent);
         for options in [VerifyOptions::default(), VerifyOptions::sd_jwt_vc()] {
             let copied = verify_disclosures(payload.clone(), &sent, &options)
                 .map(|processed| (processed.claims, processed.hash_alg));
             let mut owned = sent.clone();
             let moved = super::process_disclosures(payload.clone(), &mut owned, &options);
+            prop_assert_eq!(
+                moved.as_ref().ok().map(|(claims, _)| claims),
+                expected.as_ref(),
+                "moved: {:?}", moved
+            );
             prop_assert_eq!(moved, copied);
         }
     }
+}
+
+/// RFC 9901 §7.1 steps 3–5 written out plainly from the specification's words, independent of
+/// the verifier's walk: `None` when the SD-JWT must be rejected, else the processed payload.
+fn rfc_9901_processing(
+    payload: &Map<String, Value>,
+    disclosures: &[super::Disclosure],
+) -> Option<Map<String, Value>> {
+    struct Reference<'a> {
+        by_digest: std::collections::HashMap<String, &'a super::Disclosure>,
+        met: std::collections::HashSet<String>,
+        used: std::collections::HashSet<String>,
+    }
+    impl Reference<'_> {
+        /// §7.1 step 4: a digest appears at most once, whether or not it is disclosed.
+        fn meet(&mut self, digest: &str) -> Option<Option<(Option<String>, Value)>> {
+            if !self.met.insert(digest.to_owned()) {
+                return None;
+            }
+            Some(self.by_digest.get(digest).map(|disclosure| {
+                self.used.insert(digest.to_owned());
+                (
+                    disclosure.claim_name().map(str::to_owned),
+                    disclosure.value().clone(),
+                )
+            }))
+        }
+
+        fn value(&mut self, value: &Value) -> Option<Value> {
+            match value {
+                Value::Object(map) => self.object(map).map(Value::Object),
+                Value::Array(items) => self.array(items).map(Value::Array),
+                other => Some(other.clone()),
+            }
+        }
+
+        fn object(&mut self, map: &Map<String, Value>) -> Option<Map<String, Value>> {
+            // §4.1.1: `_sd_alg` only at the top level; §4.1: `...` only in an array element.
+            if map.contains_key("_sd_alg") || map.contains_key("...") {
+                return None;
+            }
+            let mut out = Map::new();
+            for (name, value) in map.iter().filter(|(name, _)| *name != "_sd") {
+                out.insert(name.clone(), self.value(value)?);
+            }
+            let Some(sd) = map.get("_sd") else {
+                return Some(out);
+            };
+            // §4.2.4.1: an array of strings.
+            for digest in sd.as_array()? {
+                // Step 3.3.1: a digest without a disclosure is left alone.
+                let Some((name, value)) = self.meet(digest.as_str()?)? else {
+                    continue;
+                };
+                // Step 3.3.2.1: a property disclosure; 3.3.2.3: no claim overridden.
+                let name = name?;
+                if out.contains_key(&name) {
+                    return None;
+                }
+                let value = self.value(&value)?;
+                out.insert(name, value);
+            }
+            Some(out)
+        }
+
+        fn array(&mut self, items: &[Value]) -> Option<Vec<Value>> {
+            let mut out = Vec::new();
+            for item in items {
+                match item.as_object().filter(|map| map.contains_key("...")) {
+                    // Step 3.2.2: `{"...": digest}`, and nothing else, stands for an element.
+                    Some(stand_in) => {
+                        if stand_in.len() != 1 {
+                            return None;
+                        }
+                        // Step 3.4: an element without its disclosure is removed.
+                        let Some((name, value)) = self.meet(stand_in["..."].as_str()?)? else {
+                            continue;
+                        };
+                        // Step 3.3.3.1: an array element disclosure.
+                        if name.is_some() {
+                            return None;
+                        }
+                        out.push(self.value(&value)?);
+                    }
+                    None => out.push(self.value(item)?),
+                }
+            }
+            Some(out)
+        }
+    }
+
+    let mut by_digest = std::collections::HashMap::new();
+    for disclosure in disclosures {
+        // §4: a disclosure is sent at most once.
+        if by_digest
+            .insert(disclosure.digest(super::HashAlgorithm::Sha256), disclosure)
+            .is_some()
+        {
+            return None;
+        }
+    }
+    let mut reference = Reference {
+        by_digest,
+        met: Default::default(),
+        used: Default::default(),
+    };
+    let mut top = payload.clone();
+    top.remove("_sd_alg");
+    let processed = reference.object(&top)?;
+    // Step 5: every disclosure sent is referenced.
+    (reference.used.len() == reference.by_digest.len()).then_some(processed)
 }

@@ -9,12 +9,13 @@
 
 use std::collections::HashSet;
 
+use did_core::excerpt::excerpt;
 use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 use super::claim_path::{push_index, push_segment};
 use super::disclosure::Disclosure;
-use super::error::{SdJwtError, excerpt};
+use super::error::SdJwtError;
 use super::hash::{EncodedDigest, HashAlgorithm};
 use super::{MAX_DEPTH, MAX_DISCLOSURES};
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::key_binding::create_key_binding_jwt;
 use super::{SD_JWT_VC_OPTIONS, holder_key, issuer_jwt_type, jws_error};
 use crate::error::Error;
-use crate::issuer_keys::IssuerKeys;
+use crate::issuer_keys::{IssuerKeyRequest, IssuerKeys};
 use crate::report::{ErrorCode, ReportError};
 use crate::sd_jwt::{
     ClaimPath, HashAlgorithm, SdJwt, SdJwtKb, payload_hash_algorithm, verify_disclosures,
@@ -76,23 +76,25 @@ impl HolderCredential {
 
     /// Reads an SD-JWT VC as [`parse`](Self::parse) does and verifies the issuer's signature
     /// (RFC 9901 §7.2 step 1, §7.1 step 2): the algorithm in `algorithms`, the key found
-    /// through `keys` from `iss` and `kid`.
+    /// through `keys` from `iss` and `kid`, as known at `now` (Unix seconds).
     pub async fn receive(
         compact: &str,
         keys: &dyn IssuerKeys,
         algorithms: &AlgorithmPolicy,
+        now: u64,
     ) -> Result<Self, Error> {
         let credential = Self::parse(compact)?;
-        credential.verify_issuer(keys, algorithms).await?;
+        credential.verify_issuer(keys, algorithms, now).await?;
         Ok(credential)
     }
 
     /// Verifies the issuer's signature over this credential with the key `keys` finds for
-    /// its `iss` and `kid`.
+    /// its `iss` and `kid` at `now` (Unix seconds).
     pub async fn verify_issuer(
         &self,
         keys: &dyn IssuerKeys,
         algorithms: &AlgorithmPolicy,
+        now: u64,
     ) -> Result<(), Error> {
         let jws = decode_compact(self.sd_jwt.issuer_jwt(), algorithms)
             .map_err(|error| jws_error("the issuer-signed JWT is refused", &error))?;
@@ -103,7 +105,9 @@ impl HolderCredential {
             )
         })?;
         let kid = self.header.get("kid").and_then(Value::as_str);
-        let key = keys.issuer_key(iss, kid).await?;
+        let key = keys
+            .issuer_key(&IssuerKeyRequest::new(iss, kid, now))
+            .await?;
         jws.verify(&key).map_err(|error| {
             Error::Refused(ReportError::new(
                 ErrorCode::BadSignature,

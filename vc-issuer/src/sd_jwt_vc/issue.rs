@@ -236,7 +236,7 @@ impl<'s> SdJwtVcIssuer<'s> {
 mod tests {
     use did_core::jose::{Algorithm, AlgorithmPolicy, decode_compact, parse_json_object};
     use did_core::key::SecretKey;
-    use did_core::method::key::did_key;
+    use did_core::method::key::did_key_verification_method;
     use serde_json::json;
 
     use super::*;
@@ -244,10 +244,7 @@ mod tests {
 
     fn issuer_parts() -> (SecretKey, DidUrl) {
         let key = SecretKey::generate(KeyType::Ed25519);
-        let did = did_key(&key.public_key());
-        let kid = did
-            .with_fragment(&key.public_key().to_multikey())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let kid = did_key_verification_method(&key.public_key());
         (key, kid)
     }
 
@@ -368,8 +365,7 @@ mod tests {
     #[test]
     fn issues_p256_and_without_disclosures() {
         let key = SecretKey::generate(KeyType::P256);
-        let did = did_key(&key.public_key());
-        let kid = did.with_fragment(&key.public_key().to_multikey()).unwrap();
+        let kid = did_key_verification_method(&key.public_key());
         let signer = key.signer(Algorithm::Es256).unwrap();
         let issuer = SdJwtVcIssuer::new(&signer, kid).unwrap();
         let compact = issuer

@@ -3,19 +3,20 @@
 
 use std::time::Duration;
 
+use did_core::excerpt::excerpt;
 use did_core::jose::{
-    AlgorithmPolicy, JoseError, Signer, UnverifiedJws, VerifiedJws, decode_compact, sign_compact,
+    AlgorithmPolicy, JoseError, Signer, UnverifiedJws, VerifiedJws, decode_compact, header_has_typ,
+    parse_json_object, sign_compact,
 };
 use did_core::key::PublicKey;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::jws_error;
 use crate::error::Error;
+use crate::report::checks;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::{HashAlgorithm, SdJwt, excerpt};
+use crate::sd_jwt::{HashAlgorithm, SdJwt};
 use crate::time::{Clock, numeric_date};
-use crate::verify::checks;
 
 /// The `typ` of a key binding JWT (RFC 9901 §4.3), which explicitly types it as RFC 8725
 /// §3.11 recommends.
@@ -60,9 +61,7 @@ pub struct KeyBindingClaims {
     pub sd_hash: String,
 }
 
-/// The key binding JWT payload as read, before any rule is applied. serde refuses a claim
-/// name given twice, as RFC 7519 §4 allows a parser to.
-#[derive(Deserialize)]
+/// The key binding JWT claims as read, before any rule is applied.
 struct RawClaims {
     iat: Option<Value>,
     aud: Option<Value>,
@@ -92,7 +91,7 @@ pub struct KeyBindingExpectations<'a> {
 /// (RFC 9901 §7.3 steps 5.2–5.8).
 ///
 /// `hash_alg` is the credential's `_sd_alg`. The SD-JWT itself (issuer signature and
-/// disclosures) is not checked here; [`crate::verify`] does both.
+/// disclosures) is not checked here; the verifier (`verify`) does both.
 pub fn verify_key_binding_jwt(
     presentation: &str,
     holder_key: &PublicKey,
@@ -155,9 +154,9 @@ pub(crate) fn check_key_binding(
     };
     report.pass(checks::KB_SIGNATURE);
 
-    // §7.3 step 5.4 and §4.3: `typ` is exactly `kb+jwt`.
-    let typ = verified.header.get("typ").and_then(Value::as_str);
-    if typ != Some(KB_JWT_TYP) {
+    // §7.3 step 5.4 and §4.3: `typ` is `kb+jwt`, compared as a media type (RFC 7515 §4.1.9).
+    if !header_has_typ(&verified.header, KB_JWT_TYP) {
+        let typ = verified.header.get("typ").and_then(Value::as_str);
         report.fail(
             checks::KB_TYP,
             ReportError::new(
@@ -172,8 +171,17 @@ pub(crate) fn check_key_binding(
     }
     report.pass(checks::KB_TYP);
 
-    let claims: RawClaims = match serde_json::from_slice(&verified.payload) {
-        Ok(claims) => claims,
+    // RFC 7519 §7.2 step 10: the claims are a JSON object (a duplicate name refused, as §4
+    // allows), read by name, never by position.
+    let claims = match parse_json_object(&verified.payload) {
+        Ok(mut claims) => RawClaims {
+            iat: claims.remove("iat"),
+            aud: claims.remove("aud"),
+            nonce: claims.remove("nonce"),
+            sd_hash: claims.remove("sd_hash"),
+            exp: claims.remove("exp"),
+            nbf: claims.remove("nbf"),
+        },
         Err(error) => {
             report.fail(
                 checks::KB_JWT,

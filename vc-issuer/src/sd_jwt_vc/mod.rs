@@ -1,18 +1,17 @@
 //! SD-JWT VC (draft-ietf-oauth-sd-jwt-vc-19) over the RFC 9901 core: issuance with `typ:
 //! dc+sd-jwt`, `vct`, `cnf` and a DID issuer, the holder's presentation with a key binding JWT
-//! (RFC 9901 §4.3), and the pieces the verifier in [`crate::verify`] builds on.
+//! (RFC 9901 §4.3), and the pieces the verifier (`verify`) builds on.
 //!
 //! ```
 //! use did_core::jose::Algorithm;
 //! use did_core::key::{KeyType, SecretKey};
-//! use did_core::method::key::did_key;
+//! use did_core::method::key::did_key_verification_method;
 //! use serde_json::{Map, json};
 //! use vc_issuer::sd_jwt::{ClaimPath, DisclosureFrame};
 //! use vc_issuer::sd_jwt_vc::{HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload};
 //!
 //! let issuer_key = SecretKey::generate(KeyType::Ed25519);
-//! let issuer_did = did_key(&issuer_key.public_key());
-//! let kid = issuer_did.with_fragment(&issuer_key.public_key().to_multikey())?;
+//! let kid = did_key_verification_method(&issuer_key.public_key());
 //! let signer = issuer_key.signer(Algorithm::Ed25519)?;
 //! let holder_key = SecretKey::generate(KeyType::Ed25519);
 //!
@@ -50,13 +49,14 @@ pub(crate) use key_binding::{check_key_binding, decode_key_binding_jwt};
 
 use std::sync::LazyLock;
 
-use did_core::jose::JoseError;
+use did_core::excerpt::excerpt;
+use did_core::jose::{JoseError, header_has_typ};
 use did_core::key::{Jwk, KeyType, PublicKey};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::report::{ErrorCode, ReportError};
-use crate::sd_jwt::{VerifyOptions, excerpt};
+use crate::sd_jwt::VerifyOptions;
 
 /// The `typ` of the issuer-signed JWT of an SD-JWT VC (SD-JWT VC §2.2.1).
 pub const SD_JWT_VC_TYP: &str = "dc+sd-jwt";
@@ -80,17 +80,25 @@ pub(crate) enum IssuerJwtType {
     Legacy,
 }
 
-/// RFC 8725 §3.11 explicit typing and SD-JWT VC §2.2.1: the header's `typ` must say SD-JWT VC.
-/// The comparison is exact, as the specification gives the value.
+/// RFC 8725 §3.11 explicit typing and SD-JWT VC §2.2.1: the header's `typ` must say SD-JWT VC,
+/// compared as a media type (RFC 7515 §4.1.9: `application/dc+sd-jwt` is the same type).
 pub(crate) fn issuer_jwt_type(header: &Map<String, Value>) -> Result<IssuerJwtType, ReportError> {
-    match header.get("typ").and_then(Value::as_str) {
-        Some(SD_JWT_VC_TYP) => Ok(IssuerJwtType::Current),
-        Some(LEGACY_SD_JWT_VC_TYP) => Ok(IssuerJwtType::Legacy),
+    if header_has_typ(header, SD_JWT_VC_TYP) {
+        return Ok(IssuerJwtType::Current);
+    }
+    if header_has_typ(header, LEGACY_SD_JWT_VC_TYP) {
+        return Ok(IssuerJwtType::Legacy);
+    }
+    match header.get("typ") {
         Some(other) => Err(ReportError::new(
             ErrorCode::Malformed,
             format!(
                 "the issuer-signed JWT is typed `{}`, not `{SD_JWT_VC_TYP}`: it is not an SD-JWT VC (SD-JWT VC §2.2.1, RFC 8725 §3.11)",
-                excerpt(other)
+                excerpt(
+                    &other
+                        .as_str()
+                        .map_or_else(|| other.to_string(), str::to_owned)
+                )
             ),
         )),
         None => Err(ReportError::new(
@@ -121,6 +129,14 @@ pub(crate) fn holder_key(payload: &Map<String, Value>) -> Result<PublicKey, Stri
             excerpt(&error.to_string())
         )
     })?;
+    // RFC 7517 §4.2: a key whose `use` is not `sig` is not for signatures, so it cannot prove
+    // possession; issuer keys are held to the same rule.
+    if let Some(key_use) = jwk.key_use.as_deref().filter(|key_use| *key_use != "sig") {
+        return Err(format!(
+            "`cnf.jwk` is marked `use: {}`, not for signatures, so it cannot sign a key binding JWT (RFC 7517 §4.2)",
+            excerpt(key_use)
+        ));
+    }
     let key = PublicKey::from_jwk(&jwk).map_err(|error| format!("`cnf.jwk`: {error}"))?;
     if key.key_type() == KeyType::X25519 {
         return Err("`cnf.jwk` is an X25519 key, which cannot sign a key binding JWT".into());

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::StatusError;
 use super::inflate::MAX_DECOMPRESSED_BYTES;
-use crate::issuer_keys::IssuerKeys;
+use crate::issuer_keys::{IssuerKeyRequest, IssuerKeys};
 
 /// The default allowance for clock skew between issuer and verifier, in seconds (RFC 7519
 /// §4.1.4–4.1.5 allow "some small leeway").
@@ -184,7 +184,11 @@ pub(crate) async fn verify_signed_list<L: SignedStatusList>(
         }
     }
     let key = keys
-        .issuer_key(issuer, Some(&envelope.kid))
+        .issuer_key(&IssuerKeyRequest::new(
+            issuer,
+            Some(&envelope.kid),
+            validation.clock.now,
+        ))
         .await
         .map_err(|error| StatusError::KeyUnavailable {
             kid: excerpt(&envelope.kid),

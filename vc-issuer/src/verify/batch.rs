@@ -31,9 +31,11 @@ pub(super) async fn verify_all(
     keys: &dyn IssuerKeys,
     status: Option<&dyn StatusCheck>,
 ) -> Vec<VerificationReport> {
+    // One clock for the whole batch: every report judges its credential at the same instant.
+    let clock = policy.clock();
     let mut prepared = Vec::with_capacity(inputs.len());
     for input in inputs {
-        prepared.push(prepare(input, policy, keys).await);
+        prepared.push(prepare(input, policy, clock, keys).await);
     }
 
     // Where each presentation's signatures sit in the batch: issuer, then key binding.
@@ -85,8 +87,8 @@ pub(super) async fn verify_all(
                         key_binding: None,
                     },
                 };
-                match ready.check(signatures, policy) {
-                    Ok(checked) => checked.conclude(policy, status).await,
+                match ready.check(signatures, policy, clock) {
+                    Ok(checked) => checked.conclude(policy, clock, status).await,
                     Err(report) => report,
                 }
             }

@@ -2,7 +2,8 @@
 //! point, [`verify_credential`], takes an SD-JWT VC (with or without key binding) or a VCDM 2.0
 //! `vc+jwt`, tells them apart, and applies every MUST of RFC 9901 §7.1 and §7.3, the SD-JWT VC
 //! rules, and the verifier's policy; [`verify_batch`] does the same for many at once and
-//! checks their Ed25519 signatures in one batch.
+//! checks their Ed25519 signatures in one batch. [`Verifier`] holds what both need (issuer
+//! keys and a status check) and builds the usual one for DID issuers.
 //!
 //! The report's `claims` are, for an SD-JWT VC, the Processed SD-JWT Payload of RFC 9901
 //! §7.1: the plain claims and the disclosed ones in place, `_sd`, `_sd_alg` and the
@@ -15,7 +16,7 @@
 //! # use std::sync::Arc;
 //! # use did_core::jose::Algorithm;
 //! # use did_core::key::{KeyType, SecretKey};
-//! # use did_core::method::{DID_KEY, key::did_key};
+//! # use did_core::method::{DID_KEY, key::did_key_verification_method};
 //! # use did_core::resolution::dispatch::MethodDispatcher;
 //! # use serde_json::{Map, json};
 //! # use vc_issuer::sd_jwt::{ClaimPath, DisclosureFrame};
@@ -24,7 +25,7 @@
 //! use vc_issuer::verify::{VerificationPolicy, verify_credential};
 //!
 //! # let issuer_key = SecretKey::generate(KeyType::Ed25519);
-//! # let kid = did_key(&issuer_key.public_key()).with_fragment(&issuer_key.public_key().to_multikey())?;
+//! # let kid = did_key_verification_method(&issuer_key.public_key());
 //! # let signer = issuer_key.signer(Algorithm::Ed25519)?;
 //! # let holder = SecretKey::generate(KeyType::Ed25519);
 //! # let mut claims = Map::new();
@@ -55,65 +56,77 @@ mod vc_jwt;
 pub use batch::verify_batch;
 pub use policy::VerificationPolicy;
 
+use std::sync::Arc;
+
+use did_core::excerpt::excerpt;
+use did_core::fetch::Fetcher;
 use did_core::jose::{JoseError, UnverifiedJws, VerifiedJws, verify_batch as verify_jws_batch};
 use did_core::key::PublicKey;
+use did_core::resolution::Resolver;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::issuer_keys::IssuerKeys;
-use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::{ClaimPath, excerpt};
-use crate::status::StatusCheck;
+use crate::issuer_keys::{DidIssuerKeys, IssuerKeyRequest, IssuerKeys};
+use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
+use crate::sd_jwt::{ClaimPath, MAX_SD_JWT_LEN};
+use crate::status::{StatusCheck, StatusListClient};
 use crate::time::{Clock, numeric_date};
 use status::{StatusClaim, check_status};
 
-/// The names of the checks a report lists, in the order they run. Stable: scripts match on
-/// them.
-pub mod checks {
-    /// The compact serialization parses (RFC 9901 §4, RFC 7515 §7.1).
-    pub const FORMAT: &str = "format";
-    /// The issuer-signed JWT's header and payload decode and its `alg` is allowed.
-    pub const ISSUER_JWT: &str = "issuer_jwt";
-    /// The explicit type (`typ`) is the one expected (RFC 8725 §3.11).
-    pub const TYP: &str = "typ";
-    /// The VCDM 2.0 data model rules of a `vc+jwt` hold.
-    pub const DATA_MODEL: &str = "data_model";
-    /// The issuer is on the policy's trust list.
-    pub const TRUSTED_ISSUER: &str = "trusted_issuer";
-    /// The issuer's key was found and is the issuer's to sign with.
-    pub const ISSUER_KEY: &str = "issuer_key";
-    /// The issuer's signature verifies.
-    pub const ISSUER_SIGNATURE: &str = "issuer_signature";
-    /// The disclosures match the digests (RFC 9901 §7.1 steps 3–5).
-    pub const DISCLOSURES: &str = "disclosures";
-    /// `exp`, `nbf`, `iat`, `aud` (and `validFrom`, `validUntil`) hold now.
-    pub const VALIDITY: &str = "validity";
-    /// `vct` is present, and the expected one if the policy names one.
-    pub const VCT: &str = "vct";
-    /// Key binding was provided when required (RFC 9901 §7.3 step 2).
-    pub const KEY_BINDING: &str = "key_binding";
-    /// The holder key in `cnf.jwk` is usable.
-    pub const HOLDER_KEY: &str = "holder_key";
-    /// The key binding JWT decodes and its `alg` is allowed.
-    pub const KB_JWT: &str = "kb_jwt";
-    /// The key binding JWT is signed by the holder key.
-    pub const KB_SIGNATURE: &str = "kb_signature";
-    /// The key binding JWT is typed `kb+jwt`.
-    pub const KB_TYP: &str = "kb_typ";
-    /// The key binding JWT's `iat` is recent and not in the future.
-    pub const KB_IAT: &str = "kb_iat";
-    /// The key binding JWT's `nonce` is this transaction's.
-    pub const KB_NONCE: &str = "kb_nonce";
-    /// The key binding JWT's `aud` is this verifier.
-    pub const KB_AUD: &str = "kb_aud";
-    /// The key binding JWT's `sd_hash` covers the presentation as received.
-    pub const SD_HASH: &str = "sd_hash";
-    /// The key binding JWT's own `exp`/`nbf`, when present, hold now.
-    pub const KB_VALIDITY: &str = "kb_validity";
-    /// The credential's status (revocation, suspension) was checked.
-    pub const STATUS: &str = "status";
-    /// The policy's required claims are present.
-    pub const REQUIRED_CLAIMS: &str = "required_claims";
+/// The longest input a verifier reads, in bytes: an SD-JWT (RFC 9901 bounds nothing; this
+/// crate bounds it at [`MAX_SD_JWT_LEN`]) or a compact JWS (did-core bounds it the same).
+/// A longer input is refused as `malformed` before anything is parsed.
+pub const MAX_INPUT_LEN: usize = MAX_SD_JWT_LEN;
+
+/// A verifier: where issuer keys come from and how a credential's status is asked, so that
+/// every program that verifies (the `avid` CLI, `avid-resolver`, a platform embedding this
+/// crate) builds the same one and calls [`verify`](Self::verify).
+pub struct Verifier {
+    /// The issuer keys, for the credentials and for their status lists.
+    pub keys: Arc<dyn IssuerKeys>,
+    /// The status check; without one the status step is skipped with a warning.
+    pub status: Option<Arc<dyn StatusCheck>>,
+}
+
+impl Verifier {
+    /// The verifier of DID issuers: keys from the DID documents `resolver` resolves (under
+    /// `assertionMethod`, cached), and status lists fetched through `fetcher` and signed by
+    /// the credential's own issuer, whose key is found through that same key cache (Token
+    /// Status List §11.3).
+    pub fn for_dids(resolver: Arc<dyn Resolver>, fetcher: Arc<dyn Fetcher>) -> Self {
+        let keys: Arc<dyn IssuerKeys> = Arc::new(DidIssuerKeys::new(resolver));
+        let status = StatusListClient::new(fetcher, Arc::clone(&keys));
+        Self {
+            keys,
+            status: Some(Arc::new(status)),
+        }
+    }
+
+    /// Verifies `input` under `policy`, as [`verify_credential`] does.
+    pub async fn verify(
+        &self,
+        input: &str,
+        policy: &VerificationPolicy,
+    ) -> Result<VerificationReport, Error> {
+        verify_credential(input, policy, self.keys.as_ref(), self.status.as_deref()).await
+    }
+
+    /// Verifies each of `inputs` under `policy`, as [`verify_batch`] does.
+    pub async fn verify_batch(
+        &self,
+        inputs: &[&str],
+        policy: &VerificationPolicy,
+    ) -> Result<Vec<VerificationReport>, Error> {
+        verify_batch(inputs, policy, self.keys.as_ref(), self.status.as_deref()).await
+    }
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("status", &self.status.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A new report with room for every check of a full verification, so that recording them
@@ -130,7 +143,7 @@ const NO_TRUST_LIST_WARNING: &str = "issuer not on a trust list: the policy trus
 /// Verifies a presented credential: an SD-JWT VC (`<JWT>~<D1>~…~` or an SD-JWT+KB) or a VCDM
 /// 2.0 `vc+jwt`, told apart by their form and then by their header's `typ`.
 ///
-/// Issuer keys come from `keys` (typically [`DidIssuerKeys`](crate::issuer_keys::DidIssuerKeys)),
+/// Issuer keys come from `keys` (typically [`DidIssuerKeys`]),
 /// the status from `status` when the credential has a status reference. Every verdict on the
 /// input is in the report; the error is only for a `policy` that cannot be applied
 /// ([`VerificationPolicy::validate`]). The input is taken exactly as received: `sd_hash`
@@ -146,13 +159,15 @@ pub async fn verify_credential(
     status: Option<&dyn StatusCheck>,
 ) -> Result<VerificationReport, Error> {
     policy.validate()?;
-    let mut ready = match prepare(input, policy, keys).await {
+    // The one clock of this verification, read once.
+    let clock = policy.clock();
+    let mut ready = match prepare(input, policy, clock, keys).await {
         Ok(ready) => ready,
         Err(report) => return Ok(report),
     };
     let signatures = ready.verify_signatures();
-    Ok(match ready.check(signatures, policy) {
-        Ok(checked) => checked.conclude(policy, status).await,
+    Ok(match ready.check(signatures, policy, clock) {
+        Ok(checked) => checked.conclude(policy, clock, status).await,
         Err(report) => report,
     })
 }
@@ -168,19 +183,44 @@ enum Ready<'a> {
     VcJwt(vc_jwt::Ready<'a>),
 }
 
+/// The report refusing an input longer than [`MAX_INPUT_LEN`], before anything is parsed.
+fn refuse_oversize(input: &str) -> Option<VerificationReport> {
+    if input.len() <= MAX_INPUT_LEN {
+        return None;
+    }
+    let mut report = new_report();
+    report.fail(
+        checks::FORMAT,
+        ReportError::new(
+            ErrorCode::Malformed,
+            format!(
+                "the input is {} bytes long, more than the {MAX_INPUT_LEN} a verifier reads; it cannot be a credential",
+                input.len()
+            ),
+        ),
+    );
+    Some(report.finish(None))
+}
+
 /// Everything up to the signatures; a report when the input was refused on the way.
 async fn prepare<'a>(
     input: &'a str,
     policy: &VerificationPolicy,
+    clock: Clock,
     keys: &dyn IssuerKeys,
 ) -> Result<Ready<'a>, VerificationReport> {
+    if let Some(report) = refuse_oversize(input) {
+        return Err(report);
+    }
     // RFC 9901 §4: an SD-JWT always carries a `~`; a compact JWS never does.
     if input.contains('~') {
-        sd_jwt_vc::prepare(input, policy, keys)
+        sd_jwt_vc::prepare(input, policy, clock, keys)
             .await
             .map(Ready::SdJwtVc)
     } else {
-        vc_jwt::prepare(input, policy, keys).await.map(Ready::VcJwt)
+        vc_jwt::prepare(input, policy, clock, keys)
+            .await
+            .map(Ready::VcJwt)
     }
 }
 
@@ -244,10 +284,11 @@ impl<'a> Ready<'a> {
         self,
         signatures: SignatureResults,
         policy: &VerificationPolicy,
+        clock: Clock,
     ) -> Result<Checked, VerificationReport> {
         match self {
-            Self::SdJwtVc(ready) => ready.check(signatures, policy),
-            Self::VcJwt(ready) => ready.check(signatures, policy),
+            Self::SdJwtVc(ready) => ready.check(signatures, policy, clock),
+            Self::VcJwt(ready) => ready.check(signatures, policy, clock),
         }
     }
 }
@@ -268,6 +309,7 @@ impl Checked {
     async fn conclude(
         self,
         policy: &VerificationPolicy,
+        clock: Clock,
         status: Option<&dyn StatusCheck>,
     ) -> VerificationReport {
         let Checked {
@@ -281,7 +323,7 @@ impl Checked {
             status_claim,
             issuer.as_deref(),
             status,
-            policy.clock().now,
+            clock.now,
             &mut report,
         )
         .await
@@ -301,6 +343,7 @@ async fn issuer_key(
     iss: &str,
     kid: Option<&str>,
     policy: &VerificationPolicy,
+    clock: Clock,
     keys: &dyn IssuerKeys,
     report: &mut VerificationReport,
 ) -> Option<PublicKey> {
@@ -327,7 +370,8 @@ async fn issuer_key(
             report.warn(NO_TRUST_LIST_WARNING);
         }
     }
-    match keys.issuer_key(iss, kid).await {
+    let request = IssuerKeyRequest::new(iss, kid, clock.now);
+    match keys.issuer_key(&request).await {
         Ok(key) => {
             report.pass(checks::ISSUER_KEY);
             Some(key)

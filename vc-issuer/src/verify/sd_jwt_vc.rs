@@ -1,22 +1,24 @@
 //! The SD-JWT VC path of verification: RFC 9901 §7.1 and §7.3 with the SD-JWT VC rules
 //! (SD-JWT VC §2.4), split at the signatures so that a batch can check them together.
 
+use did_core::excerpt::excerpt;
 use did_core::jose::{UnverifiedJws, decode_compact, parse_json_object};
 use did_core::key::PublicKey;
 use serde_json::{Map, Value};
 
 use super::{
-    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, checks,
-    issuer_key, issuer_signature, kid, new_report,
+    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, issuer_key,
+    issuer_signature, kid, new_report,
 };
 use crate::issuer_keys::IssuerKeys;
-use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::{Disclosure, Parts, SdJwtError, excerpt, process_disclosures};
+use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
+use crate::sd_jwt::{Disclosure, Parts, SdJwtError, process_disclosures};
 use crate::sd_jwt_vc::{
     IssuerJwtType, KeyBindingExpectations, LEGACY_TYP_WARNING, SD_JWT_VC_OPTIONS,
     check_key_binding, decode_key_binding_jwt, holder_key, holder_key_error, issuer_jwt_type,
     jws_error,
 };
+use crate::time::Clock;
 
 /// An SD-JWT VC presentation ready for its signature checks.
 pub(super) struct Ready<'a> {
@@ -66,6 +68,7 @@ fn refuse(
 pub(super) async fn prepare<'a>(
     input: &'a str,
     policy: &VerificationPolicy,
+    clock: Clock,
     keys: &dyn IssuerKeys,
 ) -> Result<Ready<'a>, VerificationReport> {
     let mut report = new_report();
@@ -142,7 +145,7 @@ pub(super) async fn prepare<'a>(
             ),
         ));
     };
-    let Some(issuer_key) = issuer_key(iss, kid, policy, keys, &mut report).await else {
+    let Some(issuer_key) = issuer_key(iss, kid, policy, clock, keys, &mut report).await else {
         return Err(report.finish(None));
     };
 
@@ -203,6 +206,7 @@ impl<'a> Ready<'a> {
         self,
         signatures: SignatureResults,
         policy: &VerificationPolicy,
+        clock: Clock,
     ) -> Result<Checked, VerificationReport> {
         let Ready {
             mut report,
@@ -224,7 +228,6 @@ impl<'a> Ready<'a> {
         report.pass(checks::DISCLOSURES);
 
         // §7.1 step 6, on the processed payload (`iat` may be disclosed).
-        let clock = policy.clock();
         if let Err(error) = check_jwt_validity(&claims, &clock, policy.expected_audience.as_deref())
         {
             return Err(refuse(report, checks::VALIDITY, error));

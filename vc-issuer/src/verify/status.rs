@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::checks;
+use crate::report::checks;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
 use crate::status::{StatusCheck, StatusReference};
 

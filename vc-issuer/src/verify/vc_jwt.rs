@@ -2,29 +2,27 @@
 //! VC-JOSE-COSE §3.1.1), its issuer key found as for an SD-JWT VC, its validity period from
 //! `validFrom` and `validUntil` (VCDM 2.0 §4.9).
 
-use did_core::jose::{UnverifiedJws, decode_compact, parse_json_object};
+use did_core::excerpt::excerpt;
+use did_core::jose::{UnverifiedJws, decode_compact, header_has_typ, parse_json_object};
 use did_core::key::PublicKey;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{
-    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, checks,
-    issuer_key, issuer_signature, kid, new_report,
+    Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, issuer_key,
+    issuer_signature, kid, new_report,
 };
 use crate::issuer_keys::IssuerKeys;
-use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::excerpt;
+use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
 use crate::sd_jwt_vc::{LEGACY_SD_JWT_VC_TYP, SD_JWT_VC_TYP, jws_error};
 use crate::time::Clock;
-use crate::w3c::{VC_CTY, VC_JWT_TYP, check_credential};
+use crate::w3c::{Credential, VC_CTY, VC_JWT_TYP, parse_credential};
 
 /// A `vc+jwt` ready for its signature check.
 pub(super) struct Ready<'a> {
     report: VerificationReport,
-    credential: Map<String, Value>,
+    credential: Credential,
     jws: Option<UnverifiedJws<'a>>,
     issuer_key: PublicKey,
-    valid_from: Option<i64>,
-    valid_until: Option<i64>,
 }
 
 fn refuse(
@@ -41,6 +39,7 @@ fn refuse(
 pub(super) async fn prepare<'a>(
     input: &'a str,
     policy: &VerificationPolicy,
+    clock: Clock,
     keys: &dyn IssuerKeys,
 ) -> Result<Ready<'a>, VerificationReport> {
     let mut report = new_report();
@@ -61,8 +60,8 @@ pub(super) async fn prepare<'a>(
         }
     };
     report.pass(checks::FORMAT);
-    let credential = match parse_json_object(jws.payload()) {
-        Ok(credential) => credential,
+    let payload = match parse_json_object(jws.payload()) {
+        Ok(payload) => payload,
         Err(error) => {
             return Err(refuse(
                 report,
@@ -76,32 +75,34 @@ pub(super) async fn prepare<'a>(
     };
     report.pass(checks::ISSUER_JWT);
 
-    // RFC 8725 §3.11 and VC-JOSE-COSE §3.1.1: the type says what the payload is.
-    match jws.header().get("typ").and_then(Value::as_str) {
-        Some(VC_JWT_TYP) => report.pass(checks::TYP),
-        Some(SD_JWT_VC_TYP | LEGACY_SD_JWT_VC_TYP) => {
-            return Err(refuse(
-                report,
-                checks::TYP,
-                ReportError::new(
-                    ErrorCode::Malformed,
-                    "an SD-JWT VC must be sent as an SD-JWT, its issuer-signed JWT followed by `~` (RFC 9901 §4)",
+    // RFC 8725 §3.11 and VC-JOSE-COSE §3.1.1: the type says what the payload is, compared as
+    // a media type (RFC 7515 §4.1.9).
+    let header = jws.header();
+    if header_has_typ(header, VC_JWT_TYP) {
+        report.pass(checks::TYP);
+    } else if header_has_typ(header, SD_JWT_VC_TYP) || header_has_typ(header, LEGACY_SD_JWT_VC_TYP)
+    {
+        return Err(refuse(
+            report,
+            checks::TYP,
+            ReportError::new(
+                ErrorCode::Malformed,
+                "an SD-JWT VC must be sent as an SD-JWT, its issuer-signed JWT followed by `~` (RFC 9901 §4)",
+            ),
+        ));
+    } else {
+        let typ = header.get("typ").and_then(Value::as_str);
+        return Err(refuse(
+            report,
+            checks::TYP,
+            ReportError::new(
+                ErrorCode::Malformed,
+                format!(
+                    "a JWT typed {} is not a credential this verifier accepts: expected `{VC_JWT_TYP}`, or an SD-JWT VC",
+                    typ.map_or_else(|| "nothing".into(), |t| format!("`{}`", excerpt(t)))
                 ),
-            ));
-        }
-        other => {
-            return Err(refuse(
-                report,
-                checks::TYP,
-                ReportError::new(
-                    ErrorCode::Malformed,
-                    format!(
-                        "a JWT typed {} is not a credential this verifier accepts: expected `{VC_JWT_TYP}`, or an SD-JWT VC",
-                        other.map_or_else(|| "nothing".into(), |t| format!("`{}`", excerpt(t)))
-                    ),
-                ),
-            ));
-        }
+            ),
+        ));
     }
     if let Some(cty) = jws.header().get("cty") {
         if cty != VC_CTY {
@@ -109,18 +110,19 @@ pub(super) async fn prepare<'a>(
         }
     }
 
-    let facts = match check_credential(&credential) {
-        Ok(facts) => facts,
-        Err(error) => return Err(refuse(report, checks::DATA_MODEL, error)),
+    let credential = match parse_credential(payload) {
+        Ok(credential) => credential,
+        Err(error) => return Err(refuse(report, checks::DATA_MODEL, error.into())),
     };
     report.pass(checks::DATA_MODEL);
-    let (valid_from, valid_until) = (facts.valid_from, facts.valid_until);
 
     let kid = match kid(jws.header()) {
         Ok(kid) => kid,
         Err(error) => return Err(refuse(report, checks::ISSUER_KEY, error)),
     };
-    let Some(issuer_key) = issuer_key(facts.issuer, kid, policy, keys, &mut report).await else {
+    let Some(issuer_key) =
+        issuer_key(credential.issuer(), kid, policy, clock, keys, &mut report).await
+    else {
         return Err(report.finish(None));
     };
     Ok(Ready {
@@ -128,8 +130,6 @@ pub(super) async fn prepare<'a>(
         credential,
         jws: Some(jws),
         issuer_key,
-        valid_from,
-        valid_until,
     })
 }
 
@@ -153,20 +153,22 @@ impl<'a> Ready<'a> {
         self,
         signatures: SignatureResults,
         policy: &VerificationPolicy,
+        clock: Clock,
     ) -> Result<Checked, VerificationReport> {
         let Ready {
             mut report,
             credential,
-            valid_from,
-            valid_until,
             ..
         } = self;
         if !issuer_signature(signatures.issuer, &mut report) {
             return Err(report.finish(None));
         }
-        let clock = policy.clock();
-        let validity = check_jwt_validity(&credential, &clock, policy.expected_audience.as_deref())
-            .and_then(|()| check_validity_period(valid_from, valid_until, &clock));
+        let validity = check_jwt_validity(
+            credential.claims(),
+            &clock,
+            policy.expected_audience.as_deref(),
+        )
+        .and_then(|()| Ok(credential.check_validity_period(&clock)?));
         if let Err(error) = validity {
             return Err(refuse(report, checks::VALIDITY, error));
         }
@@ -187,45 +189,12 @@ impl<'a> Ready<'a> {
         report.skip(checks::KEY_BINDING);
 
         // VCDM 2.0 §4.10: `credentialStatus`.
-        let issuer = match credential.get("issuer") {
-            Some(Value::String(issuer)) => Some(issuer.clone()),
-            Some(Value::Object(issuer)) => {
-                issuer.get("id").and_then(Value::as_str).map(str::to_owned)
-            }
-            _ => None,
-        };
+        let issuer = Some(credential.issuer().to_owned());
         Ok(Checked {
             report,
-            claims: credential,
+            claims: credential.into_claims(),
             status_claim: super::status::StatusClaim::Bitstring,
             issuer,
         })
     }
-}
-
-/// VCDM 2.0 §4.9: not valid before `validFrom`, nor from `validUntil` on, skew allowed.
-fn check_validity_period(
-    valid_from: Option<i64>,
-    valid_until: Option<i64>,
-    clock: &Clock,
-) -> Result<(), ReportError> {
-    let now = i64::try_from(clock.now).unwrap_or(i64::MAX);
-    let skew = i64::try_from(clock.skew).unwrap_or(i64::MAX);
-    if let Some(from) = valid_from {
-        if now.saturating_add(skew) < from {
-            return Err(ReportError::new(
-                ErrorCode::NotYetValid,
-                format!("the credential is not valid before its validFrom ({from}, now {now})"),
-            ));
-        }
-    }
-    if let Some(until) = valid_until {
-        if now >= until.saturating_add(skew) {
-            return Err(ReportError::new(
-                ErrorCode::Expired,
-                format!("the credential ceased to be valid at its validUntil ({until}, now {now})"),
-            ));
-        }
-    }
-    Ok(())
 }

@@ -1,16 +1,18 @@
 //! W3C Verifiable Credentials Data Model 2.0 credentials secured with JOSE as `vc+jwt`
 //! (W3C VC-JOSE-COSE §3.1.1): the payload is the credential itself, signed by the key of its
 //! `issuer`, a DID. This module issues them and checks the data model rules a verifier relies
-//! on; [`crate::verify`] verifies them through the same entry point as SD-JWT VCs.
+//! on, in one place: the verifier's `vc+jwt` path and the status step's Bitstring Status List
+//! credentials both read credentials through [`parse_credential`].
 
 use did_core::did::DidUrl;
 use did_core::jose::{Signer, sign_compact};
 use serde_json::{Map, Value};
 
+use did_core::excerpt::excerpt;
+use did_core::time::{Clock, parse_date_time};
+
 use crate::error::Error;
 use crate::report::{ErrorCode, ReportError};
-use crate::sd_jwt::excerpt;
-use crate::time::parse_date_time;
 
 /// The `typ` of a VCDM 2.0 credential secured as a JWS (VC-JOSE-COSE §3.1.1, media type
 /// `application/vc+jwt`).
@@ -22,41 +24,124 @@ pub const VC_CTY: &str = "vc";
 /// The base context every VCDM 2.0 credential starts with (VCDM 2.0 §4.3).
 pub const CREDENTIALS_V2_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 
-/// What a verifier needs from a credential that passed [`check_credential`].
+/// A VCDM 2.0 credential whose data model a verifier relies on has been checked by
+/// [`parse_credential`]: the one reader of `@context`, `type`, `issuer`, `credentialSubject`,
+/// `validFrom` and `validUntil`, for the credentials a verifier is given and for the
+/// Bitstring Status List credentials its status step fetches.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct CredentialFacts<'a> {
-    /// The issuer's identifier: `issuer`, or `issuer.id`.
-    pub issuer: &'a str,
-    /// `validFrom`, in Unix seconds.
-    pub valid_from: Option<i64>,
-    /// `validUntil`, in Unix seconds.
-    pub valid_until: Option<i64>,
+pub struct Credential {
+    claims: Map<String, Value>,
+    issuer: String,
+    valid_from: Option<i64>,
+    valid_until: Option<i64>,
 }
 
-fn malformed(message: impl Into<String>) -> ReportError {
-    ReportError::new(ErrorCode::Malformed, message)
+/// Why a payload is not a VCDM 2.0 credential secured as a JWT. Every variant is a
+/// [`ErrorCode::Malformed`] credential; the message names the rule and its section.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    /// A `vc` or `vp` claim (VC-JOSE-COSE §3.1.3: "MUST NOT be present").
+    #[error(
+        "the `{0}` claim must not be present in a vc+jwt; the payload is the credential itself (VC-JOSE-COSE §3.1.3)"
+    )]
+    ForbiddenClaim(&'static str),
+    /// `@context` missing, or its first item not the v2 base context.
+    #[error("`@context` must start with {CREDENTIALS_V2_CONTEXT} (VCDM 2.0 §4.3)")]
+    Context,
+    /// `type` without `VerifiableCredential`.
+    #[error("`type` must include `VerifiableCredential` (VCDM 2.0 §4.5)")]
+    Type,
+    /// `issuer` neither a URL nor an object with an `id` URL.
+    #[error("`issuer` must be a URL or an object with an `id` (VCDM 2.0 §4.7)")]
+    Issuer,
+    /// An `iss` claim that names another issuer than `issuer`.
+    #[error("the `iss` claim names another issuer than `issuer` (VC-JOSE-COSE §3.1.3)")]
+    IssuerConflict,
+    /// `credentialSubject` neither an object nor a non-empty array of objects.
+    #[error(
+        "`credentialSubject` must be an object or a non-empty array of objects (VCDM 2.0 §4.8)"
+    )]
+    CredentialSubject,
+    /// `validFrom` or `validUntil` not a date-time.
+    #[error(
+        "`{0}` must be an XML Schema dateTimeStamp such as 2010-01-01T19:23:24Z (VCDM 2.0 §4.9)"
+    )]
+    DateTime(&'static str),
+    /// `validFrom` after `validUntil`.
+    #[error("`validFrom` is after `validUntil` (VCDM 2.0 §4.9)")]
+    ValidityOrder,
 }
 
-/// Checks the VCDM 2.0 rules that verification depends on, and that VC-JOSE-COSE adds for a
-/// credential secured as a JWT:
+impl CredentialError {
+    /// The report code of this failure: always [`ErrorCode::Malformed`].
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Malformed
+    }
+}
+
+impl From<CredentialError> for ReportError {
+    fn from(error: CredentialError) -> Self {
+        ReportError::new(error.code(), error.to_string())
+    }
+}
+
+/// Why a credential is not valid at the verifier's clock (VCDM 2.0 §4.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ValidityError {
+    /// The clock, even with its skew, is before `validFrom`.
+    #[error("the credential is not valid before its validFrom ({valid_from}, now {now})")]
+    NotYetValid {
+        /// `validFrom`, in Unix seconds.
+        valid_from: i64,
+        /// The verifier's time.
+        now: u64,
+    },
+    /// The clock, even with its skew, is at or after `validUntil`.
+    #[error("the credential ceased to be valid at its validUntil ({valid_until}, now {now})")]
+    Expired {
+        /// `validUntil`, in Unix seconds.
+        valid_until: i64,
+        /// The verifier's time.
+        now: u64,
+    },
+}
+
+impl ValidityError {
+    /// The report code of this failure: `not_yet_valid` or `expired`.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ValidityError::NotYetValid { .. } => ErrorCode::NotYetValid,
+            ValidityError::Expired { .. } => ErrorCode::Expired,
+        }
+    }
+}
+
+impl From<ValidityError> for ReportError {
+    fn from(error: ValidityError) -> Self {
+        ReportError::new(error.code(), error.to_string())
+    }
+}
+
+/// Reads a verified `vc+jwt` payload as a VCDM 2.0 credential, checking the data model rules
+/// that verification depends on and that VC-JOSE-COSE adds for a credential secured as a JWT:
 ///
 /// - no `vc` or `vp` claim (VC-JOSE-COSE §3.1.3: "MUST NOT be present");
-/// - `@context` starting with the v2 context (VCDM 2.0 §4.3);
+/// - `@context` a single URL or an array, its first item the v2 context (VCDM 2.0 §4.3: "an
+///   ordered set where the first item is" the v2 URL; JSON-LD writes a set of one as the item
+///   alone);
 /// - `type` including `VerifiableCredential` (VCDM 2.0 §4.5);
 /// - `issuer` a URL or an object with an `id` URL (VCDM 2.0 §4.7), and `iss`, if present,
 ///   the same (VC-JOSE-COSE §3.1.3 warns against conflicting values; two would be two
 ///   issuers);
 /// - `credentialSubject` an object or a non-empty array of objects (VCDM 2.0 §4.8);
 /// - `validFrom` and `validUntil` dateTimeStamps, the first not after the second (VCDM 2.0
-///   §4.9).
-pub(crate) fn check_credential(
-    credential: &Map<String, Value>,
-) -> Result<CredentialFacts<'_>, ReportError> {
+///   §4.9), read by [`parse_date_time`]: VCDM 2.0 §4.9 asks for a `dateTimeStamp`, and
+///   "Representing Time" says a value "incorrectly serialized without an offset MUST be
+///   interpreted as UTC", so such a value is read, as UTC, rather than refused.
+pub fn parse_credential(credential: Map<String, Value>) -> Result<Credential, CredentialError> {
     for name in ["vc", "vp"] {
         if credential.contains_key(name) {
-            return Err(malformed(format!(
-                "the `{name}` claim must not be present in a vc+jwt; the payload is the credential itself (VC-JOSE-COSE §3.1.3)"
-            )));
+            return Err(CredentialError::ForbiddenClaim(name));
         }
     }
     let first_context = match credential.get("@context") {
@@ -65,37 +150,23 @@ pub(crate) fn check_credential(
         None => None,
     };
     if first_context.and_then(Value::as_str) != Some(CREDENTIALS_V2_CONTEXT) {
-        return Err(malformed(format!(
-            "`@context` must start with {CREDENTIALS_V2_CONTEXT} (VCDM 2.0 §4.3)"
-        )));
+        return Err(CredentialError::Context);
     }
-    let is_credential = match credential.get("type") {
-        Some(Value::String(single)) => single == "VerifiableCredential",
-        Some(Value::Array(types)) => types.iter().any(|t| t == "VerifiableCredential"),
-        _ => false,
-    };
-    if !is_credential {
-        return Err(malformed(
-            "`type` must include `VerifiableCredential` (VCDM 2.0 §4.5)",
-        ));
+    if !has_type(&credential, "VerifiableCredential") {
+        return Err(CredentialError::Type);
     }
     let issuer = match credential.get("issuer") {
-        Some(Value::String(id)) => id.as_str(),
+        Some(Value::String(id)) => id.clone(),
         Some(Value::Object(issuer)) => issuer
             .get("id")
             .and_then(Value::as_str)
-            .ok_or_else(|| malformed("`issuer.id` must be a URL (VCDM 2.0 §4.7)"))?,
-        _ => {
-            return Err(malformed(
-                "`issuer` must be a URL or an object with an `id` (VCDM 2.0 §4.7)",
-            ));
-        }
+            .ok_or(CredentialError::Issuer)?
+            .to_owned(),
+        _ => return Err(CredentialError::Issuer),
     };
     if let Some(iss) = credential.get("iss") {
-        if iss.as_str() != Some(issuer) {
-            return Err(malformed(
-                "the `iss` claim names another issuer than `issuer` (VC-JOSE-COSE §3.1.3)",
-            ));
+        if iss.as_str() != Some(issuer.as_str()) {
+            return Err(CredentialError::IssuerConflict);
         }
     }
     let subjects_ok = match credential.get("credentialSubject") {
@@ -106,19 +177,16 @@ pub(crate) fn check_credential(
         _ => false,
     };
     if !subjects_ok {
-        return Err(malformed(
-            "`credentialSubject` must be an object or a non-empty array of objects (VCDM 2.0 §4.8)",
-        ));
+        return Err(CredentialError::CredentialSubject);
     }
-    let date = |name: &str| -> Result<Option<i64>, ReportError> {
+    let date = |name: &'static str| -> Result<Option<i64>, CredentialError> {
         credential
             .get(name)
             .map(|value| {
-                value.as_str().and_then(parse_date_time).ok_or_else(|| {
-                    malformed(format!(
-                        "`{name}` must be an XML Schema dateTimeStamp such as 2010-01-01T19:23:24Z (VCDM 2.0 §4.9)"
-                    ))
-                })
+                value
+                    .as_str()
+                    .and_then(parse_date_time)
+                    .ok_or(CredentialError::DateTime(name))
             })
             .transpose()
     };
@@ -126,16 +194,81 @@ pub(crate) fn check_credential(
     let valid_until = date("validUntil")?;
     if let (Some(from), Some(until)) = (valid_from, valid_until) {
         if from > until {
-            return Err(malformed(
-                "`validFrom` is after `validUntil` (VCDM 2.0 §4.9)",
-            ));
+            return Err(CredentialError::ValidityOrder);
         }
     }
-    Ok(CredentialFacts {
+    Ok(Credential {
+        claims: credential,
         issuer,
         valid_from,
         valid_until,
     })
+}
+
+/// Whether `type` (a string or an array of strings) includes `name` (VCDM 2.0 §4.5).
+fn has_type(credential: &Map<String, Value>, name: &str) -> bool {
+    match credential.get("type") {
+        Some(Value::String(single)) => single == name,
+        Some(Value::Array(types)) => types.iter().any(|t| t == name),
+        _ => false,
+    }
+}
+
+impl Credential {
+    /// The whole credential, as signed.
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+
+    /// The whole credential, taken out.
+    pub fn into_claims(self) -> Map<String, Value> {
+        self.claims
+    }
+
+    /// The issuer's identifier: `issuer`, or `issuer.id`.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// `validFrom`, in Unix seconds.
+    pub fn valid_from(&self) -> Option<i64> {
+        self.valid_from
+    }
+
+    /// `validUntil`, in Unix seconds.
+    pub fn valid_until(&self) -> Option<i64> {
+        self.valid_until
+    }
+
+    /// Whether the credential's `type` includes `name` (VCDM 2.0 §4.5), such as
+    /// `BitstringStatusListCredential`.
+    pub fn has_type(&self, name: &str) -> bool {
+        has_type(&self.claims, name)
+    }
+
+    /// VCDM 2.0 §4.9 at the verifier's clock: not valid before `validFrom`, nor from
+    /// `validUntil` on, with the clock's skew allowed on each side.
+    pub fn check_validity_period(&self, clock: &Clock) -> Result<(), ValidityError> {
+        let now = i64::try_from(clock.now).unwrap_or(i64::MAX);
+        let skew = i64::try_from(clock.skew).unwrap_or(i64::MAX);
+        if let Some(valid_from) = self.valid_from {
+            if now.saturating_add(skew) < valid_from {
+                return Err(ValidityError::NotYetValid {
+                    valid_from,
+                    now: clock.now,
+                });
+            }
+        }
+        if let Some(valid_until) = self.valid_until {
+            if now >= valid_until.saturating_add(skew) {
+                return Err(ValidityError::Expired {
+                    valid_until,
+                    now: clock.now,
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Secures a VCDM 2.0 `credential` as a `vc+jwt` (VC-JOSE-COSE §3.1.1): header `{alg, typ:
@@ -149,12 +282,12 @@ pub fn issue_vc_jwt(
     signer: &dyn Signer,
     kid: &DidUrl,
 ) -> Result<String, Error> {
-    let facts = check_credential(credential)?;
-    if facts.issuer != kid.did().as_str() {
+    let facts = parse_credential(credential.clone())?;
+    if facts.issuer() != kid.did().as_str() {
         return Err(Error::InvalidCredential {
             reason: format!(
                 "the credential's issuer `{}` is not the DID of the signing key `{kid}`",
-                excerpt(facts.issuer)
+                excerpt(facts.issuer())
             ),
         });
     }
@@ -196,46 +329,150 @@ mod tests {
     #[test]
     fn accepts_vcdm2_credential() {
         let credential = credential();
-        let facts = check_credential(&credential).unwrap();
-        assert_eq!(facts.issuer, "did:example:issuer");
-        assert_eq!(facts.valid_from, Some(1262373804));
-        assert_eq!(facts.valid_until, None);
+        let facts = parse_credential(credential.clone()).unwrap();
+        assert_eq!(facts.issuer(), "did:example:issuer");
+        assert_eq!(facts.valid_from(), Some(1262373804));
+        assert_eq!(facts.valid_until(), None);
+        assert!(facts.has_type("ExampleAlumniCredential"));
+        assert!(!facts.has_type("BitstringStatusListCredential"));
+        assert_eq!(facts.claims(), &credential);
         let mut with_object_issuer = credential.clone();
         with_object_issuer.insert(
             "issuer".into(),
             json!({"id": "did:example:issuer", "name": "U"}),
         );
         assert_eq!(
-            check_credential(&with_object_issuer).unwrap().issuer,
+            parse_credential(with_object_issuer).unwrap().issuer(),
             "did:example:issuer"
         );
     }
 
     #[test]
     fn rejects_credentials_breaking_the_data_model() {
-        let cases: [(&str, Value); 10] = [
-            ("vc", json!({})),
+        let cases: [(&str, Value, CredentialError); 13] = [
+            ("vc", json!({}), CredentialError::ForbiddenClaim("vc")),
             (
                 "@context",
                 json!(["https://www.w3.org/2018/credentials/v1"]),
+                CredentialError::Context,
             ),
-            ("type", json!(["ExampleAlumniCredential"])),
-            ("issuer", json!(42)),
-            ("issuer", json!({"name": "no id"})),
-            ("iss", json!("did:example:other")),
-            ("credentialSubject", json!([])),
-            ("credentialSubject", json!("did:example:123")),
-            ("validFrom", json!("2010-01-01")),
-            ("validUntil", json!("2009-01-01T00:00:00Z")),
+            (
+                "@context",
+                json!([
+                    "https://www.w3.org/ns/credentials/examples/v2",
+                    CREDENTIALS_V2_CONTEXT
+                ]),
+                CredentialError::Context,
+            ),
+            ("@context", json!(42), CredentialError::Context),
+            (
+                "type",
+                json!(["ExampleAlumniCredential"]),
+                CredentialError::Type,
+            ),
+            ("issuer", json!(42), CredentialError::Issuer),
+            ("issuer", json!({"name": "no id"}), CredentialError::Issuer),
+            (
+                "iss",
+                json!("did:example:other"),
+                CredentialError::IssuerConflict,
+            ),
+            (
+                "credentialSubject",
+                json!([]),
+                CredentialError::CredentialSubject,
+            ),
+            (
+                "credentialSubject",
+                json!("did:example:123"),
+                CredentialError::CredentialSubject,
+            ),
+            (
+                "validFrom",
+                json!("2010-01-01"),
+                CredentialError::DateTime("validFrom"),
+            ),
+            (
+                "validFrom",
+                json!(1262373804),
+                CredentialError::DateTime("validFrom"),
+            ),
+            (
+                "validUntil",
+                json!("2009-01-01T00:00:00Z"),
+                CredentialError::ValidityOrder,
+            ),
         ];
-        for (name, value) in cases {
+        for (name, value, expected) in cases {
             let mut credential = credential();
             credential.insert(name.into(), value.clone());
-            let error = check_credential(&credential).unwrap_err();
-            assert_eq!(error.code, ErrorCode::Malformed, "{name}: {value}");
+            let error = parse_credential(credential).unwrap_err();
+            assert_eq!(error, expected, "{name}: {value}");
+            assert_eq!(error.code(), ErrorCode::Malformed);
         }
         let mut no_subject = credential();
         no_subject.remove("credentialSubject");
-        assert!(check_credential(&no_subject).is_err());
+        assert_eq!(
+            parse_credential(no_subject).unwrap_err(),
+            CredentialError::CredentialSubject
+        );
+        let mut no_context = credential();
+        no_context.remove("@context");
+        assert_eq!(
+            parse_credential(no_context).unwrap_err(),
+            CredentialError::Context
+        );
+    }
+
+    #[test]
+    fn accepts_a_single_v2_context_string() {
+        // VCDM 2.0 §4.3: an ordered set whose first item is the v2 URL; a set of one may be
+        // written as the item alone.
+        let mut credential = credential();
+        credential.insert("@context".into(), json!(CREDENTIALS_V2_CONTEXT));
+        assert!(parse_credential(credential).is_ok());
+    }
+
+    #[test]
+    fn reads_validity_dates_by_one_rule() {
+        // VCDM 2.0 "Representing Time": a value without offset is read as UTC; an offset
+        // moves the instant.
+        let read = |from: &str| {
+            let mut credential = credential();
+            credential.insert("validFrom".into(), json!(from));
+            parse_credential(credential).map(|c| c.valid_from())
+        };
+        assert_eq!(read("2010-01-01T19:23:24Z"), Ok(Some(1262373804)));
+        assert_eq!(read("2010-01-01T19:23:24"), Ok(Some(1262373804)));
+        assert_eq!(read("2010-01-01T20:23:24+01:00"), Ok(Some(1262373804)));
+        assert_eq!(
+            read("2010-01-01T19:23:24 Z"),
+            Err(CredentialError::DateTime("validFrom"))
+        );
+    }
+
+    #[test]
+    fn checks_the_validity_period_at_the_verifiers_clock() {
+        let mut credential = credential();
+        credential.insert("validUntil".into(), json!("2010-01-02T19:23:24Z"));
+        let credential = parse_credential(credential).unwrap();
+        let (from, until) = (1262373804u64, 1262373804u64 + 86_400);
+        let at = |now, skew| credential.check_validity_period(&Clock { now, skew });
+        assert_eq!(at(from, 0), Ok(()));
+        assert_eq!(
+            at(from - 1, 0),
+            Err(ValidityError::NotYetValid {
+                valid_from: 1262373804,
+                now: from - 1
+            })
+        );
+        assert_eq!(at(from - 60, 60), Ok(()));
+        assert_eq!(at(until - 1, 0), Ok(()));
+        assert_eq!(at(until, 0).map_err(|e| e.code()), Err(ErrorCode::Expired));
+        assert_eq!(at(until + 59, 60), Ok(()));
+        assert_eq!(
+            at(until + 60, 60).map_err(|e| e.code()),
+            Err(ErrorCode::Expired)
+        );
     }
 }
