@@ -218,7 +218,7 @@ fn bitstring_status_list_credentials() {
         let Value::Object(json) = &case["credential"] else {
             panic!("{name}: credential is not an object")
         };
-        let credential = BitstringStatusListCredential::from_json(json).expect("valid");
+        let credential = BitstringStatusListCredential::from_json(json.clone()).expect("valid");
         assert_eq!(
             credential.valid_from,
             Some(i64::try_from(number(case, "valid_from_unix")).expect("time")),

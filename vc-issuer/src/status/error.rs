@@ -259,6 +259,10 @@ pub enum StatusError {
         /// The status value set.
         status: u8,
     },
+    /// The status list credential breaks a rule of the VCDM 2.0 data model, as
+    /// [`w3c::parse_credential`](crate::w3c::parse_credential) reads it.
+    #[error("the status list credential is not a VCDM 2.0 credential: {0}")]
+    Credential(#[from] crate::w3c::CredentialError),
     /// The list itself cannot be read, or has no status at the index.
     #[error(transparent)]
     List(#[from] StatusListError),

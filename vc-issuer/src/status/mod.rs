@@ -53,8 +53,7 @@ mod value;
 pub use bitstring::{
     BitstringStatus, BitstringStatusList, BitstringStatusListCredential, BitstringStatusListEntry,
     CREDENTIAL_TYPE, ENTRY_TYPE, MAX_ENCODED_LIST_CHARS, MAX_STATUS_ENTRIES, MIN_ENTRIES,
-    SUBJECT_TYPE, StatusMessage, StatusPurpose, StatusSize, VC_JWT_MEDIA_TYPE, VC_JWT_TYP,
-    VCDM2_CONTEXT,
+    SUBJECT_TYPE, StatusMessage, StatusPurpose, StatusSize, VC_JWT_MEDIA_TYPE,
 };
 pub use check::{StatusCheck, StatusReference};
 pub use client::{StatusListClient, StatusListClientConfig};

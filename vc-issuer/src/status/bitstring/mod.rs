@@ -13,6 +13,6 @@ pub use entry::{
 };
 pub use envelope::{
     BitstringStatus, BitstringStatusListCredential, CREDENTIAL_TYPE, SUBJECT_TYPE,
-    VC_JWT_MEDIA_TYPE, VC_JWT_TYP, VCDM2_CONTEXT,
+    VC_JWT_MEDIA_TYPE,
 };
 pub use list::{BitstringStatusList, MAX_ENCODED_LIST_CHARS, MIN_ENTRIES, StatusSize};
