@@ -647,13 +647,23 @@ async fn bitstring_unavailable_when_anything_is_off() {
     fetcher.serve(
         &of_attacker,
         VC_TYPE,
-        signed(credential(&list, &of_attacker, revoking, &forger), &forger),
+        signed(
+            credential(&list, &of_attacker, revoking.clone(), &forger),
+            &forger,
+        ),
     );
+    // Signed by the issuer's own key, but naming another issuer: it speaks for that one.
+    let naming_another = at("naming-another");
+    let for_another = BitstringStatusListCredential {
+        issuer: "did:example:other".into(),
+        ..credential(&list, &naming_another, revoking, &issuer)
+    };
+    fetcher.serve(&naming_another, VC_TYPE, signed(for_another, &issuer));
     let missing = at("missing");
     fetcher.serve_status(&missing, 404, "text/plain", "not found");
 
     let client = client(&fetcher);
-    let cases: [(String, &str, ExpectedError); 6] = [
+    let cases: [(String, &str, ExpectedError); 7] = [
         (
             forged,
             "signed by another key under the issuer's kid",
@@ -668,7 +678,10 @@ async fn bitstring_unavailable_when_anything_is_off() {
         (suspension_only, "list does not serve the purpose", |e| {
             matches!(e, StatusError::PurposeMismatch { .. })
         }),
-        (of_attacker, "list of another issuer", |e| {
+        (of_attacker, "list of another issuer, signed by it", |e| {
+            matches!(e, StatusError::KeyUnavailable { .. })
+        }),
+        (naming_another, "issuer's list naming another issuer", |e| {
             matches!(e, StatusError::IssuerMismatch { .. })
         }),
         (missing, "404", |e| {

@@ -4,7 +4,7 @@
 //!
 //! A Status List Token (`statuslist+jwt`, Token Status List §5.1) and a Bitstring Status List
 //! credential (`vc+jwt`, VC-JOSE-COSE §3.1.1) differ only in what [`SignedStatusList`] says:
-//! their `typ`, how the payload names its issuer, and how it is read.
+//! their `typ`, how the payload is read, and which issuer it names.
 
 use did_core::excerpt::excerpt;
 use did_core::jose::{self, AlgorithmPolicy, UnverifiedJws};
@@ -80,11 +80,6 @@ pub(crate) trait SignedStatusList: Sized {
     /// The media type the list is requested as.
     const MEDIA_TYPE: &'static str;
 
-    /// The issuer the payload names, if it names one. It is read before the signature is
-    /// checked, so that a list naming another issuer is refused without a key lookup; the
-    /// signature then covers the very bytes it was read from.
-    fn named_issuer(payload: &Map<String, Value>) -> Result<Option<&str>, StatusError>;
-
     /// Reads the payload of a list whose signature verified, fetched from `url`.
     fn from_payload(
         payload: Map<String, Value>,
@@ -94,6 +89,9 @@ pub(crate) trait SignedStatusList: Sized {
 
     /// When the list may be relied on.
     fn validity(&self) -> Validity;
+
+    /// The issuer the verified list names, if it names one.
+    fn issuer(&self) -> Option<&str>;
 }
 
 /// A signed status list parsed, its type and `kid` checked, nothing else trusted yet.
@@ -161,10 +159,10 @@ fn check_typ<L: SignedStatusList>(header: &Map<String, Value>) -> Result<(), Sta
 /// The one way a fetched status list is verified, for a credential of `issuer`.
 ///
 /// The list speaks for `issuer` or not at all (Token Status List §11.3: the Status Issuer
-/// should be the Referenced Token's issuer, its key found by the same key resolution): a
-/// payload that names another issuer is refused, and the key is the one `keys` gives for
-/// `issuer` and the header's `kid` — exactly how the credential's own key was found, so a key
-/// the issuer did not publish can sign nothing here.
+/// should be the Referenced Token's issuer, its key found by the same key resolution): the key
+/// is the one `keys` gives for `issuer` and the header's `kid` — exactly how the credential's
+/// own key was found, so a key the issuer did not publish can sign nothing here — and a
+/// verified list that names another issuer is refused.
 pub(crate) async fn verify_signed_list<L: SignedStatusList>(
     compact: &str,
     url: &str,
@@ -174,15 +172,6 @@ pub(crate) async fn verify_signed_list<L: SignedStatusList>(
     validation: &StatusListValidation,
 ) -> Result<L, StatusError> {
     let envelope = Envelope::parse::<L>(compact, policy)?;
-    if let Some(named) = L::named_issuer(&envelope.payload)? {
-        // Compared as plain strings, as `iss` values are (RFC 3986 §6.2.1).
-        if named != issuer {
-            return Err(StatusError::IssuerMismatch {
-                expected: excerpt(issuer),
-                found: excerpt(named),
-            });
-        }
-    }
     let key = keys
         .issuer_key(&IssuerKeyRequest::new(
             issuer,
@@ -194,7 +183,17 @@ pub(crate) async fn verify_signed_list<L: SignedStatusList>(
             kid: excerpt(&envelope.kid),
             reason: format!("the list must be signed by the credential's issuer: {error}"),
         })?;
-    envelope.open(&key, url, validation)
+    let list = envelope.open::<L>(&key, url, validation)?;
+    if let Some(named) = list.issuer() {
+        // Compared as plain strings, as `iss` values are (RFC 3986 §6.2.1).
+        if named != issuer {
+            return Err(StatusError::IssuerMismatch {
+                expected: excerpt(issuer),
+                found: excerpt(named),
+            });
+        }
+    }
+    Ok(list)
 }
 
 /// The same path with the key already known: for a verifier that pins a key, and for test

@@ -337,10 +337,6 @@ impl SignedStatusList for BitstringStatusListCredential {
     const TYP_REQUIRED: bool = false;
     const MEDIA_TYPE: &'static str = VC_JWT_MEDIA_TYPE;
 
-    fn named_issuer(payload: &Map<String, Value>) -> Result<Option<&str>, StatusError> {
-        issuer_of(payload)
-    }
-
     /// §3.2 step 4 (every proof verified by then): the payload is a VCDM 2.0 credential, not
     /// the JWT encoding of VCDM 1.1 (VC-JOSE-COSE §3.1: `vc` and `vp` MUST NOT be present),
     /// with the structure of §2.2 — and, when it has an `id`, it is the list at `url`.
@@ -373,20 +369,10 @@ impl SignedStatusList for BitstringStatusListCredential {
             ends: self.valid_until.map(unix),
         }
     }
-}
 
-/// VCDM 2.0 §4.7: `issuer` is a URL, or an object whose `id` is one; `None` when absent.
-fn issuer_of(credential: &Map<String, Value>) -> Result<Option<&str>, StatusError> {
-    match credential.get("issuer") {
-        None => Ok(None),
-        Some(Value::String(issuer)) => Ok(Some(issuer)),
-        Some(Value::Object(issuer)) => optional_str(issuer, "id")?
-            .map(Some)
-            .ok_or(StatusError::MissingClaim("issuer.id")),
-        Some(_) => Err(invalid(
-            "issuer",
-            "is neither a URL nor an object with an id",
-        )),
+    /// `issuer` is REQUIRED in VCDM 2.0 (§4.7).
+    fn issuer(&self) -> Option<&str> {
+        Some(&self.issuer)
     }
 }
 

@@ -125,11 +125,6 @@ impl SignedStatusList for StatusListToken {
     const TYP_REQUIRED: bool = true;
     const MEDIA_TYPE: &'static str = STATUS_LIST_JWT_MEDIA_TYPE;
 
-    fn named_issuer(payload: &Map<String, Value>) -> Result<Option<&str>, StatusError> {
-        // `iss` is optional in a Status List Token.
-        optional_str(payload, "iss")
-    }
-
     /// §5.1 and §8.3 steps 4–5: `sub` equal to `uri` (the `uri` of the Referenced Token),
     /// `iat` present, `exp` and `nbf` NumericDates, `ttl` positive, and a `status_list` whose
     /// list decompresses within the limit.
@@ -190,6 +185,11 @@ impl SignedStatusList for StatusListToken {
             starts: Some(self.nbf.map_or(self.iat, |nbf| nbf.max(self.iat))),
             ends: self.exp,
         }
+    }
+
+    /// `iss` is optional in a Status List Token.
+    fn issuer(&self) -> Option<&str> {
+        self.iss.as_deref()
     }
 }
 
