@@ -184,14 +184,14 @@ pub(crate) async fn verify_signed_list<L: SignedStatusList>(
             reason: format!("the list must be signed by the credential's issuer: {error}"),
         })?;
     let list = envelope.open::<L>(&key, url, validation)?;
-    if let Some(named) = list.issuer() {
-        // Compared as plain strings, as `iss` values are (RFC 3986 §6.2.1).
-        if named != issuer {
-            return Err(StatusError::IssuerMismatch {
-                expected: excerpt(issuer),
-                found: excerpt(named),
-            });
-        }
+    // Compared as plain strings, as `iss` values are (RFC 3986 §6.2.1).
+    if let Some(named) = list.issuer()
+        && named != issuer
+    {
+        return Err(StatusError::IssuerMismatch {
+            expected: excerpt(issuer),
+            found: excerpt(named),
+        });
     }
     Ok(list)
 }

@@ -442,38 +442,38 @@ fn check_jwt_validity(
             })
             .transpose()
     };
-    if let Some(exp) = date("exp")? {
-        if clock.has_expired(exp) {
-            return Err(ReportError::new(
-                ErrorCode::Expired,
-                format!(
-                    "the credential expired at {exp} (now {}); ask the issuer for a new one",
-                    clock.now
-                ),
-            ));
-        }
+    if let Some(exp) = date("exp")?
+        && clock.has_expired(exp)
+    {
+        return Err(ReportError::new(
+            ErrorCode::Expired,
+            format!(
+                "the credential expired at {exp} (now {}); ask the issuer for a new one",
+                clock.now
+            ),
+        ));
     }
-    if let Some(nbf) = date("nbf")? {
-        if clock.is_before(nbf) {
-            return Err(ReportError::new(
-                ErrorCode::NotYetValid,
-                format!(
-                    "the credential is not valid before {nbf} (now {})",
-                    clock.now
-                ),
-            ));
-        }
+    if let Some(nbf) = date("nbf")?
+        && clock.is_before(nbf)
+    {
+        return Err(ReportError::new(
+            ErrorCode::NotYetValid,
+            format!(
+                "the credential is not valid before {nbf} (now {})",
+                clock.now
+            ),
+        ));
     }
-    if let Some(iat) = date("iat")? {
-        if clock.is_before(iat) {
-            return Err(ReportError::new(
-                ErrorCode::NotYetValid,
-                format!(
-                    "the credential was issued in the future (iat {iat}, now {}); check the clocks",
-                    clock.now
-                ),
-            ));
-        }
+    if let Some(iat) = date("iat")?
+        && clock.is_before(iat)
+    {
+        return Err(ReportError::new(
+            ErrorCode::NotYetValid,
+            format!(
+                "the credential was issued in the future (iat {iat}, now {}); check the clocks",
+                clock.now
+            ),
+        ));
     }
     // RFC 7519 §4.1.3: a verifier that is not among the audiences MUST reject.
     if let Some(aud) = claims.get("aud") {

@@ -104,10 +104,10 @@ pub(super) async fn prepare<'a>(
             ),
         ));
     }
-    if let Some(cty) = jws.header().get("cty") {
-        if cty != VC_CTY {
-            report.warn("the `cty` header is not `vc` as VC-JOSE-COSE §3.1.1 recommends");
-        }
+    if let Some(cty) = jws.header().get("cty")
+        && cty != VC_CTY
+    {
+        report.warn("the `cty` header is not `vc` as VC-JOSE-COSE §3.1.1 recommends");
     }
 
     let credential = match parse_credential(payload) {

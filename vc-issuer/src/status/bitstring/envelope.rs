@@ -349,13 +349,13 @@ impl SignedStatusList for BitstringStatusListCredential {
         // §2.2 lets the credential's `id` match the entry's `statusListCredential`. When it is
         // there and names another list, the issuer signed it for other credentials: serving it
         // here would answer for the wrong entries (the check Token Status List makes on `sub`).
-        if let Some(id) = &credential.id {
-            if id != url {
-                return Err(StatusError::CredentialIdMismatch {
-                    expected: excerpt(url),
-                    found: excerpt(id),
-                });
-            }
+        if let Some(id) = &credential.id
+            && id != url
+        {
+            return Err(StatusError::CredentialIdMismatch {
+                expected: excerpt(url),
+                found: excerpt(id),
+            });
         }
         Ok(credential)
     }
