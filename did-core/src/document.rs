@@ -8,10 +8,13 @@
 //! material parses. Relative references (`#key-1`) are resolved against the document `id`
 //! (DID Core §3.2.2) so that code after this point only sees absolute DID URLs.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::did::{Did, DidError, DidUrl};
+use crate::excerpt::excerpt;
 use crate::key::{Jwk, KeyError, PublicKey};
 
 /// The base context of the JSON-LD representation (DID Core §6.3.1).
@@ -73,6 +76,20 @@ pub enum DocumentError {
         id: String,
         /// What is wrong with it.
         reason: String,
+    },
+    /// Two verification methods (in `verificationMethod` or embedded in a relationship) have
+    /// the same id, so a `kid` naming it could mean either key.
+    #[error("two verification methods have the id {id}")]
+    DuplicateVerificationMethodId {
+        /// The id, shortened if long.
+        id: String,
+    },
+    /// Two services have the same id (DID Core §5.4: "a conforming DID document MUST NOT
+    /// include multiple service entries with the same id").
+    #[error("two services have the id {id} (DID Core §5.4)")]
+    DuplicateServiceId {
+        /// The id, shortened if long.
+        id: String,
     },
     /// The key material of a verification method did not parse.
     #[error("verification method {id}: {source}")]
@@ -145,13 +162,13 @@ impl VerificationMethod {
             Some(KeyMaterial::Jwk(jwk)) => PublicKey::from_jwk(jwk),
             None => {
                 return Err(DocumentError::VerificationMethod {
-                    id: self.id.to_string(),
+                    id: excerpt(self.id.as_str()),
                     reason: "it carries no publicKeyMultibase or publicKeyJwk".into(),
                 });
             }
         };
         parsed.map_err(|source| DocumentError::Key {
-            id: self.id.to_string(),
+            id: excerpt(self.id.as_str()),
             source,
         })
     }
@@ -200,8 +217,8 @@ impl VerificationMethod {
             (None, Some(jwk @ Value::Object(_))) => {
                 let jwk: Jwk = serde_json::from_value(jwk.clone()).map_err(|err| {
                     DocumentError::VerificationMethod {
-                        id: id.to_string(),
-                        reason: format!("publicKeyJwk is not a JWK: {err}"),
+                        id: excerpt(id.as_str()),
+                        reason: format!("publicKeyJwk is not a JWK: {}", excerpt(&err.to_string())),
                     }
                 })?;
                 Some(KeyMaterial::Jwk(Box::new(jwk)))
@@ -209,14 +226,14 @@ impl VerificationMethod {
             (None, None) => None,
             (Some(_), Some(_)) => {
                 return Err(DocumentError::VerificationMethod {
-                    id: id.to_string(),
+                    id: excerpt(id.as_str()),
                     reason: "it carries both publicKeyMultibase and publicKeyJwk (DID Core §5.2.1)"
                         .into(),
                 });
             }
             _ => {
                 return Err(DocumentError::VerificationMethod {
-                    id: id.to_string(),
+                    id: excerpt(id.as_str()),
                     reason: "publicKeyMultibase must be a string and publicKeyJwk an object".into(),
                 });
             }
@@ -548,6 +565,42 @@ impl DidDocument {
         object
     }
 
+    /// Checks that no two verification methods and no two services share an id, as every
+    /// document read from outside or built from a DID must: DID Core §5.4 makes a duplicate
+    /// service id a consumer MUST, and a duplicate method id would make every `kid` lookup
+    /// ambiguous. Relative service ids (`#x`) are compared in their absolute form.
+    pub fn check_unique_ids(&self) -> Result<(), DocumentError> {
+        let mut methods = HashSet::new();
+        let embedded = RelationshipKind::ALL
+            .iter()
+            .flat_map(|kind| self.relationship(*kind))
+            .filter_map(|entry| match entry {
+                Relationship::Embedded(method) => Some(method.as_ref()),
+                Relationship::Reference(_) => None,
+            });
+        for method in self.verification_method.iter().chain(embedded) {
+            if !methods.insert(method.id.as_str()) {
+                return Err(DocumentError::DuplicateVerificationMethodId {
+                    id: excerpt(method.id.as_str()),
+                });
+            }
+        }
+        let mut services = HashSet::new();
+        for service in &self.service {
+            let absolute = if service.id.starts_with('#') {
+                format!("{}{}", self.id, service.id)
+            } else {
+                service.id.clone()
+            };
+            if !services.insert(absolute) {
+                return Err(DocumentError::DuplicateServiceId {
+                    id: excerpt(&service.id),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Parses a document received from outside, bounded in size and checked against DID Core
     /// §5. Relative DID URLs are made absolute against the document `id`.
     pub fn from_json_bytes(bytes: &[u8]) -> Result<DidDocument, DocumentError> {
@@ -605,8 +658,12 @@ impl DidDocument {
                     document.service = entries
                         .iter()
                         .map(|entry| {
-                            serde_json::from_value(entry.clone())
-                                .map_err(|err| DocumentError::Json(format!("service: {err}")))
+                            serde_json::from_value(entry.clone()).map_err(|err| {
+                                DocumentError::Json(format!(
+                                    "service: {}",
+                                    excerpt(&err.to_string())
+                                ))
+                            })
                         })
                         .collect::<Result<_, _>>()?;
                 }
@@ -627,6 +684,7 @@ impl DidDocument {
                 }
             }
         }
+        document.check_unique_ids()?;
         Ok(document)
     }
 }
@@ -758,6 +816,50 @@ mod tests {
     }
 
     #[test]
+    fn rejects_duplicate_service_ids() {
+        let service = |id: &str, endpoint: &str| json!({"id": id, "type": "LinkedDomains", "serviceEndpoint": endpoint});
+        for (first, second) in [
+            ("#files", "#files"),
+            ("#files", "did:example:123#files"),
+            ("did:example:123#files", "did:example:123#files"),
+        ] {
+            let result = DidDocument::from_json(&json!({
+                "id": DID,
+                "service": [service(first, "https://a.example"), service(second, "https://b.example")],
+            }));
+            assert!(
+                matches!(result, Err(DocumentError::DuplicateServiceId { .. })),
+                "{first} and {second}: {result:?}"
+            );
+        }
+        let distinct = DidDocument::from_json(&json!({
+            "id": DID,
+            "service": [service("#a", "https://a.example"), service("did:example:other#a", "https://b.example")],
+        }));
+        assert!(distinct.is_ok(), "{distinct:?}");
+    }
+
+    #[test]
+    fn rejects_duplicate_verification_method_ids() {
+        let method = |id: &str| json!({"id": id, "type": "Multikey", "controller": DID, "publicKeyMultibase": multikey()});
+        for document in [
+            json!({"id": DID, "verificationMethod": [method("#key-1"), method("#key-1")]}),
+            json!({"id": DID, "verificationMethod": [method("#key-1"), method("did:example:123#key-1")]}),
+            json!({"id": DID, "verificationMethod": [method("#key-1")], "authentication": [method("#key-1")]}),
+            json!({"id": DID, "authentication": [method("#k")], "assertionMethod": [method("#k")]}),
+        ] {
+            let result = DidDocument::from_json(&document);
+            assert!(
+                matches!(
+                    result,
+                    Err(DocumentError::DuplicateVerificationMethodId { .. })
+                ),
+                "{document}: {result:?}"
+            );
+        }
+    }
+
+    #[test]
     fn embedded_methods_serve_only_their_relationship() {
         let document = DidDocument::from_json(&json!({
             "id": DID,
@@ -830,15 +932,34 @@ mod tests {
 
     #[test]
     fn rejects_invalid_ids() {
+        for (document, field) in [
+            (json!({"id": "not-a-did"}), "id"),
+            (json!({"id": DID, "controller": "DID:bad"}), "controller"),
+            (
+                json!({"id": DID, "verificationMethod": [{"id": "k", "type": "Multikey", "controller": DID}]}),
+                "verificationMethod.id",
+            ),
+            (
+                json!({"id": DID, "authentication": ["not a DID URL"]}),
+                "verification relationship",
+            ),
+        ] {
+            let result = DidDocument::from_json(&document);
+            assert!(
+                matches!(&result, Err(DocumentError::Identifier { field: found, .. }) if *found == field),
+                "{document}: {result:?}"
+            );
+        }
         for document in [
-            json!({"id": "not-a-did"}),
-            json!({"id": DID, "controller": "DID:bad"}),
-            json!({"id": DID, "verificationMethod": [{"id": "k", "type": "Multikey", "controller": DID}]}),
             json!({"id": DID, "authentication": [42]}),
             json!({"id": 7}),
             json!([]),
         ] {
-            assert!(DidDocument::from_json(&document).is_err(), "{document}");
+            let result = DidDocument::from_json(&document);
+            assert!(
+                matches!(result, Err(DocumentError::Json(_))),
+                "{document}: {result:?}"
+            );
         }
     }
 

@@ -8,14 +8,15 @@
 //! use did_core::document::RelationshipKind;
 //! use did_core::jose::{self, Algorithm, AlgorithmPolicy};
 //! use did_core::key::{KeyType, SecretKey};
-//! use did_core::method::{DID_KEY, key::did_key};
+//! use did_core::method::DID_KEY;
+//! use did_core::method::key::{did_key, did_key_verification_method};
 //! use serde_json::Map;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // A holder makes a did:key and signs with its key…
 //! let secret = SecretKey::generate(KeyType::Ed25519);
 //! let did = did_key(&secret.public_key());
-//! let kid = did.with_fragment(did.method_specific_id())?;
+//! let kid = did_key_verification_method(&secret.public_key());
 //! let mut header = Map::new();
 //! header.insert("kid".into(), kid.as_str().into());
 //! let token = jose::sign_compact(&header, b"hello", &secret.signer(Algorithm::Ed25519)?)?;

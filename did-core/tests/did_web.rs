@@ -658,6 +658,64 @@ async fn rejects_document_with_wrong_id() {
 }
 
 #[tokio::test]
+async fn rejects_document_with_duplicate_service_or_method_ids() {
+    let key = SecretKey::generate(KeyType::Ed25519).public_key();
+    let server = TestServer::start_for(|address| {
+        let id = local_did(address.port(), ":services").to_string();
+        // DID Core §5.4: `#hub` and `{id}#hub` are one id; a client picking the first or the
+        // last would talk to two different endpoints.
+        let mut services: serde_json::Value = serde_json::from_str(&did_document(&id, &key))
+            .expect("JSON");
+        services["service"] = json!([
+            {"id": "#hub", "type": "DIDCommMessaging", "serviceEndpoint": "https://a.example"},
+            {"id": format!("{id}#hub"), "type": "DIDCommMessaging", "serviceEndpoint": "https://b.example"},
+        ]);
+        let id = local_did(address.port(), ":methods").to_string();
+        let other = SecretKey::generate(KeyType::Ed25519).public_key();
+        let mut methods: serde_json::Value =
+            serde_json::from_str(&did_document(&id, &key)).expect("JSON");
+        methods["verificationMethod"]
+            .as_array_mut()
+            .expect("an array")
+            .push(json!({
+                "id": "#key-1", "type": "Multikey", "controller": id,
+                "publicKeyMultibase": other.to_multikey(),
+            }));
+        let (services, methods) = (services.to_string(), methods.to_string());
+        Router::new()
+            .route(
+                "/services/did.json",
+                get(move || {
+                    let services = services.clone();
+                    async move { served(services) }
+                }),
+            )
+            .route(
+                "/methods/did.json",
+                get(move || {
+                    let methods = methods.clone();
+                    async move { served(methods) }
+                }),
+            )
+    })
+    .await;
+    let resolver = local_resolver();
+    for (path, why) in [
+        (":services", "two services have the id"),
+        (":methods", "two verification methods have the id"),
+    ] {
+        let did = local_did(server.port(), path);
+        let err = resolve(&resolver, &did)
+            .await
+            .expect_err("a document with two resources under one id must be rejected");
+        assert_eq!(err.kind, ErrorKind::InternalError, "{err}");
+        assert!(err.detail.contains(why), "{}", err.detail);
+    }
+    assert_eq!(server.requests(), 2);
+    server.stop().await;
+}
+
+#[tokio::test]
 #[allow(non_snake_case)] // named after the DID Resolution error code
 async fn not_found_maps_to_notFound() {
     let server = TestServer::start(

@@ -7,7 +7,6 @@
 #![forbid(unsafe_code)]
 
 mod identifiers;
-mod negotiation;
 
 use std::sync::Arc;
 

@@ -9,9 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use did_core::fetch::FetchPolicy;
-use did_core::method::{self, web::WebResolver};
-use did_core::resolution::cache::{CacheConfig, CachingResolver};
+use did_core::method::{self, DefaultResolverConfig};
+use did_core::resolution::cache::CacheConfig;
 use resolver_service::{AppState, router};
 
 /// avid-resolver: DID resolution over HTTP (Universal Resolver API).
@@ -45,24 +44,18 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let policy = if config.allow_http {
-        FetchPolicy::local_testing()
-    } else {
-        FetchPolicy::default()
-    };
-    let web = WebResolver::new(policy).map_err(|err| err.to_string())?;
-    let dispatcher = method::default_dispatcher(web);
-    let methods = dispatcher.methods().map(str::to_owned).collect();
-    let cache = CachingResolver::new(
-        dispatcher,
-        CacheConfig {
+    let resolver = method::default_resolver(DefaultResolverConfig {
+        allow_local: config.allow_http,
+        cache: CacheConfig {
             ttl: Duration::from_secs(config.cache_ttl),
             max_entries: config.cache_entries,
             ..CacheConfig::default()
         },
-    );
+    })
+    .map_err(|err| err.to_string())?;
+    let methods = resolver.inner().methods().map(str::to_owned).collect();
     let state = AppState::new(
-        Arc::new(cache),
+        Arc::new(resolver),
         methods,
         resolver_service::test_identifiers(),
     );

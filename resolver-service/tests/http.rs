@@ -4,10 +4,10 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use did_core::fetch::FetchPolicy;
-use did_core::method::{self, web::WebResolver};
+use did_core::key::{KeyType, SecretKey};
+use did_core::method::{self, peer};
 use resolver_service::{AppState, router, test_identifiers};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 struct Server {
     addr: SocketAddr,
@@ -17,8 +17,7 @@ struct Server {
 
 impl Server {
     async fn start() -> Server {
-        let web = WebResolver::new(FetchPolicy::default()).unwrap();
-        let dispatcher = method::default_dispatcher(web);
+        let dispatcher = method::default_dispatcher(false).unwrap();
         let methods = dispatcher.methods().map(str::to_owned).collect();
         let state = AppState::new(Arc::new(dispatcher), methods, test_identifiers());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -40,6 +39,17 @@ impl Server {
     }
 
     async fn get(&self, path: &str, accept: Option<&str>) -> (u16, String, Value) {
+        let (status, content_type, _, body) = self.get_with_location(path, accept).await;
+        (status, content_type, body)
+    }
+
+    /// The status, content type, `Location` header and JSON body of a GET, redirects not
+    /// followed.
+    async fn get_with_location(
+        &self,
+        path: &str,
+        accept: Option<&str>,
+    ) -> (u16, String, Option<String>, Value) {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -50,6 +60,10 @@ impl Server {
         }
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|value| value.to_str().unwrap().to_owned());
         let content_type = response
             .headers()
             .get("content-type")
@@ -57,7 +71,7 @@ impl Server {
             .unwrap_or_default();
         let text = response.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        (status, content_type, body)
+        (status, content_type, location, body)
     }
 
     async fn stop(mut self) {
@@ -166,7 +180,11 @@ async fn dereferences_a_key_fragment_sent_percent_encoded() {
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(body["id"], format!("{did}#{fragment}"));
+    let key = did_core::key::PublicKey::from_multikey(fragment).unwrap();
+    assert_eq!(
+        body["id"],
+        method::key::did_key_verification_method(&key).as_str()
+    );
     assert_eq!(body["publicKeyMultibase"], fragment);
     server.stop().await;
 }
@@ -202,5 +220,58 @@ async fn lists_methods_and_test_identifiers() {
     }
     let (status, _, health) = server.get("/health", None).await;
     assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
+    server.stop().await;
+}
+
+/// A did:peer:2 whose service `#files` has the endpoint `https://files.example/base/`.
+fn did_with_files_service() -> String {
+    let key = SecretKey::generate(KeyType::Ed25519).public_key();
+    let service = json!({
+        "id": "#files", "type": "LinkedDomains", "serviceEndpoint": "https://files.example/base/",
+    });
+    peer::did_peer_2(&[(peer::Purpose::Verification, key)], &[service])
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn redirects_to_the_service_endpoint() {
+    let server = Server::start().await;
+    let did = did_with_files_service();
+    let (status, _, location, _) = server
+        .get_with_location(
+            &format!("/1.0/identifiers/{did}?service=files&relativeRef=%2Fcv.pdf"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some("https://files.example/cv.pdf"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn rejects_relative_ref_that_redirects_off_the_endpoint() {
+    // DID Core §3.2.1: relativeRef is a relative reference resolved against the endpoint; an
+    // absolute URI or a network path would turn the resolver into an open redirect.
+    let server = Server::start().await;
+    let did = did_with_files_service();
+    for relative in [
+        "https%3A%2F%2Fevil.example%2Fphish",
+        "%2F%2Fevil.example%2Fphish",
+        "%5C%5Cevil.example%2Fphish",
+    ] {
+        let (status, _, location, body) = server
+            .get_with_location(
+                &format!("/1.0/identifiers/{did}?service=files&relativeRef={relative}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 400, "{relative}: {body}");
+        assert_eq!(location, None, "{relative}");
+        assert_eq!(
+            body["didResolutionMetadata"]["error"], "invalidDidUrl",
+            "{relative}"
+        );
+    }
     server.stop().await;
 }

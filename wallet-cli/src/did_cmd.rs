@@ -5,6 +5,7 @@ use did_core::document::{DidDocument, RelationshipKind};
 use did_core::key::{KeyType, SecretKey};
 use did_core::method;
 use did_core::resolution::dereference::{self, Dereferenced};
+use did_core::resolution::http;
 use did_core::resolution::{ErrorKind, ResolutionError, ResolutionOptions, ResolutionResult};
 use serde_json::{Value, json};
 
@@ -84,28 +85,19 @@ fn resolve(args: &ResolveArgs, out: &Output) -> Result<(), Failure> {
     let dereferenced = runtime
         .block_on(dereference::dereference(resolver.as_ref(), &url, &options))
         .map_err(|error| resolution_failure(&error))?;
-    let content = dereferenced
-        .to_json(&options)
-        .map_err(|error| resolution_failure(&error))?;
     if out.json() {
-        out.print_json(&json!({
-            "contentStream": content,
-            "dereferencingMetadata": {"contentType": content_type(&dereferenced)},
-            "contentMetadata": {},
-        }));
+        let result = http::dereferencing_result(&dereferenced, &options)
+            .map_err(|error| resolution_failure(&error))?;
+        out.print_json(&result);
     } else if let Dereferenced::Url(url) = &dereferenced {
         say!("{url}");
     } else {
+        let content = dereferenced
+            .to_json(&options)
+            .map_err(|error| resolution_failure(&error))?;
         out.print_json(&content);
     }
     Ok(())
-}
-
-fn content_type(dereferenced: &Dereferenced) -> &'static str {
-    match dereferenced {
-        Dereferenced::Url(_) => "text/uri-list",
-        _ => "application/did+json",
-    }
 }
 
 fn resolution_failure(error: &ResolutionError) -> Failure {

@@ -4,9 +4,8 @@
 use std::sync::Arc;
 
 use did_core::fetch::{FetchPolicy, Fetcher, HttpFetcher};
-use did_core::method::{self, web::WebResolver};
+use did_core::method::{self, DefaultResolverConfig};
 use did_core::resolution::Resolver;
-use did_core::resolution::cache::{CacheConfig, CachingResolver};
 
 use crate::output::Failure;
 
@@ -29,12 +28,12 @@ pub fn fetcher(allow_http: bool) -> Result<Arc<dyn Fetcher>, Failure> {
 
 /// Every method avid resolves, behind a cache so one command resolves each DID once.
 pub fn resolver(allow_http: bool) -> Result<Arc<dyn Resolver>, Failure> {
-    let web = WebResolver::new(fetch_policy(allow_http))
-        .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
-    Ok(Arc::new(CachingResolver::new(
-        method::default_dispatcher(web),
-        CacheConfig::default(),
-    )))
+    let resolver = method::default_resolver(DefaultResolverConfig {
+        allow_local: allow_http,
+        ..DefaultResolverConfig::default()
+    })
+    .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
+    Ok(Arc::new(resolver))
 }
 
 /// A single-threaded runtime: a command does one thing at a time.

@@ -12,6 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use url::{Host, Url};
 
 use super::FetchPolicy;
+use crate::excerpt::excerpt;
 
 /// What an IP address is, as far as reaching it from a fetch is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -186,7 +187,7 @@ impl fmt::Display for RefusalReason {
         match self {
             RefusalReason::UnsupportedScheme(scheme) => write!(
                 f,
-                "the scheme {scheme:?} is not fetched; only https (and http where the fetch \
+                "the scheme \"{scheme}\" is not fetched; only https (and http where the fetch \
                  policy allows it) is"
             ),
             RefusalReason::PlainHttp => f.write_str(
@@ -221,6 +222,7 @@ impl fmt::Display for RefusalReason {
 }
 
 /// Checks one address that a connection is about to be made to.
+#[cfg_attr(not(feature = "web"), allow(dead_code))] // used by the HttpFetcher
 pub(crate) fn check_ip(host: &str, ip: IpAddr, policy: &FetchPolicy) -> Result<(), RefusalReason> {
     let class = classify(ip);
     let allowed = match class {
@@ -243,12 +245,13 @@ pub(crate) fn check_ip(host: &str, ip: IpAddr, policy: &FetchPolicy) -> Result<(
 /// Checks a URL before a request, or a redirect before it is followed: the scheme, the absence
 /// of credentials and, for an IP-literal host (which never goes through DNS, so the guarded
 /// resolver never sees it), the address itself. Domain names are checked when they resolve.
+#[cfg_attr(not(feature = "web"), allow(dead_code))] // used by the HttpFetcher
 pub(crate) fn check_url(url: &Url, policy: &FetchPolicy) -> Result<(), RefusalReason> {
     match url.scheme() {
         "https" => {}
         "http" if policy.allow_http => {}
         "http" => return Err(RefusalReason::PlainHttp),
-        other => return Err(RefusalReason::UnsupportedScheme(other.to_owned())),
+        other => return Err(RefusalReason::UnsupportedScheme(excerpt(other))),
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(RefusalReason::Credentials);
@@ -262,6 +265,7 @@ pub(crate) fn check_url(url: &Url, policy: &FetchPolicy) -> Result<(), RefusalRe
 }
 
 /// The URL as it may appear in messages and logs: without user information.
+#[cfg_attr(not(feature = "web"), allow(dead_code))] // used by the HttpFetcher
 pub(crate) fn display_url(url: &Url) -> String {
     if url.username().is_empty() && url.password().is_none() {
         return url.to_string();

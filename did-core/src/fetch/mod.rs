@@ -22,6 +22,7 @@
 #[cfg(any(test, feature = "test-util"))]
 pub mod fake;
 pub mod guard;
+#[cfg(feature = "web")]
 mod http;
 
 use std::fmt;
@@ -30,6 +31,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 pub use guard::{AddressClass, RefusalReason, classify};
+#[cfg(feature = "web")]
 pub use http::HttpFetcher;
 
 /// Default limit on a response body: the largest DID document avid accepts.
@@ -150,7 +152,7 @@ impl FetchPolicy {
 pub enum FetchError {
     /// The guard refused the URL, a redirect target or an address the host resolved to,
     /// before any connection to it was made.
-    #[error("refused to fetch {url}: {reason}")]
+    #[error("the address guard refused to fetch {url}: {reason}")]
     Refused {
         /// The URL refused, without user information.
         url: String,

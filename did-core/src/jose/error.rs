@@ -5,9 +5,9 @@ use crate::key::KeyType;
 
 /// Why a JWS was refused, or could not be produced.
 ///
-/// Values taken from the input (an `alg` name, a header member name) are shortened to
-/// [`MAX_QUOTED_CHARS`] characters and shown with `{:?}`, so an error message can neither grow
-/// without bound nor carry control characters into a log.
+/// Values taken from the input (an `alg` name, a header member name) go through
+/// [`excerpt`](crate::excerpt::excerpt) before they are kept, so an error message can neither
+/// grow without bound nor carry control characters into a log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum JoseError {
@@ -24,14 +24,14 @@ pub enum JoseError {
     Malformed(String),
     /// A JSON object in the JWS names one member twice (RFC 7515 §4 for the header, RFC 7519
     /// §4 for JWT claims).
-    #[error("the JSON object has the member {0:?} twice; member names must be unique")]
+    #[error("the JSON object has the member \"{0}\" twice; member names must be unique")]
     DuplicateMember(String),
     /// The header has no `alg` (RFC 7515 §4.1.1: "This Header Parameter MUST be present").
     #[error("the JWS header has no \"alg\" member")]
     MissingAlgorithm,
     /// The header's `alg` is unknown, forbidden (`none`, every `HS*`) or not in the policy.
     #[error(
-        "the JWS algorithm {0:?} is not allowed by this verifier (never \"none\" or a symmetric algorithm)"
+        "the JWS algorithm \"{0}\" is not allowed by this verifier (never \"none\" or a symmetric algorithm)"
     )]
     AlgorithmNotAllowed(String),
     /// The algorithm does not fit the key: the key decides which algorithms it verifies or
@@ -59,7 +59,7 @@ pub enum JoseError {
     BadSignature,
     /// The header marks as critical an extension this verifier does not implement
     /// (RFC 7515 §4.1.11: the JWS MUST then be rejected).
-    #[error("the JWS header marks {0:?} as critical and this verifier does not understand it")]
+    #[error("the JWS header marks \"{0}\" as critical and this verifier does not understand it")]
     UnsupportedCritical(String),
     /// The header asks for an unencoded payload (`"b64": false`, RFC 7797), which avid neither
     /// produces nor accepts.
@@ -70,33 +70,15 @@ pub enum JoseError {
     SigningFailed(String),
 }
 
-/// The longest piece of input an error message quotes.
-pub const MAX_QUOTED_CHARS: usize = 64;
-
-/// `text`, cut to [`MAX_QUOTED_CHARS`] characters (with `…` when cut), for an error message.
-pub(crate) fn quoted(text: &str) -> String {
-    match text.char_indices().nth(MAX_QUOTED_CHARS) {
-        None => text.to_owned(),
-        Some((end, _)) => format!("{}…", text.get(..end).unwrap_or_default()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn quoted_bounds_long_input() {
-        assert_eq!(quoted("none"), "none");
-        let long = "é".repeat(MAX_QUOTED_CHARS + 10);
-        let cut = quoted(&long);
-        assert_eq!(cut.chars().count(), MAX_QUOTED_CHARS + 1);
-        assert!(cut.ends_with('…'));
-    }
-
     #[test]
     fn display_escapes_control_characters() {
-        let err = JoseError::AlgorithmNotAllowed(quoted("HS256\n[fake log line]"));
-        assert!(!err.to_string().contains('\n'));
+        let header = br#"{"alg":"HS256\n[fake log line]"}"#;
+        let header = super::super::header::parse_json_object(header).expect("an object");
+        let err = super::super::header::check(&header, &super::super::AlgorithmPolicy::default())
+            .expect_err("not an algorithm");
+        assert!(!err.to_string().contains('\n'), "{err}");
+        assert!(err.to_string().contains("HS256\\n[fake log line]"), "{err}");
     }
 }

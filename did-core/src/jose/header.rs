@@ -12,8 +12,8 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
-use super::error::quoted;
 use super::{Algorithm, AlgorithmPolicy, JoseError};
+use crate::excerpt::excerpt;
 
 /// Header Parameter names registered for JWS by RFC 7515 §4.1; RFC 7515 §4.1.11 forbids
 /// listing them in `crit`.
@@ -45,7 +45,7 @@ pub fn parse_json_object(json: &[u8]) -> Result<Map<String, Value>, JoseError> {
     .and_then(|object| deserializer.end().map(|()| object));
     match (parsed, duplicate) {
         (Ok(object), _) => Ok(object),
-        (Err(_), Some(name)) => Err(JoseError::DuplicateMember(quoted(&name))),
+        (Err(_), Some(name)) => Err(JoseError::DuplicateMember(excerpt(&name))),
         (Err(err), None) if err.is_data() => Err(JoseError::Malformed(
             "the JSON value is not an object".to_owned(),
         )),
@@ -111,7 +111,7 @@ pub(crate) fn check(
     };
     let algorithm = Algorithm::from_name(name)
         .filter(|algorithm| policy.allows(*algorithm))
-        .ok_or_else(|| JoseError::AlgorithmNotAllowed(quoted(name)))?;
+        .ok_or_else(|| JoseError::AlgorithmNotAllowed(excerpt(name)))?;
     check_extensions(header)?;
     Ok(algorithm)
 }
@@ -145,21 +145,21 @@ pub(crate) fn check_extensions(header: &Map<String, Value>) -> Result<(), JoseEr
         };
         if REGISTERED_NAMES.contains(&name.as_str()) {
             return Err(JoseError::Malformed(format!(
-                "\"crit\" lists the registered name {:?}",
-                quoted(name)
+                "\"crit\" lists the registered name \"{}\"",
+                excerpt(name)
             )));
         }
         if !header.contains_key(name) {
             return Err(JoseError::Malformed(format!(
-                "\"crit\" lists {:?}, which the header does not carry",
-                quoted(name)
+                "\"crit\" lists \"{}\", which the header does not carry",
+                excerpt(name)
             )));
         }
         if names.iter().take(i).any(|earlier| earlier == name.as_str()) {
-            return Err(JoseError::DuplicateMember(quoted(name)));
+            return Err(JoseError::DuplicateMember(excerpt(name)));
         }
         if !UNDERSTOOD_EXTENSIONS.contains(&name.as_str()) {
-            return Err(JoseError::UnsupportedCritical(quoted(name)));
+            return Err(JoseError::UnsupportedCritical(excerpt(name)));
         }
     }
     Ok(())

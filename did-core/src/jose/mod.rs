@@ -31,7 +31,7 @@ pub use algorithm::{Algorithm, AlgorithmPolicy};
 pub use compact::{
     MAX_JWS_LEN, UnverifiedJws, VerifiedJws, decode_compact, sign_compact, verify_compact,
 };
-pub use error::{JoseError, MAX_QUOTED_CHARS};
+pub use error::JoseError;
 pub use header::parse_json_object;
 pub use signer::{LocalSigner, Signer};
 pub use typ::{header_has_typ, typ_matches};

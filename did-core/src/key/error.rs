@@ -1,6 +1,7 @@
 //! The errors of the key module: every way a key, a multikey or a JWK can be refused.
 
 use super::KeyType;
+use crate::excerpt::excerpt;
 
 /// Why a key could not be read, converted or used.
 ///
@@ -63,7 +64,11 @@ pub enum KeyError {
         got: usize,
     },
     /// The JWK's `kty`/`crv` pair is not one we support (or not one the operation supports).
-    #[error("unsupported JWK: kty {kty:?}, crv {crv:?}; expected OKP Ed25519/X25519 or EC P-256")]
+    #[error(
+        "unsupported JWK: kty \"{}\", crv {}; expected OKP Ed25519/X25519 or EC P-256",
+        excerpt(.kty),
+        .crv.as_deref().map_or_else(|| "none".to_owned(), |crv| format!("\"{}\"", excerpt(crv)))
+    )]
     UnsupportedJwk {
         /// The `kty` member given.
         kty: String,

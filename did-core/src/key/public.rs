@@ -207,18 +207,35 @@ fn x25519_from_bytes(bytes: &[u8]) -> Result<x25519_dalek::PublicKey, KeyError> 
     if X25519_SMALL_ORDER.contains(&masked) {
         return Err(KeyError::SmallOrder(KeyType::X25519));
     }
+    // RFC 7748 §5 masks bit 255 and reduces u mod p when *computing*, so u, u with bit 255
+    // set and u + p are one key-agreement key. As an identifier each would be another
+    // did:key for that key: only the canonical encoding (bit 255 clear, u < p) is read.
+    if bytes != masked || !is_canonical_field_element(&bytes) {
+        return Err(KeyError::NonCanonical(KeyType::X25519));
+    }
     Ok(x25519_dalek::PublicKey::from(bytes))
 }
 
-/// Reads a SEC1 P-256 point, compressed or uncompressed; the identity and points off the
-/// curve are refused by `p256` itself.
+/// Reads a SEC1 P-256 point, compressed (tag 02 or 03) or uncompressed (tag 04); the identity
+/// and points off the curve are refused by `p256` itself.
+///
+/// `p256` also reads the 33-byte "compact" form (tag 05, x alone, y chosen by convention),
+/// which SEC1 §2.3.3 does not define: read here, it would give one key a second did:key and
+/// let a credential signed under the key verify under the alias.
 fn p256_from_bytes(bytes: &[u8]) -> Result<p256::PublicKey, KeyError> {
-    if bytes.len() != P256_COMPRESSED_LEN && bytes.len() != P256_UNCOMPRESSED_LEN {
-        return Err(KeyError::WrongLength {
-            key_type: KeyType::P256,
-            expected: P256_COMPRESSED_LEN,
-            got: bytes.len(),
-        });
+    let tag_fits = match (bytes.len(), bytes.first()) {
+        (P256_COMPRESSED_LEN, Some(0x02 | 0x03)) | (P256_UNCOMPRESSED_LEN, Some(0x04)) => true,
+        (P256_COMPRESSED_LEN | P256_UNCOMPRESSED_LEN, _) => false,
+        _ => {
+            return Err(KeyError::WrongLength {
+                key_type: KeyType::P256,
+                expected: P256_COMPRESSED_LEN,
+                got: bytes.len(),
+            });
+        }
+    };
+    if !tag_fits {
+        return Err(KeyError::NonCanonical(KeyType::P256));
     }
     p256::PublicKey::from_sec1_bytes(bytes).map_err(|_| KeyError::NotOnCurve)
 }
@@ -354,7 +371,11 @@ mod tests {
     #[test]
     fn rejects_ed25519_key_read_as_another_type() {
         // The same 32 bytes under the x25519 codec are a different key: the codec decides.
-        let ed = sample(KeyType::Ed25519).to_bytes();
+        let mut ed = sample(KeyType::Ed25519).to_bytes();
+        // Bit 255 is the sign of x for Ed25519 and never set in a canonical X25519 key.
+        if let Some(last) = ed.last_mut() {
+            *last &= 0x7f;
+        }
         let mut bytes = vec![0xec, 0x01];
         bytes.extend_from_slice(&ed);
         assert_eq!(
@@ -461,6 +482,72 @@ mod tests {
                 Err(KeyError::SmallOrder(KeyType::X25519))
             );
         }
+    }
+
+    #[test]
+    fn rejects_x25519_alias_with_bit_255_set() {
+        let key = sample(KeyType::X25519);
+        let mut alias = key.to_bytes();
+        alias[31] |= 0x80;
+        assert_eq!(
+            PublicKey::from_bytes(KeyType::X25519, &alias),
+            Err(KeyError::NonCanonical(KeyType::X25519))
+        );
+        let mut multicodec = vec![0xec, 0x01];
+        multicodec.extend_from_slice(&alias);
+        let text = multicodec::encode_multikey(&multicodec);
+        assert_eq!(
+            PublicKey::from_multikey(&text),
+            Err(KeyError::NonCanonical(KeyType::X25519))
+        );
+    }
+
+    #[test]
+    fn rejects_x25519_alias_u_plus_p() {
+        // u = 9 (the base point) written as 9 + p = 2^255 - 10: the same point mod p.
+        let mut alias = [0xff_u8; 32];
+        alias[0] = 0xf6;
+        alias[31] = 0x7f;
+        assert_eq!(
+            PublicKey::from_bytes(KeyType::X25519, &alias),
+            Err(KeyError::NonCanonical(KeyType::X25519))
+        );
+        let mut nine = [0_u8; 32];
+        nine[0] = 9;
+        assert!(PublicKey::from_bytes(KeyType::X25519, &nine).is_ok());
+    }
+
+    #[test]
+    fn rejects_p256_compact_and_other_sec1_tags() {
+        let key = sample(KeyType::P256);
+        let compressed = key.to_bytes();
+        // The "compact" form p256 would read: tag 05 and the x coordinate.
+        for tag in [0x05_u8, 0x00, 0x04, 0x06, 0x07] {
+            let mut alias = compressed.clone();
+            alias[0] = tag;
+            assert_eq!(
+                PublicKey::from_bytes(KeyType::P256, &alias),
+                Err(KeyError::NonCanonical(KeyType::P256)),
+                "tag {tag:#04x}"
+            );
+            let mut multicodec = vec![0x80, 0x24];
+            multicodec.extend_from_slice(&alias);
+            assert_eq!(
+                PublicKey::from_multicodec(&multicodec),
+                Err(KeyError::NonCanonical(KeyType::P256)),
+                "tag {tag:#04x}"
+            );
+        }
+        use p256::elliptic_curve::sec1::ToEncodedPoint;
+        let PublicKey::P256(point) = key else {
+            unreachable!("sample(P256) is a P-256 key")
+        };
+        let mut hybrid = point.to_encoded_point(false).as_bytes().to_vec();
+        hybrid[0] = 0x06;
+        assert_eq!(
+            PublicKey::from_bytes(KeyType::P256, &hybrid),
+            Err(KeyError::NonCanonical(KeyType::P256))
+        );
     }
 
     #[test]

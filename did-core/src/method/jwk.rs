@@ -11,6 +11,7 @@ use crate::did::{Did, DidUrl};
 use crate::document::{
     DidDocument, JSON_WEB_KEY, KeyMaterial, RelationshipKind, VerificationMethod,
 };
+use crate::excerpt::excerpt;
 use crate::key::{Jwk, KeyType, PublicKey};
 use crate::resolution::{ErrorKind, Resolution, ResolutionError};
 
@@ -51,13 +52,21 @@ pub fn decode(did: &Did) -> Result<(Jwk, PublicKey), ResolutionError> {
         )));
     }
     // did:jwk "Read" step 2: base64url without padding.
-    let bytes = URL_SAFE_NO_PAD
-        .decode(id)
-        .map_err(|err| invalid(format!("{did}: the id is not base64url: {err}")))?;
+    let bytes = URL_SAFE_NO_PAD.decode(id).map_err(|err| {
+        invalid(format!(
+            "{}: the id is not base64url: {err}",
+            excerpt(did.as_str())
+        ))
+    })?;
     // did:jwk "Security": a JWK holding private key material (`d`, or a symmetric `k`) is
     // refused by the JWK parser itself (RFC 7517 §4).
-    let jwk: Jwk = serde_json::from_slice(&bytes)
-        .map_err(|err| invalid(format!("{did}: the id is not a public JWK: {err}")))?;
+    let jwk: Jwk = serde_json::from_slice(&bytes).map_err(|err| {
+        invalid(format!(
+            "{}: the id is not a public JWK: {}",
+            excerpt(did.as_str()),
+            excerpt(&err.to_string())
+        ))
+    })?;
     let key = PublicKey::from_jwk(&jwk).map_err(|err| super::key::key_error(did, &err))?;
     Ok((jwk, key))
 }

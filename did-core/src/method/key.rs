@@ -8,6 +8,7 @@
 
 use crate::did::{Did, DidUrl};
 use crate::document::{DidDocument, KeyMaterial, MULTIKEY, RelationshipKind, VerificationMethod};
+use crate::excerpt::excerpt;
 use crate::key::{KeyError, KeyType, PublicKey};
 use crate::resolution::{ErrorKind, Resolution, ResolutionError};
 
@@ -42,7 +43,10 @@ pub fn decode(did: &Did) -> Result<PublicKey, ResolutionError> {
     if !id.starts_with('z') || id.contains(':') {
         return Err(ResolutionError::new(
             ErrorKind::InvalidDid,
-            format!("{did} is not a did:key: its id must be a multibase base58btc value (z…)"),
+            format!(
+                "{} is not a did:key: its id must be a multibase base58btc value (z…)",
+                excerpt(did.as_str())
+            ),
         ));
     }
     PublicKey::from_multikey(id).map_err(|err| key_error(did, &err))
@@ -50,7 +54,10 @@ pub fn decode(did: &Did) -> Result<PublicKey, ResolutionError> {
 
 /// did:key §3.1.2 "Decode Public Key Algorithm": each way a key fails maps to its error.
 pub(crate) fn key_error(did: &Did, err: &KeyError) -> ResolutionError {
-    ResolutionError::new(key_error_kind(err), format!("{did}: {err}"))
+    ResolutionError::new(
+        key_error_kind(err),
+        format!("{}: {err}", excerpt(did.as_str())),
+    )
 }
 
 /// The resolution error kind for a key that fails to decode (did:key §3.1.2), for methods

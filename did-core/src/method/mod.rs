@@ -5,7 +5,9 @@
 pub mod jwk;
 pub mod key;
 pub mod peer;
+#[cfg(feature = "pkh")]
 pub mod pkh;
+#[cfg(feature = "web")]
 pub mod web;
 
 use std::sync::Arc;
@@ -13,6 +15,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::did::Did;
+use crate::fetch::FetchError;
+use crate::resolution::cache::{CacheConfig, CachingResolver};
 use crate::resolution::dispatch::MethodDispatcher;
 use crate::resolution::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver};
 
@@ -38,7 +42,7 @@ impl DerivedMethod {
                 format!(
                     "this resolver handles did:{}, not did:{}",
                     self.name,
-                    did.method()
+                    crate::excerpt::excerpt(did.method())
                 ),
             ));
         }
@@ -76,13 +80,54 @@ pub const DID_PEER: DerivedMethod = DerivedMethod {
     derive: peer::resolve,
 };
 
-/// A dispatcher with every method avid resolves: did:key, did:jwk, did:peer, did:web (with
-/// `web`'s fetch policy) and did:pkh.
-pub fn default_dispatcher(web: web::WebResolver) -> MethodDispatcher {
-    MethodDispatcher::new()
+/// A dispatcher with every method avid resolves: did:key, did:jwk, did:peer, did:web (feature
+/// `web`, through the guarded [`crate::fetch::HttpFetcher`]) and did:pkh (feature `pkh`).
+///
+/// did:web fetches over HTTPS from public addresses only, unless `allow_local` lets it use
+/// plain http and loopback addresses ([`FetchPolicy::local_testing`]), for a test server on
+/// this machine; private networks and metadata addresses stay refused either way.
+///
+/// [`FetchPolicy::local_testing`]: crate::fetch::FetchPolicy::local_testing
+pub fn default_dispatcher(allow_local: bool) -> Result<MethodDispatcher, FetchError> {
+    let dispatcher = MethodDispatcher::new()
         .with_method(DID_KEY.name(), Arc::new(DID_KEY))
         .with_method(DID_JWK.name(), Arc::new(DID_JWK))
-        .with_method(DID_PEER.name(), Arc::new(DID_PEER))
-        .with_method("web", Arc::new(web))
-        .with_method("pkh", Arc::new(pkh::PkhResolver))
+        .with_method(DID_PEER.name(), Arc::new(DID_PEER));
+    #[cfg(feature = "web")]
+    let dispatcher = {
+        let policy = if allow_local {
+            crate::fetch::FetchPolicy::local_testing()
+        } else {
+            crate::fetch::FetchPolicy::default()
+        };
+        dispatcher.with_method(web::METHOD, Arc::new(web::WebResolver::new(policy)?))
+    };
+    #[cfg(not(feature = "web"))]
+    let _ = allow_local;
+    #[cfg(feature = "pkh")]
+    let dispatcher = dispatcher.with_method("pkh", Arc::new(pkh::PkhResolver));
+    Ok(dispatcher)
+}
+
+/// The resolver of every method avid resolves ([`default_dispatcher`]) behind a
+/// [`CachingResolver`].
+pub type DefaultResolver = CachingResolver<MethodDispatcher>;
+
+/// How [`default_resolver`] reaches the network and caches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DefaultResolverConfig {
+    /// Let did:web use plain http and loopback addresses, for a test server on this machine
+    /// (see [`default_dispatcher`]). Never for a resolver on the open internet.
+    pub allow_local: bool,
+    /// The cache in front of the methods.
+    pub cache: CacheConfig,
+}
+
+/// The one resolver both binaries (and any platform that wants avid's defaults) use: every
+/// method, did:web through the guarded fetcher, behind the cache.
+pub fn default_resolver(config: DefaultResolverConfig) -> Result<DefaultResolver, FetchError> {
+    Ok(CachingResolver::new(
+        default_dispatcher(config.allow_local)?,
+        config.cache,
+    ))
 }

@@ -7,6 +7,7 @@ use ssi::dids::{DIDPKH, DIDResolver};
 
 use crate::did::Did;
 use crate::document::DidDocument;
+use crate::excerpt::excerpt;
 use crate::resolution::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver};
 
 /// Resolves did:pkh through `ssi`.
@@ -22,7 +23,10 @@ impl Resolver for PkhResolver {
     ) -> Result<Resolution, ResolutionError> {
         options.representation()?;
         let ssi_did = ssi::dids::DID::new(did.as_str().as_bytes()).map_err(|_| {
-            ResolutionError::new(ErrorKind::InvalidDid, format!("ssi does not accept {did}"))
+            ResolutionError::new(
+                ErrorKind::InvalidDid,
+                format!("ssi does not accept {}", excerpt(did.as_str())),
+            )
         })?;
         let output = DIDPKH.resolve(ssi_did).await.map_err(|err| {
             let kind = match err.kind() {
@@ -34,15 +38,21 @@ impl Resolver for PkhResolver {
                 | ssi::dids::resolution::ErrorKind::InvalidData => ErrorKind::InvalidDid,
                 _ => ErrorKind::InternalError,
             };
-            ResolutionError::new(kind, format!("{did}: {err}"))
+            ResolutionError::new(kind, format!("{}: {err}", excerpt(did.as_str())))
         })?;
         let json = serde_json::to_value(output.document.document()).map_err(|err| {
-            ResolutionError::new(ErrorKind::InternalError, format!("{did}: {err}"))
+            ResolutionError::new(
+                ErrorKind::InternalError,
+                format!("{}: {err}", excerpt(did.as_str())),
+            )
         })?;
         let document = DidDocument::from_json(&json).map_err(|err| {
             ResolutionError::new(
                 ErrorKind::InternalError,
-                format!("ssi gave a document for {did} that avid cannot read: {err}"),
+                format!(
+                    "ssi gave a document for {} that avid cannot read: {err}",
+                    excerpt(did.as_str())
+                ),
             )
         })?;
         Ok(Resolution::new(document))

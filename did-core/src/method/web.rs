@@ -1,21 +1,16 @@
 //! did:web (W3C CCG did:web Method Specification): the URL of a did:web DID's document
-//! ([`did_web_url`], pure) and the [`WebResolver`] that fetches it through the
-//! [`crate::fetch`] guard and checks that it is the document of that DID.
+//! ([`did_web_url`], pure) and, with the `web` feature, the `WebResolver` that fetches it
+//! through the [`crate::fetch`] guard and checks that it is the document of that DID.
 //!
 //! `did:web:example.com` → `https://example.com/.well-known/did.json`;
 //! `did:web:example.com%3A8443:user:alice` → `https://example.com:8443/user/alice/did.json`.
 
-use std::fmt;
-use std::sync::Arc;
-
-use async_trait::async_trait;
 use percent_encoding::percent_decode_str;
 use url::Url;
 
 use crate::did::Did;
-use crate::document::{DidDocument, DocumentError};
-use crate::fetch::{FetchError, FetchPolicy, Fetcher, HttpFetcher};
-use crate::resolution::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver};
+use crate::excerpt::excerpt;
+use crate::resolution::{ErrorKind, ResolutionError};
 
 /// The method name.
 pub const METHOD: &str = "web";
@@ -161,19 +156,21 @@ fn check_domain_name(did: &Did, host: &str) -> Result<(), ResolutionError> {
             ),
         ));
     }
+    let shown = excerpt(host);
     let mut last = "";
     for label in host.split('.') {
+        let shown_label = excerpt(label);
         // RFC 1123 §2.1: letters, digits and hyphens; a hyphen neither first nor last.
         if label.is_empty() {
             return Err(invalid(
                 did,
-                format!("the domain name {host} has an empty label"),
+                format!("the domain name {shown} has an empty label"),
             ));
         }
         if label.len() > MAX_LABEL_LEN {
             return Err(invalid(
                 did,
-                format!("the domain label {label} is longer than {MAX_LABEL_LEN} characters"),
+                format!("the domain label {shown_label} is longer than {MAX_LABEL_LEN} characters"),
             ));
         }
         if let Some(bad) = label
@@ -183,7 +180,7 @@ fn check_domain_name(did: &Did, host: &str) -> Result<(), ResolutionError> {
             return Err(invalid(
                 did,
                 format!(
-                    "the domain name {host} contains {bad:?}; a host name is letters, digits \
+                    "the domain name {shown} contains {bad:?}; a host name is letters, digits \
                      and hyphens (RFC 1123 §2.1), an internationalized one in its xn-- form"
                 ),
             ));
@@ -191,7 +188,7 @@ fn check_domain_name(did: &Did, host: &str) -> Result<(), ResolutionError> {
         if label.starts_with('-') || label.ends_with('-') {
             return Err(invalid(
                 did,
-                format!("the domain label {label} starts or ends with a hyphen"),
+                format!("the domain label {shown_label} starts or ends with a hyphen"),
             ));
         }
         last = label;
@@ -209,7 +206,7 @@ fn check_domain_name(did: &Did, host: &str) -> Result<(), ResolutionError> {
         return Err(invalid(
             did,
             format!(
-                "{host} is an IP address; a did:web DID MUST NOT include IP addresses (did:web \
+                "{shown} is an IP address; a did:web DID MUST NOT include IP addresses (did:web \
                  \"Method-specific identifier\"), use the host's domain name"
             ),
         ));
@@ -225,10 +222,11 @@ fn path_segment(did: &Did, raw: &str) -> Result<String, ResolutionError> {
             "it has an empty path segment ('::')".to_owned(),
         ));
     }
+    let shown = excerpt(raw);
     let decoded = percent_decode_str(raw).decode_utf8().map_err(|_| {
         invalid(
             did,
-            format!("the path segment {raw} is not UTF-8 once percent-decoded"),
+            format!("the path segment {shown} is not UTF-8 once percent-decoded"),
         )
     })?;
     // RFC 3986 §5.2.4: a URL path drops `.` and `..` segments, which would move the document
@@ -236,19 +234,19 @@ fn path_segment(did: &Did, raw: &str) -> Result<String, ResolutionError> {
     if decoded == "." || decoded == ".." {
         return Err(invalid(
             did,
-            format!("the path segment {raw} is a dot segment ({decoded})"),
+            format!("the path segment {shown} is a dot segment ({decoded})"),
         ));
     }
     if decoded.contains(['/', '\\']) {
         return Err(invalid(
             did,
-            format!("the path segment {raw} contains a slash once decoded"),
+            format!("the path segment {shown} contains a slash once decoded"),
         ));
     }
     if decoded.chars().any(char::is_control) {
         return Err(invalid(
             did,
-            format!("the path segment {raw} contains a control character"),
+            format!("the path segment {shown} contains a control character"),
         ));
     }
     Ok(decoded.into_owned())
@@ -257,145 +255,178 @@ fn path_segment(did: &Did, raw: &str) -> Result<String, ResolutionError> {
 fn invalid(did: &Did, why: String) -> ResolutionError {
     ResolutionError::new(
         ErrorKind::InvalidDid,
-        format!("{} is not a valid did:web DID: {why}", did.as_str()),
+        format!(
+            "{} is not a valid did:web DID: {why}",
+            excerpt(did.as_str())
+        ),
     )
 }
 
-/// Resolves did:web DIDs: fetches the document through a [`Fetcher`] (by default the guarded
-/// [`HttpFetcher`]) and accepts it only if its `id` is the DID resolved.
-///
-/// Errors map to the DID Resolution error set as follows: HTTP 404 and 410 are `notFound`;
-/// a malformed DID, `invalidDid`; everything else — a refusal of the fetch guard, a timeout,
-/// a body over the limit, a network failure, another status, a document that does not parse
-/// or whose `id` is another DID — is `internalError` with a detail saying what happened.
-/// A bad document is not `invalidDid`: that code means the *input* DID is malformed (DID Core
-/// §7.1.2) and answers 400 in the HTTP binding, blaming the caller for the host's fault.
-#[derive(Clone)]
-pub struct WebResolver {
-    fetcher: Arc<dyn Fetcher>,
-    localhost_over_http: bool,
-}
+#[cfg(feature = "web")]
+mod resolver {
+    //! The resolver half of did:web: fetching the document through the guarded fetcher.
 
-impl WebResolver {
-    /// A resolver over an [`HttpFetcher`] with `policy`. When the policy allows plain HTTP
-    /// (e.g. [`FetchPolicy::local_testing`]), DIDs on `localhost` are fetched over `http://`
-    /// (see [`WebResolver::localhost_over_http`]).
-    pub fn new(policy: FetchPolicy) -> Result<WebResolver, FetchError> {
-        let localhost_over_http = policy.allow_http;
-        Ok(WebResolver {
-            fetcher: Arc::new(HttpFetcher::new(policy)?),
-            localhost_over_http,
-        })
+    use std::fmt;
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+    use url::Url;
+
+    use super::did_web_url;
+    use crate::did::Did;
+    use crate::document::{DidDocument, DocumentError};
+    use crate::excerpt::excerpt;
+    use crate::fetch::{FetchError, FetchPolicy, Fetcher, HttpFetcher};
+    use crate::resolution::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver};
+
+    /// The `Accept` header of a did:web fetch.
+    const ACCEPT: &str = super::ACCEPT;
+
+    /// Resolves did:web DIDs: fetches the document through a [`Fetcher`] (by default the guarded
+    /// [`HttpFetcher`]) and accepts it only if its `id` is the DID resolved.
+    ///
+    /// Errors map to the DID Resolution error set as follows: HTTP 404 and 410 are `notFound`;
+    /// a malformed DID, `invalidDid`; everything else — a refusal of the fetch guard, a timeout,
+    /// a body over the limit, a network failure, another status, a document that does not parse
+    /// or whose `id` is another DID — is `internalError` with a detail saying what happened.
+    /// A bad document is not `invalidDid`: that code means the *input* DID is malformed (DID Core
+    /// §7.1.2) and answers 400 in the HTTP binding, blaming the caller for the host's fault.
+    #[derive(Clone)]
+    pub struct WebResolver {
+        fetcher: Arc<dyn Fetcher>,
+        localhost_over_http: bool,
     }
 
-    /// A resolver over any fetcher (a cache, a test double of the network). Always HTTPS.
-    pub fn with_fetcher(fetcher: Arc<dyn Fetcher>) -> WebResolver {
-        WebResolver {
-            fetcher,
-            localhost_over_http: false,
+    impl WebResolver {
+        /// A resolver over an [`HttpFetcher`] with `policy`. When the policy allows plain HTTP
+        /// (e.g. [`FetchPolicy::local_testing`]), DIDs on `localhost` are fetched over `http://`
+        /// (see [`WebResolver::localhost_over_http`]).
+        pub fn new(policy: FetchPolicy) -> Result<WebResolver, FetchError> {
+            let localhost_over_http = policy.allow_http;
+            Ok(WebResolver {
+                fetcher: Arc::new(HttpFetcher::new(policy)?),
+                localhost_over_http,
+            })
+        }
+
+        /// A resolver over any fetcher (a cache, a test double of the network). Always HTTPS.
+        pub fn with_fetcher(fetcher: Arc<dyn Fetcher>) -> WebResolver {
+            WebResolver {
+                fetcher,
+                localhost_over_http: false,
+            }
+        }
+
+        /// Fetch documents of DIDs on `localhost` (and `*.localhost`, RFC 6761 §6.3: always this
+        /// machine) over plain `http://`, for a development server without TLS. Every other host
+        /// stays on HTTPS whatever this says; the fetcher's policy must still allow http and
+        /// loopback.
+        pub fn localhost_over_http(mut self, enabled: bool) -> WebResolver {
+            self.localhost_over_http = enabled;
+            self
+        }
+
+        /// The URL this resolver fetches for `did`: [`did_web_url`], or its `http://` form for
+        /// `localhost` when [`WebResolver::localhost_over_http`] is on.
+        pub fn document_url(&self, did: &Did) -> Result<Url, ResolutionError> {
+            let mut url = did_web_url(did)?;
+            if self.localhost_over_http && url.host_str().is_some_and(is_localhost) {
+                url.set_scheme("http").map_err(|()| {
+                    ResolutionError::new(
+                        ErrorKind::InternalError,
+                        format!("cannot fetch {url} over http"),
+                    )
+                })?;
+            }
+            Ok(url)
         }
     }
 
-    /// Fetch documents of DIDs on `localhost` (and `*.localhost`, RFC 6761 §6.3: always this
-    /// machine) over plain `http://`, for a development server without TLS. Every other host
-    /// stays on HTTPS whatever this says; the fetcher's policy must still allow http and
-    /// loopback.
-    pub fn localhost_over_http(mut self, enabled: bool) -> WebResolver {
-        self.localhost_over_http = enabled;
-        self
+    fn is_localhost(host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        host == "localhost" || host.ends_with(".localhost")
     }
 
-    /// The URL this resolver fetches for `did`: [`did_web_url`], or its `http://` form for
-    /// `localhost` when [`WebResolver::localhost_over_http`] is on.
-    pub fn document_url(&self, did: &Did) -> Result<Url, ResolutionError> {
-        let mut url = did_web_url(did)?;
-        if self.localhost_over_http && url.host_str().is_some_and(is_localhost) {
-            url.set_scheme("http").map_err(|()| {
+    impl fmt::Debug for WebResolver {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("WebResolver")
+                .field("localhost_over_http", &self.localhost_over_http)
+                .finish_non_exhaustive()
+        }
+    }
+
+    #[async_trait]
+    impl Resolver for WebResolver {
+        async fn resolve(
+            &self,
+            did: &Did,
+            options: &ResolutionOptions,
+        ) -> Result<Resolution, ResolutionError> {
+            options.representation()?;
+            let url = self.document_url(did)?;
+            // did:web "Read (Resolve)" step 6: an HTTP GET, here through the guard.
+            let fetched = self.fetcher.get(&url, ACCEPT).await.map_err(|err| {
                 ResolutionError::new(
                     ErrorKind::InternalError,
-                    format!("cannot fetch {url} over http"),
+                    format!(
+                        "could not fetch the did:web document of {}: {err}",
+                        excerpt(did.as_str())
+                    ),
                 )
             })?;
-        }
-        Ok(url)
-    }
-}
-
-fn is_localhost(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    host == "localhost" || host.ends_with(".localhost")
-}
-
-impl fmt::Debug for WebResolver {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebResolver")
-            .field("localhost_over_http", &self.localhost_over_http)
-            .finish_non_exhaustive()
-    }
-}
-
-#[async_trait]
-impl Resolver for WebResolver {
-    async fn resolve(
-        &self,
-        did: &Did,
-        options: &ResolutionOptions,
-    ) -> Result<Resolution, ResolutionError> {
-        options.representation()?;
-        let url = self.document_url(did)?;
-        // did:web "Read (Resolve)" step 6: an HTTP GET, here through the guard.
-        let fetched = self.fetcher.get(&url, ACCEPT).await.map_err(|err| {
-            ResolutionError::new(
-                ErrorKind::InternalError,
-                format!(
-                    "could not fetch the did:web document of {}: {err}",
-                    did.as_str()
-                ),
-            )
-        })?;
-        match fetched.status {
-            200..=299 => {}
-            404 | 410 => {
-                return Err(ResolutionError::new(
-                    ErrorKind::NotFound,
-                    format!(
-                        "no DID document for {}: {url} answered HTTP {}",
-                        did.as_str(),
-                        fetched.status
-                    ),
-                ));
+            match fetched.status {
+                200..=299 => {}
+                404 | 410 => {
+                    return Err(ResolutionError::new(
+                        ErrorKind::NotFound,
+                        format!(
+                            "no DID document for {}: {} answered HTTP {}",
+                            excerpt(did.as_str()),
+                            excerpt(url.as_str()),
+                            fetched.status
+                        ),
+                    ));
+                }
+                status => {
+                    return Err(ResolutionError::new(
+                        ErrorKind::InternalError,
+                        format!(
+                            "{} answered HTTP {status} for the did:web document of {}",
+                            excerpt(url.as_str()),
+                            excerpt(did.as_str())
+                        ),
+                    ));
+                }
             }
-            status => {
-                return Err(ResolutionError::new(
-                    ErrorKind::InternalError,
-                    format!(
-                        "{url} answered HTTP {status} for the did:web document of {}",
-                        did.as_str()
-                    ),
-                ));
+            let document = DidDocument::from_json_bytes(&fetched.body)
+                .map_err(|err| invalid_document(did, &url, &err))?;
+            // did:web "Read (Resolve)": the id of the resolved document MUST match the DID being
+            // resolved (and DID Core §7.1.1: the document is the DID subject's).
+            if document.id.as_str() != did.as_str() {
+                let mismatch = DocumentError::IdMismatch {
+                    expected: excerpt(did.as_str()),
+                    found: excerpt(document.id.as_str()),
+                };
+                return Err(invalid_document(did, &url, &mismatch));
             }
+            Ok(Resolution::new(document))
         }
-        let document = DidDocument::from_json_bytes(&fetched.body)
-            .map_err(|err| invalid_document(did, &url, &err))?;
-        // did:web "Read (Resolve)": the id of the resolved document MUST match the DID being
-        // resolved (and DID Core §7.1.1: the document is the DID subject's).
-        if document.id.as_str() != did.as_str() {
-            let mismatch = DocumentError::IdMismatch {
-                expected: did.as_str().to_owned(),
-                found: document.id.as_str().to_owned(),
-            };
-            return Err(invalid_document(did, &url, &mismatch));
-        }
-        Ok(Resolution::new(document))
+    }
+
+    fn invalid_document(did: &Did, url: &Url, err: &DocumentError) -> ResolutionError {
+        ResolutionError::new(
+            ErrorKind::InternalError,
+            format!(
+                "invalid DID document for {} at {}: {err}",
+                excerpt(did.as_str()),
+                excerpt(url.as_str())
+            ),
+        )
     }
 }
 
-fn invalid_document(did: &Did, url: &Url, err: &DocumentError) -> ResolutionError {
-    ResolutionError::new(
-        ErrorKind::InternalError,
-        format!("invalid DID document for {} at {url}: {err}", did.as_str()),
-    )
-}
+#[cfg(feature = "web")]
+pub use resolver::WebResolver;
 
 #[cfg(test)]
 mod tests {
@@ -586,9 +617,10 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "web")]
     #[test]
     fn fetches_localhost_over_http_only_when_asked() {
-        let resolver = match WebResolver::new(FetchPolicy::local_testing()) {
+        let resolver = match WebResolver::new(crate::fetch::FetchPolicy::local_testing()) {
             Ok(resolver) => resolver,
             Err(err) => panic!("{err}"),
         };

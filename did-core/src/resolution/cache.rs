@@ -1,41 +1,26 @@
-//! A caching layer over any [`Resolver`]: documents live for a time-to-live, the cache holds a
-//! bounded number of them (the oldest go first), and an expired document may still be served
-//! for a grace period when the resolver behind it fails (stale-if-error, as RFC 5861 defines it
-//! for HTTP caches).
+//! A caching layer over any [`Resolver`]: documents live for a time-to-live in the project's
+//! one bounded cache, [`crate::cache::TtlCache`], and an expired document may still be served
+//! for a grace period when the resolver behind it fails with `internalError` (stale-if-error,
+//! RFC 5861 §4).
 //!
 //! Only successes are cached: an error is never remembered, so a DID that did not resolve is
-//! asked for again next time.
+//! asked for again next time. Time is a value: [`CachingResolver::resolve_at`] takes `now` in
+//! Unix seconds, and the [`Resolver`] implementation passes [`crate::time::unix_now`].
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use super::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver};
+use crate::cache::{CacheLimits, Lifetime, TtlCache};
 use crate::did::Did;
-
-/// A source of monotonic time, so that tests can move time by hand.
-pub trait Clock: Send + Sync {
-    /// The current instant.
-    fn now(&self) -> Instant;
-}
-
-/// The real monotonic clock.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Instant {
-        Instant::now()
-    }
-}
 
 /// How the cache behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CacheConfig {
-    /// How long a resolved document is served without asking again.
+    /// How long a resolved document is served without asking again (whole seconds).
     pub ttl: Duration,
     /// How many documents are kept at most; the oldest is dropped to make room.
     pub max_entries: usize,
@@ -63,53 +48,30 @@ pub struct CacheStats {
     pub misses: u64,
     /// Expired answers served because the resolver behind failed.
     pub stale_served: u64,
-    /// Entries dropped to stay within `max_entries`.
+    /// Live entries dropped to stay within `max_entries`.
     pub evictions: u64,
-}
-
-struct Entry {
-    resolution: Resolution,
-    fetched_at: Instant,
-    age_key: (Instant, u64),
-}
-
-#[derive(Default)]
-struct Entries {
-    by_did: HashMap<Did, Entry>,
-    /// Entries ordered by when they were fetched, so the oldest is found in O(log n).
-    by_age: BTreeMap<(Instant, u64), Did>,
-    sequence: u64,
 }
 
 /// A [`Resolver`] that caches the answers of another.
 pub struct CachingResolver<R> {
     inner: R,
     config: CacheConfig,
-    clock: Arc<dyn Clock>,
-    entries: Mutex<Entries>,
+    entries: Mutex<TtlCache<Did, Resolution>>,
     hits: AtomicU64,
     misses: AtomicU64,
     stale_served: AtomicU64,
-    evictions: AtomicU64,
 }
 
 impl<R: Resolver> CachingResolver<R> {
-    /// Caches the answers of `inner` with `config`, on the system clock.
+    /// Caches the answers of `inner` with `config`.
     pub fn new(inner: R, config: CacheConfig) -> CachingResolver<R> {
-        CachingResolver::with_clock(inner, config, Arc::new(SystemClock))
-    }
-
-    /// Caches the answers of `inner` with `config`, on `clock`.
-    pub fn with_clock(inner: R, config: CacheConfig, clock: Arc<dyn Clock>) -> CachingResolver<R> {
         CachingResolver {
             inner,
             config,
-            clock,
-            entries: Mutex::new(Entries::default()),
+            entries: Mutex::new(TtlCache::new(CacheLimits::entries(config.max_entries))),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             stale_served: AtomicU64::new(0),
-            evictions: AtomicU64::new(0),
         }
     }
 
@@ -124,13 +86,13 @@ impl<R: Resolver> CachingResolver<R> {
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
             stale_served: self.stale_served.load(Ordering::Relaxed),
-            evictions: self.evictions.load(Ordering::Relaxed),
+            evictions: self.lock().evictions(),
         }
     }
 
-    /// How many documents the cache holds.
+    /// How many documents the cache holds (expired ones not yet dropped included).
     pub fn len(&self) -> usize {
-        self.lock().by_did.len()
+        self.lock().len()
     }
 
     /// Whether the cache holds nothing.
@@ -138,48 +100,56 @@ impl<R: Resolver> CachingResolver<R> {
         self.len() == 0
     }
 
-    fn lock(&self) -> MutexGuard<'_, Entries> {
-        // A panic elsewhere while holding the lock cannot leave the maps inconsistent with
-        // each other in a way that matters more than losing the cache, so keep serving.
+    fn lock(&self) -> MutexGuard<'_, TtlCache<Did, Resolution>> {
+        // A panic elsewhere while holding the lock cannot leave the cache in a state that
+        // matters more than losing it, so keep serving.
         self.entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn store(&self, did: &Did, resolution: &Resolution, now: Instant) {
-        if self.config.max_entries == 0 {
-            return;
+    /// Resolves `did` as of `now` (Unix seconds): a fresh cached document if there is one,
+    /// else the resolver behind; when that fails with `internalError`, a document kept within
+    /// the stale-if-error window.
+    pub async fn resolve_at(
+        &self,
+        did: &Did,
+        options: &ResolutionOptions,
+        now: u64,
+    ) -> Result<Resolution, ResolutionError> {
+        options.representation()?;
+        let fresh = self.lock().get_fresh(did, now);
+        if let Some(resolution) = fresh {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(resolution.as_ref().clone());
         }
-        let mut entries = self.lock();
-        if let Some(old) = entries.by_did.remove(did) {
-            entries.by_age.remove(&old.age_key);
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        match self.inner.resolve(did, options).await {
+            Ok(resolution) => {
+                let lifetime = Lifetime::from_now(
+                    now,
+                    self.config.ttl.as_secs(),
+                    self.config.stale_if_error.as_secs(),
+                );
+                self.lock()
+                    .insert(did.clone(), Arc::new(resolution.clone()), 1, lifetime, now);
+                Ok(resolution)
+            }
+            // RFC 5861 §4: stale-if-error covers a failure to reach the origin, never its
+            // verdict; `notFound` or `invalidDid` must not be hidden by an old document.
+            Err(error) if error.kind == ErrorKind::InternalError => {
+                let kept = self.lock().get(did, now);
+                match kept {
+                    Some(stale) => {
+                        tracing::warn!(%did, %error, "serving a stale DID document");
+                        self.stale_served.fetch_add(1, Ordering::Relaxed);
+                        Ok(stale.value.as_ref().clone())
+                    }
+                    None => Err(error),
+                }
+            }
+            Err(error) => Err(error),
         }
-        while entries.by_did.len() >= self.config.max_entries {
-            let Some((_, oldest)) = entries.by_age.pop_first() else {
-                break;
-            };
-            entries.by_did.remove(&oldest);
-            self.evictions.fetch_add(1, Ordering::Relaxed);
-        }
-        entries.sequence = entries.sequence.wrapping_add(1);
-        let age_key = (now, entries.sequence);
-        entries.by_age.insert(age_key, did.clone());
-        entries.by_did.insert(
-            did.clone(),
-            Entry {
-                resolution: resolution.clone(),
-                fetched_at: now,
-                age_key,
-            },
-        );
-    }
-
-    /// The cached answer for `did` if it is no older than `max_age`.
-    fn lookup(&self, did: &Did, now: Instant, max_age: Duration) -> Option<Resolution> {
-        let entries = self.lock();
-        let entry = entries.by_did.get(did)?;
-        (now.saturating_duration_since(entry.fetched_at) < max_age)
-            .then(|| entry.resolution.clone())
     }
 }
 
@@ -190,66 +160,19 @@ impl<R: Resolver> Resolver for CachingResolver<R> {
         did: &Did,
         options: &ResolutionOptions,
     ) -> Result<Resolution, ResolutionError> {
-        options.representation()?;
-        let now = self.clock.now();
-        if let Some(resolution) = self.lookup(did, now, self.config.ttl) {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(resolution);
-        }
-        self.misses.fetch_add(1, Ordering::Relaxed);
-        match self.inner.resolve(did, options).await {
-            Ok(resolution) => {
-                self.store(did, &resolution, self.clock.now());
-                Ok(resolution)
-            }
-            Err(error) if error.kind == ErrorKind::InternalError => {
-                let grace = self.config.ttl.saturating_add(self.config.stale_if_error);
-                match self.lookup(did, self.clock.now(), grace) {
-                    Some(stale) => {
-                        tracing::warn!(%did, %error, "serving a stale DID document");
-                        self.stale_served.fetch_add(1, Ordering::Relaxed);
-                        Ok(stale)
-                    }
-                    None => Err(error),
-                }
-            }
-            Err(error) => Err(error),
-        }
+        self.resolve_at(did, options, crate::time::unix_now()).await
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex as StdMutex;
     use std::sync::atomic::AtomicUsize;
 
     use super::*;
     use crate::document::DidDocument;
 
-    /// A clock moved by hand.
-    struct ManualClock {
-        start: Instant,
-        offset: StdMutex<Duration>,
-    }
-
-    impl ManualClock {
-        fn new() -> Arc<ManualClock> {
-            Arc::new(ManualClock {
-                start: Instant::now(),
-                offset: StdMutex::new(Duration::ZERO),
-            })
-        }
-
-        fn advance(&self, by: Duration) {
-            *self.offset.lock().unwrap() += by;
-        }
-    }
-
-    impl Clock for ManualClock {
-        fn now(&self) -> Instant {
-            self.start + *self.offset.lock().unwrap()
-        }
-    }
+    /// Any instant will do: time is a value here.
+    const T0: u64 = 1_800_000_000;
 
     /// A resolver that counts calls and can be told to fail, standing in for a network method.
     #[derive(Default)]
@@ -292,47 +215,46 @@ mod tests {
     async fn resolve(
         cache: &CachingResolver<Flaky>,
         n: usize,
+        now: u64,
     ) -> Result<Resolution, ResolutionError> {
-        cache.resolve(&did(n), &ResolutionOptions::default()).await
+        cache
+            .resolve_at(&did(n), &ResolutionOptions::default(), now)
+            .await
     }
 
     #[tokio::test]
     async fn serves_fresh_entries_without_asking_again() {
-        let clock = ManualClock::new();
-        let cache = CachingResolver::with_clock(Flaky::default(), config(), clock.clone());
-        resolve(&cache, 1).await.unwrap();
-        clock.advance(Duration::from_secs(59));
-        resolve(&cache, 1).await.unwrap();
+        let cache = CachingResolver::new(Flaky::default(), config());
+        resolve(&cache, 1, T0).await.unwrap();
+        resolve(&cache, 1, T0 + 59).await.unwrap();
         assert_eq!(cache.inner().calls.load(Ordering::SeqCst), 1);
         assert_eq!(cache.stats().hits, 1);
 
-        clock.advance(Duration::from_secs(2));
-        resolve(&cache, 1).await.unwrap();
+        resolve(&cache, 1, T0 + 60).await.unwrap();
         assert_eq!(
             cache.inner().calls.load(Ordering::SeqCst),
             2,
             "expired after the TTL"
         );
+        assert_eq!(cache.stats().misses, 2);
     }
 
     #[tokio::test]
     async fn stays_within_its_bound_dropping_the_oldest() {
-        let clock = ManualClock::new();
-        let cache = CachingResolver::with_clock(Flaky::default(), config(), clock.clone());
+        let cache = CachingResolver::new(Flaky::default(), config());
         for n in 1..=3 {
-            resolve(&cache, n).await.unwrap();
-            clock.advance(Duration::from_secs(1));
+            resolve(&cache, n, T0 + n as u64).await.unwrap();
         }
         assert_eq!(cache.len(), 2);
         assert_eq!(cache.stats().evictions, 1);
-        resolve(&cache, 3).await.unwrap();
-        resolve(&cache, 2).await.unwrap();
+        resolve(&cache, 3, T0 + 4).await.unwrap();
+        resolve(&cache, 2, T0 + 4).await.unwrap();
         assert_eq!(
             cache.inner().calls.load(Ordering::SeqCst),
             3,
             "2 and 3 are cached"
         );
-        resolve(&cache, 1).await.unwrap();
+        resolve(&cache, 1, T0 + 4).await.unwrap();
         assert_eq!(
             cache.inner().calls.load(Ordering::SeqCst),
             4,
@@ -342,17 +264,15 @@ mod tests {
 
     #[tokio::test]
     async fn serves_stale_on_internal_error_within_the_grace_period() {
-        let clock = ManualClock::new();
-        let cache = CachingResolver::with_clock(Flaky::default(), config(), clock.clone());
-        resolve(&cache, 1).await.unwrap();
+        let cache = CachingResolver::new(Flaky::default(), config());
+        resolve(&cache, 1, T0).await.unwrap();
         cache.inner().failing.store(true, Ordering::SeqCst);
 
-        clock.advance(Duration::from_secs(120));
-        assert!(resolve(&cache, 1).await.is_ok(), "stale-if-error");
+        assert!(resolve(&cache, 1, T0 + 120).await.is_ok(), "stale-if-error");
         assert_eq!(cache.stats().stale_served, 1);
+        assert_eq!(cache.inner().calls.load(Ordering::SeqCst), 2, "it asked");
 
-        clock.advance(Duration::from_secs(600));
-        let error = resolve(&cache, 1).await.unwrap_err();
+        let error = resolve(&cache, 1, T0 + 60 + 600).await.unwrap_err();
         assert_eq!(
             error.kind,
             ErrorKind::InternalError,
@@ -362,23 +282,48 @@ mod tests {
 
     #[tokio::test]
     async fn a_verdict_is_never_hidden_by_a_stale_entry() {
-        let clock = ManualClock::new();
-        let cache = CachingResolver::with_clock(Flaky::default(), config(), clock.clone());
-        resolve(&cache, 1).await.unwrap();
+        let cache = CachingResolver::new(Flaky::default(), config());
+        resolve(&cache, 1, T0).await.unwrap();
         cache.inner().not_found.store(true, Ordering::SeqCst);
-        clock.advance(Duration::from_secs(61));
-        let error = resolve(&cache, 1).await.unwrap_err();
+        let error = resolve(&cache, 1, T0 + 61).await.unwrap_err();
         assert_eq!(error.kind, ErrorKind::NotFound);
+        assert_eq!(cache.stats().stale_served, 0);
     }
 
     #[tokio::test]
     async fn errors_are_not_cached() {
-        let clock = ManualClock::new();
-        let cache = CachingResolver::with_clock(Flaky::default(), config(), clock);
+        let cache = CachingResolver::new(Flaky::default(), config());
         cache.inner().not_found.store(true, Ordering::SeqCst);
-        assert!(resolve(&cache, 1).await.is_err());
+        assert!(resolve(&cache, 1, T0).await.is_err());
         cache.inner().not_found.store(false, Ordering::SeqCst);
-        assert!(resolve(&cache, 1).await.is_ok());
+        assert!(resolve(&cache, 1, T0).await.is_ok());
+        assert_eq!(cache.inner().calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn an_unsupported_representation_is_refused_even_when_cached() {
+        let cache = CachingResolver::new(Flaky::default(), config());
+        resolve(&cache, 1, T0).await.unwrap();
+        let options = ResolutionOptions {
+            accept: Some("text/html".into()),
+        };
+        let error = cache.resolve_at(&did(1), &options, T0).await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::RepresentationNotSupported);
+    }
+
+    #[tokio::test]
+    async fn resolve_runs_on_the_system_clock() {
+        // An entry stored "now" through the trait is fresh for a caller at the same instant
+        // and long gone for one a day later: the trait passes the real time.
+        let cache = CachingResolver::new(Flaky::default(), config());
+        cache
+            .resolve(&did(1), &ResolutionOptions::default())
+            .await
+            .unwrap();
+        let now = crate::time::unix_now();
+        resolve(&cache, 1, now).await.unwrap();
+        assert_eq!(cache.inner().calls.load(Ordering::SeqCst), 1);
+        resolve(&cache, 1, now + 86_400).await.unwrap();
         assert_eq!(cache.inner().calls.load(Ordering::SeqCst), 2);
     }
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::{DocumentMetadata, ErrorKind, ResolutionError, ResolutionOptions, Resolver};
 use crate::did::DidUrl;
 use crate::document::{DidDocument, Service, VerificationMethod};
+use crate::excerpt::excerpt;
 
 /// The resource a DID URL names.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,7 +72,8 @@ pub fn select(
         return Err(ResolutionError::new(
             ErrorKind::FeatureNotSupported,
             format!(
-                "DID URL paths ({path}) are not defined by did:{}",
+                "DID URL paths ({}) are not defined by did:{}",
+                excerpt(path),
                 url.did().method()
             ),
         ));
@@ -95,8 +97,9 @@ pub fn select(
     Err(ResolutionError::new(
         ErrorKind::NotFound,
         format!(
-            "{} has no verification method or service #{fragment}",
-            document.id
+            "{} has no verification method or service #{}",
+            excerpt(document.id.as_str()),
+            excerpt(fragment)
         ),
     ))
 }
@@ -111,12 +114,24 @@ fn select_service_endpoint(
             .transpose()
             .map_err(|err| ResolutionError::new(ErrorKind::InvalidDidUrl, format!("{name}: {err}")))
     };
+    let mut seen: Vec<&str> = Vec::new();
     for pair in query.split('&') {
         let name = pair.split('=').next().unwrap_or_default();
+        // Two values of one parameter would let two readers pick two different endpoints.
+        if seen.contains(&name) {
+            return Err(ResolutionError::new(
+                ErrorKind::InvalidDidUrl,
+                format!("the DID URL parameter \"{}\" is given twice", excerpt(name)),
+            ));
+        }
+        seen.push(name);
         if name != SERVICE && name != RELATIVE_REF {
             return Err(ResolutionError::new(
                 ErrorKind::FeatureNotSupported,
-                format!("the DID URL parameter {name:?} is not supported"),
+                format!(
+                    "the DID URL parameter \"{}\" is not supported",
+                    excerpt(name)
+                ),
             ));
         }
     }
@@ -133,7 +148,11 @@ fn select_service_endpoint(
         .ok_or_else(|| {
             ResolutionError::new(
                 ErrorKind::NotFound,
-                format!("{} has no service {wanted}", document.id),
+                format!(
+                    "{} has no service {}",
+                    excerpt(document.id.as_str()),
+                    excerpt(&wanted)
+                ),
             )
         })?;
     let Value::String(endpoint) = &service.service_endpoint else {
@@ -142,17 +161,14 @@ fn select_service_endpoint(
     let base = url::Url::parse(endpoint).map_err(|err| {
         ResolutionError::new(
             ErrorKind::InternalError,
-            format!("service {wanted} has an endpoint that is not a URL: {err}"),
+            format!(
+                "service {} has an endpoint that is not a URL: {err}",
+                excerpt(&wanted)
+            ),
         )
     })?;
     let mut target = match param(RELATIVE_REF)? {
-        // RFC 3986 §5.2: the relative reference is resolved against the endpoint.
-        Some(relative) => base.join(&relative).map_err(|err| {
-            ResolutionError::new(
-                ErrorKind::InvalidDidUrl,
-                format!("relativeRef {relative:?} does not resolve against {endpoint}: {err}"),
-            )
-        })?,
+        Some(relative) => resolve_relative_ref(&base, &relative)?,
         None => base,
     };
     // DID Resolution: a fragment on the DID URL carries over to the output URL.
@@ -160,6 +176,59 @@ fn select_service_endpoint(
         target.set_fragment(Some(fragment));
     }
     Ok(Dereferenced::Url(target.into()))
+}
+
+/// Resolves `relative` against the service endpoint `base` (RFC 3986 §5.2), refusing what
+/// would leave the endpoint's origin.
+///
+/// DID Core §3.2.1 defines `relativeRef` as "a relative URI reference according to RFC 3986
+/// Section 4.2" that is resolved against the service endpoint: an absolute URI (of any scheme)
+/// is not one, and a network-path reference (`//host/…`) replaces the endpoint's authority,
+/// so either would let whoever writes the DID URL send the caller anywhere. The result must
+/// also keep the endpoint's scheme, host and port, which covers what a URL parser reads more
+/// liberally than RFC 3986 (a `\` read as `/`, tabs and line breaks dropped).
+fn resolve_relative_ref(base: &url::Url, relative: &str) -> Result<url::Url, ResolutionError> {
+    let refuse = |why: &str| {
+        ResolutionError::new(
+            ErrorKind::InvalidDidUrl,
+            format!(
+                "relativeRef \"{}\" {why} (DID Core §3.2.1, RFC 3986 §4.2)",
+                excerpt(relative)
+            ),
+        )
+    };
+    if relative.starts_with("//") {
+        return Err(refuse(
+            "is a network-path reference; it must stay on the service endpoint's host",
+        ));
+    }
+    // RFC 3986 §4.2: in a relative reference the first path segment holds no ':', otherwise
+    // it reads as a scheme.
+    let first_segment = relative.split(['/', '?', '#']).next().unwrap_or_default();
+    if first_segment.contains(':') {
+        return Err(refuse("is an absolute URI, not a relative reference"));
+    }
+    if let Some(bad) = relative.chars().find(|c| !is_uri_char(*c)) {
+        return Err(refuse(&format!(
+            "holds {}, which no URI reference may carry",
+            excerpt(&bad.to_string())
+        )));
+    }
+    // RFC 3986 §5.2: the reference is resolved against the endpoint.
+    let target = base.join(relative).map_err(|err| {
+        refuse(&format!(
+            "does not resolve against the service endpoint: {err}"
+        ))
+    })?;
+    if target.origin() != base.origin() || target.scheme() != base.scheme() {
+        return Err(refuse("leaves the service endpoint's origin"));
+    }
+    Ok(target)
+}
+
+/// The characters of RFC 3986 §2 (unreserved, reserved and `%` of a percent-encoding).
+fn is_uri_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
 }
 
 #[cfg(test)]
@@ -240,6 +309,50 @@ mod tests {
     }
 
     #[test]
+    fn rejects_relative_ref_that_leaves_the_endpoint() {
+        for relative in [
+            // Absolute URIs of any scheme.
+            "https%3A%2F%2Fevil.example%2F",
+            "http%3A%2F%2Ffiles.example%2F",
+            "javascript%3Aalert(1)",
+            "data%3Atext%2Fhtml%2Cx",
+            // Network-path references.
+            "%2F%2Fevil.example%2Fx",
+            "%2F%2Ffiles.example%40evil.example",
+            // What a URL parser reads as one.
+            "%5C%5Cevil.example",
+            "%2F%5Cevil.example",
+            "%2F%09%2Fevil.example",
+        ] {
+            let url = format!("did:example:123?service=files&relativeRef={relative}");
+            let error = select_url(&url).expect_err(&url);
+            assert_eq!(error.kind, ErrorKind::InvalidDidUrl, "{url}: {error}");
+        }
+        // A second relativeRef is not a way around the check.
+        for relative in [
+            "x&relativeRef=%2F%2Fevil.example",
+            "%2F%2Fevil.example&relativeRef=x",
+        ] {
+            let url = format!("did:example:123?service=files&relativeRef={relative}");
+            let error = select_url(&url).expect_err(&url);
+            assert_eq!(error.kind, ErrorKind::InvalidDidUrl, "{url}: {error}");
+        }
+    }
+
+    #[test]
+    fn keeps_dot_segments_on_the_endpoint_origin() {
+        // `..` may climb the endpoint's path (RFC 3986 §5.2.4) but never its host.
+        assert_eq!(
+            select_url("did:example:123?service=files&relativeRef=..%2F..%2Fx").unwrap(),
+            Dereferenced::Url("https://files.example/x".into())
+        );
+        assert_eq!(
+            select_url("did:example:123?service=files&relativeRef=%3Fq%3D1").unwrap(),
+            Dereferenced::Url("https://files.example/base/?q=1".into())
+        );
+    }
+
+    #[test]
     fn rejects_unknown_service_and_relative_ref_alone() {
         assert_eq!(
             select_url("did:example:123?service=none").unwrap_err().kind,
@@ -269,7 +382,8 @@ mod tests {
     async fn dereferences_through_a_resolver() {
         let key = SecretKey::generate(KeyType::Ed25519).public_key();
         let did = did_key(&key);
-        let url = did.with_fragment(&key.to_multikey()).unwrap();
+        let url = crate::method::key::did_key_verification_method(&key);
+        assert_eq!(url.did(), &did);
         let found = dereference(&crate::method::DID_KEY, &url, &ResolutionOptions::default())
             .await
             .unwrap();

@@ -59,7 +59,7 @@ impl Resolver for MethodDispatcher {
                 ErrorKind::MethodNotSupported,
                 format!(
                     "no resolver for did:{}; supported methods: {}",
-                    did.method(),
+                    crate::excerpt::excerpt(did.method()),
                     self.methods.keys().cloned().collect::<Vec<_>>().join(", ")
                 ),
             ));
@@ -101,6 +101,33 @@ mod tests {
             error.detail.contains("key"),
             "lists what is supported: {error}"
         );
+    }
+
+    #[tokio::test]
+    async fn rejects_log_injection_and_unbounded_echo_in_error_details() {
+        let did = did_key(&SecretKey::generate(KeyType::Ed25519).public_key());
+        let options = ResolutionOptions {
+            accept: Some(format!(
+                "text/html\r\n2026-12-06 INFO forged{}",
+                "x".repeat(500)
+            )),
+        };
+        let error = dispatcher().resolve(&did, &options).await.unwrap_err();
+        assert!(!error.detail.contains(['\r', '\n']), "{error}");
+        assert!(error.detail.len() < 200, "{error}");
+
+        let long = Did::parse(&format!("did:key:z{}", "1".repeat(5000))).unwrap();
+        let error = dispatcher()
+            .resolve(&long, &ResolutionOptions::default())
+            .await
+            .unwrap_err();
+        assert!(error.detail.len() < 300, "{} bytes", error.detail.len());
+        let method = Did::parse(&format!("did:{}:x", "a".repeat(5000))).unwrap();
+        let error = dispatcher()
+            .resolve(&method, &ResolutionOptions::default())
+            .await
+            .unwrap_err();
+        assert!(error.detail.len() < 300, "{} bytes", error.detail.len());
     }
 
     #[tokio::test]

@@ -1,12 +1,14 @@
 //! DID resolution (W3C DID Resolution, DID Core §7): the [`Resolver`] trait every method
 //! implements, its options, results and metadata, the error vocabulary, and the pieces built on
 //! the trait — a [`dispatch::MethodDispatcher`] that routes by method, a
-//! [`cache::CachingResolver`] that wraps any resolver, and DID URL [`dereference`]-ing.
+//! [`cache::CachingResolver`] that wraps any resolver, DID URL [`dereference`]-ing, and the
+//! [`http`] binding that servers and commands answer with.
 
 pub mod cache;
 pub mod dereference;
 pub mod dispatch;
 mod error;
+pub mod http;
 mod metadata;
 
 use async_trait::async_trait;
@@ -14,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::did::Did;
 use crate::document::DidDocument;
+use crate::excerpt::excerpt;
 
 pub use error::{ErrorKind, ResolutionError};
 pub use metadata::DocumentMetadata;
@@ -87,7 +90,7 @@ impl ResolutionOptions {
             Some(accept) => Representation::from_media_type(accept).ok_or_else(|| {
                 ResolutionError::new(
                     ErrorKind::RepresentationNotSupported,
-                    format!("cannot represent a DID document as {accept}"),
+                    format!("cannot represent a DID document as {}", excerpt(accept)),
                 )
             }),
         }

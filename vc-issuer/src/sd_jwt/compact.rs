@@ -275,7 +275,10 @@ fn count_tildes(head: &str) -> usize {
 }
 
 /// RFC 9901 §4 ABNF: JWT = BASE64URL "." BASE64URL "." BASE64URL, BASE64URL = 1*(ALPHA /
-/// DIGIT / "-" / "_"). An empty signature (`alg: none`) therefore never even parses.
+/// DIGIT / "-" / "_"). One leniency: an empty signature part is let through to the JOSE layer,
+/// which refuses it anyway, because the only JWT with an empty signature is an unsecured one
+/// (RFC 7519 §6) and its header says why it is refused: `alg: none` is then reported as
+/// `alg_not_allowed`, not as an unexplained `malformed`.
 fn is_compact_jws(jwt: &str) -> bool {
     let mut parts = jwt.split('.');
     let (Some(header), Some(payload), Some(signature), None) =
@@ -283,9 +286,10 @@ fn is_compact_jws(jwt: &str) -> bool {
     else {
         return false;
     };
-    [header, payload, signature]
+    [header, payload]
         .iter()
         .all(|part| !part.is_empty() && is_base64url(part))
+        && is_base64url(signature)
 }
 
 /// Whether every byte is in the base64url alphabet (RFC 4648 §5). Written as a fold without
@@ -445,10 +449,13 @@ mod tests {
     }
 
     #[test]
-    fn rejects_alg_none_shaped_jwt() {
-        // An unsecured JWT has an empty signature part.
+    fn leaves_an_empty_signature_part_to_the_jose_layer() {
+        // An unsecured JWT has an empty signature part; its header (`alg: none`) is what the
+        // verifier refuses, so the parser hands it on rather than calling it malformed.
+        let parsed = SdJwt::parse("eyJhbGciOiJub25lIn0.eyJfc2QiOltdfQ.~").expect("parses");
+        assert_eq!(parsed.issuer_jwt(), "eyJhbGciOiJub25lIn0.eyJfc2QiOltdfQ.");
         assert_eq!(
-            SdJwt::parse("eyJhbGciOiJub25lIn0.eyJfc2QiOltdfQ.~"),
+            SdJwt::parse("eyJhbGciOiJub25lIn0..~"),
             Err(SdJwtError::MalformedIssuerJwt)
         );
     }

@@ -84,12 +84,6 @@ pub enum PeerError {
         /// The id found, shortened if long.
         id: String,
     },
-    /// Two services have the same id (DID Core §5.4).
-    #[error("two services have the id #{id}")]
-    DuplicateServiceId {
-        /// The fragment of the id, shortened if long.
-        id: String,
-    },
     /// A service member appears twice once abbreviations are applied (`t` and `type`), so
     /// two readers could see two different services.
     #[error("service {index} has the member {name} twice once abbreviations are expanded")]
@@ -165,16 +159,6 @@ impl PeerError {
     /// from outside rather than by inputs given to a constructor.
     fn invalid_did(&self) -> ResolutionError {
         ResolutionError::new(ErrorKind::InvalidDid, self.to_string())
-    }
-}
-
-/// A value for an error message, cut to 64 characters: an error about a long-form DID must
-/// not be as long as the DID.
-fn excerpt(text: &str) -> String {
-    const MAX: usize = 64;
-    match text.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
     }
 }
 
@@ -256,12 +240,5 @@ mod tests {
             let err = resolve_text(did).expect_err(did);
             assert_eq!(err.kind, ErrorKind::InvalidDid, "{did}: {err}");
         }
-    }
-
-    #[test]
-    fn excerpt_shortens_long_values_only() {
-        assert_eq!(excerpt("#key-1"), "#key-1");
-        let long = "a".repeat(100);
-        assert_eq!(excerpt(&long).chars().count(), 65);
     }
 }

@@ -5,7 +5,8 @@
 use multibase::Base;
 use sha2::{Digest, Sha256};
 
-use super::{excerpt, invalid_did};
+use super::invalid_did;
+use crate::excerpt::excerpt;
 use crate::resolution::ResolutionError;
 
 /// Multihash code of SHA2-256 (multicodec table: `sha2-256`, 0x12).

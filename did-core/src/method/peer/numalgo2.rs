@@ -5,17 +5,16 @@
 //! agreement, one service. Keys become `#key-1`, `#key-2`, … in the order they appear; services
 //! without an `id` become `#service`, `#service-1`, …
 
-use std::collections::HashSet;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::{MAX_ELEMENTS, PeerError, excerpt, invalid_did, multiformat};
+use super::{MAX_ELEMENTS, PeerError, invalid_did, multiformat};
 use crate::did::Did;
 use crate::document::{
     DidDocument, KeyMaterial, MULTIKEY, RelationshipKind, Service, VerificationMethod,
 };
+use crate::excerpt::excerpt;
 use crate::key::{KeyType, PublicKey};
 use crate::method::key::key_error_kind;
 use crate::resolution::{Resolution, ResolutionError};
@@ -125,7 +124,8 @@ pub fn did_peer_2(keys: &[(Purpose, PublicKey)], services: &[Value]) -> Result<D
         let Value::Object(service) = service else {
             return Err(PeerError::ServiceNotObject { index });
         };
-        // The same rules as when resolving: relative ids, no two alike.
+        // The same rules as when resolving: relative ids (and no two alike, checked on the
+        // document when the DID is resolved below).
         service_ids.assign(service.get("id").cloned(), index)?;
         let abbreviated = translate(service, Direction::Abbreviate, index, 0)?;
         let json = serde_json::to_vec(&Value::Object(abbreviated))
@@ -222,6 +222,9 @@ fn document(did: &Did, elements: &str) -> Result<DidDocument, ResolutionError> {
     if let Ok(short) = did_peer_3(did) {
         document.also_known_as.push(short.to_string());
     }
+    document
+        .check_unique_ids()
+        .map_err(|err| invalid_did(format!("the did:peer:2 document: {err}")))?;
     Ok(document)
 }
 
@@ -281,8 +284,6 @@ fn service(
 struct ServiceIds {
     /// Services met so far without an `id`.
     unnamed: usize,
-    /// Fragments given so far.
-    seen: HashSet<String>,
 }
 
 impl ServiceIds {
@@ -316,12 +317,6 @@ impl ServiceIds {
                 });
             }
         };
-        // DID Core §5.4: no two services with the same id.
-        if !self.seen.insert(fragment.clone()) {
-            return Err(PeerError::DuplicateServiceId {
-                id: excerpt(&fragment),
-            });
-        }
         Ok(fragment)
     }
 }
@@ -698,7 +693,7 @@ mod tests {
         let named = json!({"id": "#a", "type": "dm", "serviceEndpoint": "x"});
         assert!(matches!(
             did_peer_2(&keys, &[named.clone(), named]),
-            Err(PeerError::DuplicateServiceId { .. })
+            Err(PeerError::NotResolvable(err)) if err.detail.contains("two services")
         ));
         assert!(matches!(
             did_peer_2(&keys, &[json!(["not", "an", "object"])]),

@@ -4,11 +4,10 @@
 
 use serde_json::{Map, Value};
 
-use super::{
-    MAX_DOCUMENT_ENTRIES, MAX_ENCODED_DOCUMENT_LEN, PeerError, excerpt, invalid_did, multiformat,
-};
+use super::{MAX_DOCUMENT_ENTRIES, MAX_ENCODED_DOCUMENT_LEN, PeerError, invalid_did, multiformat};
 use crate::did::Did;
 use crate::document::{DidDocument, RelationshipKind};
+use crate::excerpt::excerpt;
 use crate::resolution::{DocumentMetadata, ErrorKind, Resolution, ResolutionError};
 
 /// The members of an input document that list verification methods, references to them, or
@@ -443,6 +442,30 @@ mod tests {
     fn rejects_absolute_service_id() {
         let json = r#"{"service":[{"id":"did:example:victim#didcomm","type":"DIDCommMessaging","serviceEndpoint":"https://evil.example"}]}"#;
         expect_invalid(&forge_long_form(json));
+    }
+
+    #[test]
+    fn rejects_duplicate_service_ids() {
+        let mut input = input_document();
+        let second = json!({"id": "#didcomm", "type": "DIDCommMessaging", "serviceEndpoint": "https://evil.example"});
+        input["service"]
+            .as_array_mut()
+            .expect("a list")
+            .push(second);
+        let err = expect_invalid(&forge_long_form(&input.to_string()));
+        assert!(err.detail.contains("two services have the id"), "{err}");
+    }
+
+    #[test]
+    fn rejects_duplicate_verification_method_ids() {
+        let mut input = input_document();
+        // An embedded method reusing #key-1: a kid of #key-1 would name two keys.
+        let other = SecretKey::generate(KeyType::Ed25519).public_key();
+        input["assertionMethod"] = json!([{
+            "id": "#key-1", "type": "Multikey", "publicKeyMultibase": other.to_multikey(),
+        }]);
+        let err = expect_invalid(&forge_long_form(&input.to_string()));
+        assert!(err.detail.contains("two verification methods"), "{err}");
     }
 
     #[test]
