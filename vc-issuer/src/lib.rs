@@ -10,6 +10,7 @@
 //! - [`status`]: IETF Token Status Lists and W3C Bitstring Status Lists: build, sign, fetch,
 //!   check.
 //! - [`verify`]: one entry point for a presented credential, policy in, report out.
+//! - [`mfa`]: the passkey factor (WebAuthn registration at issuance, assertion at login).
 //! - [`openid4vp`]: the avatar login over OpenID4VP 1.0 with DCQL, verifier and wallet.
 //! - `bench` (cargo feature `bench`): the fixtures and operations that the benchmarks and
 //!   `avid bench` measure.
@@ -21,6 +22,7 @@ pub mod avatar;
 pub mod bench;
 pub mod error;
 pub mod issuer_keys;
+pub mod mfa;
 pub mod openid4vp;
 pub mod report;
 pub mod sd_jwt;

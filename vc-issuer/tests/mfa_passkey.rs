@@ -1,0 +1,463 @@
+//! The passkey factor end to end: the issuer registers a software passkey and binds it, a world
+//! authenticates it at login; then each attack on the ceremony, named after itself, must fail
+//! with `webauthn_failed` (or `factor_missing` when the factor is withheld).
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+use vc_issuer::mfa::{
+    CreationChallengeResponse, InMemoryCeremonyStore, InMemoryCounterStore, PasskeyBinding,
+    PasskeyError, PasskeyRegistrar, PasskeyVerifier, PublicKeyCredential, RelyingParty,
+    RequestChallengeResponse, WebauthnError, require_assertion, require_passkey,
+};
+use vc_issuer::report::{ErrorCode, ReportError};
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_authenticator_rs::prelude::Url;
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+
+const NOW: u64 = 1_780_000_000;
+const RP_ID: &str = "avid.example";
+const ORIGIN: &str = "https://issuer.avid.example";
+/// When the world's login starts, an hour after issuance.
+const LOGIN: u64 = NOW + 3600;
+
+fn origin() -> Url {
+    Url::parse(ORIGIN).expect("a valid origin")
+}
+
+fn registrar() -> PasskeyRegistrar {
+    let relying_party = RelyingParty::new(RP_ID, ORIGIN, "avid issuer").expect("valid settings");
+    PasskeyRegistrar::in_memory(relying_party).expect("a registrar")
+}
+
+/// A software passkey that performs user verification, as a phone or a security key with a PIN.
+fn authenticator() -> SoftPasskey {
+    SoftPasskey::new(true)
+}
+
+/// The issuer registers `authenticator` for `holder` and binds it.
+fn register(authenticator: &mut SoftPasskey, holder: &str) -> PasskeyBinding {
+    let registrar = registrar();
+    let options = registrar
+        .start_registration(holder, NOW)
+        .expect("registration starts");
+    let response = authenticator
+        .do_registration(origin(), options)
+        .expect("the passkey registers");
+    registrar
+        .finish_registration(holder, &response, NOW + 5)
+        .expect("the registration verifies")
+}
+
+/// The claims a world sees after verifying a presentation that discloses `binding`.
+fn disclosed(binding: &PasskeyBinding) -> Map<String, Value> {
+    let mut claims = Map::new();
+    claims.insert("age_over_18".into(), json!(true));
+    claims.insert("passkey".into(), binding.to_claim());
+    claims
+}
+
+/// The authenticator's answer to `request`, from a client at `origin`.
+fn answer(
+    authenticator: &mut SoftPasskey,
+    origin: Url,
+    request: RequestChallengeResponse,
+) -> PublicKeyCredential {
+    authenticator
+        .do_authentication(origin, request)
+        .expect("the passkey answers")
+}
+
+/// `request` as a client that skips user verification would send it on to the authenticator.
+fn user_verification_discouraged(request: RequestChallengeResponse) -> RequestChallengeResponse {
+    let mut options = serde_json::to_value(&request).expect("serializable");
+    options["publicKey"]["userVerification"] = json!("discouraged");
+    serde_json::from_value(options).expect("still options")
+}
+
+/// A world's login: the binding from the disclosed claims, and a challenge for `transaction`.
+fn start_login(
+    verifier: &PasskeyVerifier,
+    binding: &PasskeyBinding,
+    transaction: &str,
+) -> RequestChallengeResponse {
+    let binding = require_passkey(&disclosed(binding)).expect("the claim is disclosed");
+    verifier
+        .start_authentication(&binding, transaction, LOGIN)
+        .expect("authentication starts")
+}
+
+fn code(error: &PasskeyError) -> ErrorCode {
+    ReportError::from(error).code
+}
+
+fn assert_webauthn_refused(
+    outcome: Result<impl std::fmt::Debug, PasskeyError>,
+    cause: WebauthnError,
+) {
+    match outcome {
+        Err(PasskeyError::Webauthn(error)) => {
+            assert_eq!(error, cause);
+            assert_eq!(
+                code(&PasskeyError::Webauthn(error)),
+                ErrorCode::WebauthnFailed
+            );
+        }
+        other => panic!("expected webauthn-rs to refuse with {cause:?}, got {other:?}"),
+    }
+}
+
+#[test]
+fn registers_binds_and_authenticates_a_passkey() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    assert_eq!(binding.rp_id(), RP_ID);
+    assert_eq!(binding.origin(), ORIGIN);
+    let claim = binding.to_claim();
+    assert_eq!(claim["jwk"]["kty"], "EC");
+    assert_eq!(claim["jwk"]["alg"], "ES256");
+
+    let verifier = PasskeyVerifier::in_memory();
+    let request = start_login(&verifier, &binding, "login-1");
+    assert_eq!(request.public_key.allow_credentials.len(), 1);
+    assert_eq!(
+        request.public_key.allow_credentials[0].id.as_ref() as &[u8],
+        binding.credential_id().as_bytes()
+    );
+    let assertion = answer(&mut passkey, origin(), request);
+    let verified = verifier
+        .finish_authentication("login-1", &assertion, LOGIN + 10)
+        .expect("the assertion verifies");
+    assert_eq!(&verified.credential_id, binding.credential_id());
+    assert_eq!(verified.counter, 1);
+
+    // A later login with the same passkey: the counter has grown.
+    let request = start_login(&verifier, &binding, "login-2");
+    let assertion = answer(&mut passkey, origin(), request);
+    let verified = verifier
+        .finish_authentication("login-2", &assertion, LOGIN + 20)
+        .expect("the second assertion verifies");
+    assert_eq!(verified.counter, 2);
+}
+
+#[test]
+fn the_wire_messages_are_json() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let verifier = PasskeyVerifier::in_memory();
+    let request = start_login(&verifier, &binding, "login-1");
+    // The world sends the options as JSON; the wallet answers with JSON.
+    let request: RequestChallengeResponse =
+        serde_json::from_str(&serde_json::to_string(&request).unwrap()).unwrap();
+    let assertion = answer(&mut passkey, origin(), request);
+    let posted = serde_json::to_value(&assertion).unwrap();
+    let assertion = require_assertion(Some(&posted)).expect("an assertion");
+    verifier
+        .finish_authentication("login-1", &assertion, LOGIN + 10)
+        .expect("the assertion verifies");
+}
+
+#[test]
+fn a_ceremony_started_on_one_replica_finishes_on_another() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let ceremonies = Arc::new(InMemoryCeremonyStore::new());
+    let counters = Arc::new(InMemoryCounterStore::new());
+    let first = PasskeyVerifier::new(ceremonies.clone(), counters.clone());
+    let second = PasskeyVerifier::new(ceremonies, counters);
+    let request = start_login(&first, &binding, "login-1");
+    let assertion = answer(&mut passkey, origin(), request);
+    second
+        .finish_authentication("login-1", &assertion, LOGIN + 10)
+        .expect("the shared state finishes the ceremony");
+}
+
+#[test]
+fn rejects_an_assertion_made_at_another_origin() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let verifier = PasskeyVerifier::in_memory();
+    let request = start_login(&verifier, &binding, "login-1");
+    // A page on a sibling host within the RP ID: the client lets it use the passkey, but it is
+    // not the issuer's origin.
+    let evil = Url::parse("https://evil.avid.example").unwrap();
+    let assertion = answer(&mut passkey, evil, request);
+    assert_webauthn_refused(
+        verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
+        WebauthnError::InvalidRPOrigin,
+    );
+}
+
+#[test]
+fn rejects_an_assertion_for_another_rp_id() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let verifier = PasskeyVerifier::in_memory();
+    let mut request = start_login(&verifier, &binding, "login-1");
+    // The client is told another RP ID (one the origin may claim): the authenticator hashes
+    // that one into its signed data.
+    request.public_key.rp_id = "issuer.avid.example".into();
+    let assertion = answer(&mut passkey, origin(), request);
+    assert_webauthn_refused(
+        verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
+        WebauthnError::InvalidRPIDHash,
+    );
+}
+
+#[test]
+fn rejects_another_passkey_answering() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let mut other = authenticator();
+    let other_binding = register(&mut other, "mallory");
+
+    let verifier = PasskeyVerifier::in_memory();
+    let mut request = start_login(&verifier, &binding, "login-1");
+    // Mallory's client answers the holder's challenge with Mallory's own passkey.
+    let scratch = PasskeyVerifier::in_memory();
+    request.public_key.allow_credentials = scratch
+        .start_authentication(&other_binding, "scratch", LOGIN)
+        .unwrap()
+        .public_key
+        .allow_credentials;
+    let assertion = answer(&mut other, origin(), request);
+    assert_webauthn_refused(
+        verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
+        WebauthnError::CredentialNotFound,
+    );
+}
+
+#[test]
+fn rejects_another_passkey_posing_as_the_bound_one() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let mut other = authenticator();
+    let other_binding = register(&mut other, "mallory");
+
+    let verifier = PasskeyVerifier::in_memory();
+    let mut request = start_login(&verifier, &binding, "login-1");
+    let scratch = PasskeyVerifier::in_memory();
+    request.public_key.allow_credentials = scratch
+        .start_authentication(&other_binding, "scratch", LOGIN)
+        .unwrap()
+        .public_key
+        .allow_credentials;
+    let mut assertion = answer(&mut other, origin(), request);
+    // …and relabels the assertion with the holder's credential id: the signature is not the
+    // bound key's.
+    assertion.id = binding.credential_id().to_base64url();
+    assertion.raw_id = binding.credential_id().as_bytes().to_vec();
+    assert_webauthn_refused(
+        verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
+        WebauthnError::AuthenticationFailure,
+    );
+}
+
+#[test]
+fn rejects_a_replayed_assertion() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let verifier = PasskeyVerifier::in_memory();
+    let request = start_login(&verifier, &binding, "login-1");
+    let assertion = answer(&mut passkey, origin(), request);
+    verifier
+        .finish_authentication("login-1", &assertion, LOGIN + 10)
+        .expect("the first use verifies");
+    let replayed = verifier.finish_authentication("login-1", &assertion, LOGIN + 11);
+    assert!(
+        matches!(replayed, Err(PasskeyError::NoPendingChallenge)),
+        "{replayed:?}"
+    );
+    assert_eq!(code(&replayed.unwrap_err()), ErrorCode::WebauthnFailed);
+}
+
+#[test]
+fn rejects_an_assertion_replayed_into_a_new_transaction() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let verifier = PasskeyVerifier::in_memory();
+    let request = start_login(&verifier, &binding, "login-1");
+    let assertion = answer(&mut passkey, origin(), request);
+    verifier
+        .finish_authentication("login-1", &assertion, LOGIN + 10)
+        .expect("the first use verifies");
+    start_login(&verifier, &binding, "login-2");
+    assert_webauthn_refused(
+        verifier.finish_authentication("login-2", &assertion, LOGIN + 20),
+        WebauthnError::MismatchedChallenge,
+    );
+}
+
+#[test]
+fn rejects_an_assertion_without_user_verification() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let verifier = PasskeyVerifier::in_memory();
+    let request = start_login(&verifier, &binding, "login-1");
+    assert_eq!(
+        serde_json::to_value(&request).unwrap()["publicKey"]["userVerification"],
+        "required"
+    );
+    let assertion = answer(
+        &mut passkey,
+        origin(),
+        user_verification_discouraged(request),
+    );
+    assert_webauthn_refused(
+        verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
+        WebauthnError::UserNotVerified,
+    );
+}
+
+#[test]
+fn rejects_a_registration_without_user_verification() {
+    let mut passkey = authenticator();
+    let registrar = registrar();
+    let options = registrar.start_registration("holder-1", NOW).unwrap();
+    let mut options = serde_json::to_value(&options).unwrap();
+    assert_eq!(
+        options["publicKey"]["authenticatorSelection"]["userVerification"],
+        "required"
+    );
+    options["publicKey"]["authenticatorSelection"]["userVerification"] = json!("discouraged");
+    let options: CreationChallengeResponse = serde_json::from_value(options).unwrap();
+    let response = passkey.do_registration(origin(), options).unwrap();
+    assert_webauthn_refused(
+        registrar.finish_registration("holder-1", &response, NOW + 5),
+        WebauthnError::UserNotVerified,
+    );
+}
+
+#[test]
+fn rejects_an_expired_challenge() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let verifier = PasskeyVerifier::in_memory();
+
+    // Answered within two minutes: accepted.
+    let request = start_login(&verifier, &binding, "login-1");
+    let assertion = answer(&mut passkey, origin(), request);
+    verifier
+        .finish_authentication("login-1", &assertion, LOGIN + 119)
+        .expect("answered in time");
+
+    // Two minutes after it was issued, the challenge is dead.
+    let request = start_login(&verifier, &binding, "login-2");
+    let assertion = answer(&mut passkey, origin(), request);
+    let late = verifier.finish_authentication("login-2", &assertion, LOGIN + 120);
+    assert!(
+        matches!(late, Err(PasskeyError::ChallengeExpired)),
+        "{late:?}"
+    );
+    assert_eq!(code(&late.unwrap_err()), ErrorCode::WebauthnFailed);
+}
+
+#[test]
+fn rejects_an_expired_registration_challenge() {
+    let mut passkey = authenticator();
+    let registrar = registrar();
+    let options = registrar.start_registration("holder-1", NOW).unwrap();
+    let response = passkey.do_registration(origin(), options).unwrap();
+    let late = registrar.finish_registration("holder-1", &response, NOW + 120);
+    assert!(
+        matches!(late, Err(PasskeyError::ChallengeExpired)),
+        "{late:?}"
+    );
+}
+
+#[test]
+fn a_configured_challenge_lifetime_is_kept() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let verifier = PasskeyVerifier::in_memory().with_challenge_ttl(30);
+    let request = start_login(&verifier, &binding, "login-1");
+    assert_eq!(request.public_key.timeout, Some(30_000));
+    let assertion = answer(&mut passkey, origin(), request);
+    let late = verifier.finish_authentication("login-1", &assertion, LOGIN + 30);
+    assert!(
+        matches!(late, Err(PasskeyError::ChallengeExpired)),
+        "{late:?}"
+    );
+}
+
+#[test]
+fn rejects_the_challenge_of_another_transaction() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let verifier = PasskeyVerifier::in_memory();
+    let theirs = start_login(&verifier, &binding, "login-theirs");
+    start_login(&verifier, &binding, "login-mine");
+    // An assertion obtained for one login is posted to another.
+    let assertion = answer(&mut passkey, origin(), theirs);
+    assert_webauthn_refused(
+        verifier.finish_authentication("login-mine", &assertion, LOGIN + 10),
+        WebauthnError::MismatchedChallenge,
+    );
+}
+
+#[test]
+fn rejects_a_counter_that_does_not_increase() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let verifier = PasskeyVerifier::in_memory();
+    let first = start_login(&verifier, &binding, "login-1");
+    let second = start_login(&verifier, &binding, "login-2");
+    let older = answer(&mut passkey, origin(), first);
+    let newer = answer(&mut passkey, origin(), second);
+    // The newer signature arrives first; the older one then looks like a clone's.
+    verifier
+        .finish_authentication("login-2", &newer, LOGIN + 10)
+        .expect("the newer assertion verifies");
+    let cloned = verifier.finish_authentication("login-1", &older, LOGIN + 11);
+    assert!(
+        matches!(
+            cloned,
+            Err(PasskeyError::CounterNotIncreasing {
+                stored: 2,
+                received: 1
+            })
+        ),
+        "{cloned:?}"
+    );
+    assert_eq!(code(&cloned.unwrap_err()), ErrorCode::WebauthnFailed);
+}
+
+#[test]
+fn rejects_a_login_without_the_passkey_claim() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let mut claims = disclosed(&binding);
+    claims.remove("passkey");
+    let missing = require_passkey(&claims).unwrap_err();
+    assert_eq!(missing.code, ErrorCode::FactorMissing);
+}
+
+#[test]
+fn rejects_a_login_without_an_assertion() {
+    for response in [None, Some(&Value::Null)] {
+        let missing = require_assertion(response);
+        assert!(
+            matches!(missing, Err(PasskeyError::NoAssertion)),
+            "{missing:?}"
+        );
+        assert_eq!(code(&missing.unwrap_err()), ErrorCode::FactorMissing);
+    }
+}
+
+#[test]
+fn rejects_a_malformed_passkey_claim_or_assertion() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1");
+    let mut claims = disclosed(&binding);
+    claims["passkey"]["origin"] = json!("http://issuer.avid.example");
+    assert_eq!(
+        require_passkey(&claims).unwrap_err().code,
+        ErrorCode::Malformed
+    );
+    let garbage = require_assertion(Some(&json!({"id": "x"})));
+    assert!(
+        matches!(garbage, Err(PasskeyError::MalformedResponse(_))),
+        "{garbage:?}"
+    );
+    assert_eq!(code(&garbage.unwrap_err()), ErrorCode::Malformed);
+}
