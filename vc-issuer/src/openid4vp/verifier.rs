@@ -16,7 +16,8 @@ use super::transaction::{Taken, Transaction, TransactionStore};
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
 use crate::sd_jwt::{ClaimPath, SdJwt, SdJwtKb, VerifyOptions, verify_disclosures};
-use crate::verify::{StatusCheck, VerificationPolicy, verify_credential};
+use crate::status::StatusCheck;
+use crate::verify::{VerificationPolicy, verify_credential};
 
 /// The credential type of the avatar-link credential (DESIGN "The avatar-link credential").
 pub const AVATAR_LINK_VCT: &str = "urn:avid:avatar-link:1";

@@ -193,7 +193,7 @@ impl<'a> Ready<'a> {
         Ok(Checked {
             report,
             claims: credential.into_claims(),
-            status_claim: "credentialStatus",
+            status_claim: super::status::StatusClaim::Bitstring,
             issuer,
         })
     }
