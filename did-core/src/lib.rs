@@ -34,6 +34,11 @@
 
 #![forbid(unsafe_code)]
 
+/// The README's example, compiled and run as a doctest so that it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
+
 pub mod base64url;
 pub mod cache;
 pub mod did;

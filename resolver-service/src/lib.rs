@@ -3,8 +3,43 @@
 //!
 //! Handlers are thin: they extract the request, call `did-core`, and map its result to a status
 //! and a body. All resolution rules live in `did-core`.
+//!
+//! The service as the binary builds it, over [`did_core::method::default_resolver`], serving
+//! one request on a loopback port:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use did_core::method::{self, DefaultResolverConfig};
+//! use resolver_service::{AppState, router, test_identifiers};
+//! # use did_core::key::{KeyType, SecretKey};
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+//! // Every method avid resolves, did:web through the guarded fetcher, behind the cache.
+//! let resolver = method::default_resolver(DefaultResolverConfig::default())?;
+//! let methods = resolver.inner().methods().map(str::to_owned).collect();
+//! let state = AppState::new(Arc::new(resolver), methods, test_identifiers());
+//!
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let addr = listener.local_addr()?;
+//! tokio::spawn(async move { axum::serve(listener, router(state)).await });
+//!
+//! let did = method::key::did_key(&SecretKey::generate(KeyType::Ed25519).public_key());
+//! let response = reqwest::get(format!("http://{addr}/1.0/identifiers/{did}")).await?;
+//! assert_eq!(response.status(), 200);
+//! let result: serde_json::Value = response.json().await?;
+//! assert_eq!(result["didDocument"]["id"], did.as_str());
+//! assert!(result["didResolutionMetadata"]["contentType"].is_string());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
+
+/// The README's example, compiled and run as a doctest so that it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
 
 mod identifiers;
 

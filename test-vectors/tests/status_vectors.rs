@@ -11,8 +11,8 @@ use did_core::key::{Jwk, PublicKey};
 use serde_json::Value;
 use vc_issuer::status::{
     BitstringStatusList, BitstringStatusListCredential, BitstringStatusListEntry, MIN_ENTRIES,
-    StatusBits, StatusError, StatusListError, StatusListValidation, StatusPurpose, StatusSize,
-    StatusValue, TokenStatusList, UnverifiedStatusListToken,
+    StatusBits, StatusError, StatusListError, StatusListToken, StatusListValidation, StatusPurpose,
+    StatusSize, StatusValue, TokenStatusList,
 };
 
 const TOKEN_LIST: &str = include_str!("../vectors/status-token-list.json");
@@ -160,16 +160,18 @@ fn status_list_token_of_section_8_2() {
     let key = PublicKey::from_jwk(&jwk).expect("P-256 key");
     let jws = joined(case, "jws");
     let uri = text(case, "uri");
-    let iat = i64::try_from(number(expected, "iat")).expect("iat");
-    let exp = i64::try_from(number(expected, "exp")).expect("exp");
+    let iat = number(expected, "iat");
+    let exp = number(expected, "exp");
+    let policy = AlgorithmPolicy::default();
+    let verify = |jws: &str, uri: &str, now: u64| {
+        StatusListToken::verify(jws, &key, uri, &policy, &StatusListValidation::at(now))
+    };
 
-    let unverified =
-        UnverifiedStatusListToken::parse(&jws, &AlgorithmPolicy::default()).expect("parses");
-    assert_eq!(unverified.kid(), text(expected, "kid"));
-    assert_eq!(unverified.issuer(), Some(text(expected, "iss")));
-    let token = unverified
-        .verify(&key, uri, &StatusListValidation::at(iat))
-        .expect("the draft's token verifies under the draft's key");
+    let header = jws.split('.').next().expect("header");
+    let header: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).expect("base64url")).expect("JSON");
+    assert_eq!(header["kid"].as_str(), Some(text(expected, "kid")));
+    let token = verify(&jws, uri, iat).expect("the draft's token verifies under the draft's key");
     assert_eq!(token.sub, uri);
     assert_eq!(token.iss.as_deref(), Some(text(expected, "iss")));
     assert_eq!((token.iat, token.exp), (iat, Some(exp)));
@@ -182,10 +184,6 @@ fn status_list_token_of_section_8_2() {
         );
     }
 
-    let verify = |jws: &str, uri: &str, now: i64| {
-        UnverifiedStatusListToken::parse(jws, &AlgorithmPolicy::default())
-            .and_then(|token| token.verify(&key, uri, &StatusListValidation::at(now)))
-    };
     // The same token is refused for another list, once expired, and when altered.
     assert!(matches!(
         verify(&jws, "https://example.com/statuslists/2", iat),
@@ -220,7 +218,7 @@ fn bitstring_status_list_credentials() {
         let Value::Object(json) = &case["credential"] else {
             panic!("{name}: credential is not an object")
         };
-        let credential = BitstringStatusListCredential::from_json(json).expect("valid");
+        let credential = BitstringStatusListCredential::from_json(json.clone()).expect("valid");
         assert_eq!(
             credential.valid_from,
             Some(i64::try_from(number(case, "valid_from_unix")).expect("time")),
@@ -233,7 +231,8 @@ fn bitstring_status_list_credentials() {
             "{name}"
         );
         let size = StatusSize::new(number(case, "status_size")).expect("size");
-        let validation = StatusListValidation::at(credential.valid_from.unwrap_or(0));
+        let validation =
+            StatusListValidation::at(credential.valid_from.map_or(0, |t| t.unsigned_abs()));
         let list = credential.decode_list(size, &validation).expect("decodes");
         assert_eq!(list.len() as u64, number(case, "entries"), "{name}");
         let set: std::collections::HashMap<u64, u64> = pairs(case, "values").into_iter().collect();

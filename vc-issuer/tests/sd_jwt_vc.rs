@@ -25,9 +25,9 @@ use vc_issuer::sd_jwt::{
 use vc_issuer::sd_jwt_vc::{
     HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload, create_key_binding_jwt,
 };
+use vc_issuer::status::{StatusCheck, StatusError, StatusReference, StatusValue};
 use vc_issuer::verify::{
-    CredentialStatus, MAX_INPUT_LEN, StatusCheck, VerificationPolicy, Verifier, verify_batch,
-    verify_credential,
+    MAX_INPUT_LEN, VerificationPolicy, Verifier, verify_batch, verify_credential,
 };
 use vc_issuer::w3c::issue_vc_jwt;
 
@@ -1132,13 +1132,20 @@ fn rejects_holder_key_marked_for_encryption() {
 
 /// A status check that answers what it was built with: a stand-in for the status list
 /// clients, which live elsewhere.
-struct FixedStatus(Result<CredentialStatus, String>);
+struct FixedStatus(Result<StatusValue, StatusError>);
 
 #[async_trait]
 impl StatusCheck for FixedStatus {
-    async fn check(&self, status: &Value) -> Result<CredentialStatus, String> {
+    async fn check(
+        &self,
+        reference: &StatusReference<'_>,
+        _now: u64,
+    ) -> Result<StatusValue, StatusError> {
+        let StatusReference::Token { claim, .. } = reference else {
+            panic!("an SD-JWT VC's status is a Token Status List reference: {reference:?}")
+        };
         assert_eq!(
-            status["status_list"]["idx"], 42,
+            claim["status_list"]["idx"], 42,
             "the credential's own reference"
         );
         self.0.clone()
@@ -1216,7 +1223,7 @@ fn rejects_oversize_input_before_parsing() {
 fn accepts_valid_status_and_warns_when_unchecked() {
     let world = World::new();
     let presentation = with_status(&world);
-    let report = world.verify_with_status(&presentation, &FixedStatus(Ok(CredentialStatus::Valid)));
+    let report = world.verify_with_status(&presentation, &FixedStatus(Ok(StatusValue::Valid)));
     assert_verified(&report);
     let unchecked = world.verify(&presentation, &policy());
     assert_verified(&unchecked);
@@ -1231,10 +1238,8 @@ fn accepts_valid_status_and_warns_when_unchecked() {
 #[test]
 fn rejects_revoked_status() {
     let world = World::new();
-    let report = world.verify_with_status(
-        &with_status(&world),
-        &FixedStatus(Ok(CredentialStatus::Revoked)),
-    );
+    let report =
+        world.verify_with_status(&with_status(&world), &FixedStatus(Ok(StatusValue::Invalid)));
     assert_rejected(&report, ErrorCode::Revoked);
 }
 
@@ -1243,7 +1248,7 @@ fn rejects_suspended_status() {
     let world = World::new();
     let report = world.verify_with_status(
         &with_status(&world),
-        &FixedStatus(Ok(CredentialStatus::Suspended)),
+        &FixedStatus(Ok(StatusValue::Suspended)),
     );
     assert_rejected(&report, ErrorCode::Suspended);
 }
@@ -1254,13 +1259,15 @@ fn status_unavailable_when_check_fails() {
     let presentation = with_status(&world);
     let report = world.verify_with_status(
         &presentation,
-        &FixedStatus(Err("the status list server answered 503".into())),
+        &FixedStatus(Err(StatusError::Fetch {
+            url: "https://status.example/1".into(),
+            source: did_core::fetch::FetchError::Status { status: 503 },
+        })),
     );
     assert_rejected(&report, ErrorCode::StatusUnavailable);
     assert!(report.errors[0].message.contains("503"));
     // A status this verifier does not understand is no better.
-    let report =
-        world.verify_with_status(&presentation, &FixedStatus(Ok(CredentialStatus::Other(3))));
+    let report = world.verify_with_status(&presentation, &FixedStatus(Ok(StatusValue::Other(3))));
     assert_rejected(&report, ErrorCode::StatusUnavailable);
 }
 

@@ -1,53 +1,40 @@
-//! The status client end to end over loopback HTTP: an axum server on 127.0.0.1 publishes
-//! signed Token Status Lists and Bitstring Status List credentials, and the client answers
-//! valid, revoked, suspended — or `status_unavailable` whenever the answer cannot be trusted.
+//! The status client's logic over a fake fetcher: signed Token Status Lists and Bitstring
+//! Status List credentials are served from a map, the issuer is a did:key whose list key is
+//! found in its DID document exactly as its credential key is, and the client answers valid,
+//! revoked, suspended — or `status_unavailable` whenever the answer cannot be trusted. Time is
+//! a fixed `T`, years before the wall clock: nothing here may read it.
 
 use std::fmt::Debug;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use axum::http::StatusCode;
-use did_core::fetch::{FetchError, FetchPolicy, HttpFetcher};
-use did_core::jose::{Algorithm, AlgorithmPolicy};
-use did_core::key::{KeyType, SecretKey};
+use did_core::fetch::FetchError;
+use did_core::fetch::fake::FakeFetcher;
+use did_core::jose::{Algorithm, AlgorithmPolicy, sign_compact};
+use did_core::key::KeyType;
+use serde_json::{Value, json};
 use vc_issuer::report::ErrorCode;
 use vc_issuer::status::{
-    BitstringStatusList, BitstringStatusListCredential, BitstringStatusListEntry,
-    StaticStatusListKeys, StatusBits, StatusError, StatusListClient, StatusListClientConfig,
-    StatusListError, StatusListReference, StatusPurpose, StatusValue, TokenStatusList,
+    BitstringStatusList, BitstringStatusListCredential, MAX_STATUS_ENTRIES, StatusBits,
+    StatusCheck, StatusError, StatusListClient, StatusListClientConfig, StatusListError,
+    StatusListReference, StatusPurpose, StatusReference, StatusValue, TokenStatusList,
     issue_status_list_token,
 };
 
 mod support;
 
 use support::{
-    LIST, Publisher, REVOKED_INDEX, SUSPENDED_INDEX, TOKEN_TYPE, VC_TYPE, bitstring,
-    bitstring_status_list_entry,
+    Party, REVOKED_INDEX, SUSPENDED_INDEX, TOKEN_TYPE, VC_TYPE, bitstring,
+    bitstring_status_list_entry, issuer_keys,
 };
 
-const ISSUER: &str = "did:example:issuer";
-const KID: &str = "did:example:issuer#status-key";
+/// The time of every check: November 2023.
+const T: u64 = 1_700_000_000;
+/// Where the Token Status List is published.
+const LIST: &str = "https://status.example/statuslists/1";
 
-fn now() -> i64 {
-    let elapsed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970");
-    i64::try_from(elapsed.as_secs()).expect("fits")
-}
-
-/// A fresh Ed25519 key: an issuer's, or a forger's.
-fn ed25519_key() -> SecretKey {
-    SecretKey::generate(KeyType::Ed25519)
-}
-
-fn client_for(issuer: &SecretKey, policy: FetchPolicy) -> StatusListClient {
-    let fetcher = HttpFetcher::new(policy).expect("HTTP client");
-    let keys = StaticStatusListKeys::new().with_key(KID, issuer.public_key());
-    StatusListClient::new(Arc::new(fetcher), Arc::new(keys))
-}
-
-fn client(issuer: &SecretKey) -> StatusListClient {
-    client_for(issuer, FetchPolicy::local_testing())
+fn client(fetcher: &Arc<FakeFetcher>) -> StatusListClient {
+    StatusListClient::new(fetcher.clone(), issuer_keys())
 }
 
 // ---- Token Status Lists ----
@@ -65,139 +52,115 @@ fn all_valid() -> TokenStatusList {
     TokenStatusList::new(StatusBits::Two, 1024).expect("list")
 }
 
-/// A Status List Token as a test publishes it: `list` for `uri`, signed with EdDSA by `key`
-/// under [`KID`], issued 10 s ago, with neither `exp` nor `ttl`. A test that needs another
-/// header or claim sets only that field.
+/// A Status List Token as a test publishes it: `list` for `uri`, signed by `signer`'s key
+/// under `kid`, issued at `T - 10`, with neither `exp` nor `ttl` unless a test sets them.
 struct Token<'a> {
     list: &'a TokenStatusList,
     uri: &'a str,
-    key: &'a SecretKey,
-    algorithm: Algorithm,
-    kid: &'a str,
-    iat: i64,
-    exp: Option<i64>,
+    signer: &'a Party,
+    kid: String,
+    iat: u64,
+    exp: Option<u64>,
     ttl: Option<u64>,
 }
 
 impl<'a> Token<'a> {
-    fn new(list: &'a TokenStatusList, uri: &'a str, key: &'a SecretKey) -> Token<'a> {
+    fn new(list: &'a TokenStatusList, uri: &'a str, signer: &'a Party) -> Token<'a> {
         Token {
             list,
             uri,
-            key,
-            algorithm: Algorithm::Ed25519,
-            kid: KID,
-            iat: now() - 10,
+            signer,
+            kid: signer.kid(),
+            iat: T - 10,
             exp: None,
             ttl: None,
         }
     }
 
     fn sign(self) -> String {
-        let signer = self.key.signer(self.algorithm).expect("signer");
         issue_status_list_token(
-            self.list, self.uri, &signer, self.kid, self.iat, self.exp, self.ttl,
+            self.list,
+            self.uri,
+            &self.signer.signer,
+            &self.kid,
+            self.iat,
+            self.exp,
+            self.ttl,
         )
         .expect("token")
     }
 }
 
-/// A fresh server publishing at [`LIST`] the token `issue` makes for that URL; the URL.
-async fn serve_token(issue: impl FnOnce(&str) -> String) -> (Publisher, String) {
-    let server = Publisher::start().await;
-    let uri = server.publish_for_url(LIST, TOKEN_TYPE, issue);
-    (server, uri)
+/// A fetcher serving `token` at [`LIST`].
+fn serving_token(token: String) -> Arc<FakeFetcher> {
+    let fetcher = Arc::new(FakeFetcher::new());
+    fetcher.serve(LIST, TOKEN_TYPE, token);
+    fetcher
 }
 
-/// A fresh server publishing the issuer's [`token_list`] at [`LIST`]; the URL.
-async fn serve_token_list(issuer: &SecretKey) -> (Publisher, String) {
-    serve_token_list_with(issuer, |_| {}).await
+fn status_claim(idx: u64, uri: &str) -> Value {
+    StatusListReference::new(idx, uri)
+        .expect("reference")
+        .to_status_claim()
 }
 
-/// The same, in a token that `change` has made different from [`Token::new`]'s.
-async fn serve_token_list_with(
-    issuer: &SecretKey,
-    change: impl FnOnce(&mut Token<'_>),
-) -> (Publisher, String) {
-    serve_token(|uri| {
-        let list = token_list();
-        let mut token = Token::new(&list, uri, issuer);
-        change(&mut token);
-        token.sign()
-    })
-    .await
+/// The status of index `idx` of the list at `uri`, for a credential of `issuer`, at `now`.
+async fn token_status(
+    client: &StatusListClient,
+    idx: u64,
+    uri: &str,
+    issuer: &Party,
+    now: u64,
+) -> Result<StatusValue, StatusError> {
+    let claim = status_claim(idx, uri);
+    let issuer = issuer.did();
+    let reference = StatusReference::Token {
+        claim: &claim,
+        issuer: &issuer,
+    };
+    client.check(&reference, now).await
 }
 
-fn reference(idx: u64, uri: &str) -> StatusListReference {
-    StatusListReference::new(idx, uri).expect("reference")
-}
-
-/// The error an outcome had to be.
-fn expect_error<T: Debug>(outcome: Result<T, StatusError>, what: &str) -> StatusError {
+/// The error an outcome had to be, with the report code `status_unavailable`.
+fn unavailable<T: Debug>(outcome: Result<T, StatusError>, what: &str) -> StatusError {
     match outcome {
-        Err(error) => error,
+        Err(error) => {
+            assert_eq!(error.code(), ErrorCode::StatusUnavailable, "{what}");
+            error
+        }
         Ok(status) => panic!("{what}: expected an error, got {status:?}"),
     }
 }
 
-fn assert_unavailable<T: Debug>(outcome: Result<T, StatusError>, what: &str) -> StatusError {
-    let error = expect_error(outcome, what);
-    assert_eq!(error.code(), ErrorCode::StatusUnavailable, "{what}");
-    error
-}
-
-/// Checks index `idx` of the list at `uri`, which has to come out `status_unavailable`.
-async fn check_unavailable(
-    client: &StatusListClient,
-    idx: u64,
-    uri: &str,
-    what: &str,
-) -> StatusError {
-    assert_unavailable(client.check(&reference(idx, uri)).await, what)
-}
-
 #[tokio::test]
 async fn reports_valid_revoked_and_suspended() {
-    let issuer = ed25519_key();
-    let (server, uri) = serve_token_list_with(&issuer, |token| {
-        token.exp = Some(now() + 3600);
-        token.ttl = Some(300);
-    })
-    .await;
-
-    let client = client(&issuer);
-    for (idx, status, code) in [
-        (0, StatusValue::Valid, None),
-        (1, StatusValue::Invalid, Some(ErrorCode::Revoked)),
-        (2, StatusValue::Suspended, Some(ErrorCode::Suspended)),
+    let issuer = Party::new();
+    let fetcher = serving_token(Token::new(&token_list(), LIST, &issuer).sign());
+    let client = client(&fetcher);
+    for (idx, status) in [
+        (0, StatusValue::Valid),
+        (1, StatusValue::Invalid),
+        (2, StatusValue::Suspended),
     ] {
-        let checked = client.check(&reference(idx, &uri)).await;
-        assert_eq!(checked, Ok(status), "index {idx}");
-        assert_eq!(checked.map(StatusValue::code), Ok(code), "index {idx}");
+        assert_eq!(
+            token_status(&client, idx, LIST, &issuer, T).await,
+            Ok(status),
+            "index {idx}"
+        );
     }
     // §8.1: the request asks for the JWT form.
-    assert_eq!(server.seen(LIST).accept.as_deref(), Some(TOKEN_TYPE));
-    server.stop().await;
+    assert_eq!(fetcher.requests(LIST).accept.as_deref(), Some(TOKEN_TYPE));
 }
 
 #[tokio::test]
-async fn reads_the_status_claim_of_a_referenced_token() {
-    let issuer = ed25519_key();
-    let (server, uri) = serve_token_list(&issuer).await;
-    let status = serde_json::json!({"status_list": {"idx": 1, "uri": uri}});
-    let reference = StatusListReference::from_status_claim(&status).expect("claim");
-    let checking = tokio::spawn(async move { client(&issuer).check(&reference).await });
-    assert_eq!(checking.await.expect("task"), Ok(StatusValue::Invalid));
-    server.stop().await;
-}
-
-#[tokio::test]
-async fn status_unavailable_when_server_down() {
-    let issuer = ed25519_key();
-    let server = Publisher::start().await;
-    let uri = server.url(LIST);
-    server.stop().await;
-    let error = check_unavailable(&client(&issuer), 0, &uri, "server down").await;
+async fn status_unavailable_when_the_fetch_fails() {
+    let issuer = Party::new();
+    let fetcher = Arc::new(FakeFetcher::new());
+    fetcher.fail(LIST, FetchError::Network("connection refused".into()));
+    let error = unavailable(
+        token_status(&client(&fetcher), 0, LIST, &issuer, T).await,
+        "unreachable",
+    );
     assert!(
         matches!(
             error,
@@ -212,10 +175,13 @@ async fn status_unavailable_when_server_down() {
 
 #[tokio::test]
 async fn status_unavailable_on_404_and_500() {
-    let issuer = ed25519_key();
-    let server = Publisher::start().await;
-    let client = client(&issuer);
-    let error = check_unavailable(&client, 0, &server.url("/statuslists/9"), "404").await;
+    let issuer = Party::new();
+    let fetcher = Arc::new(FakeFetcher::new());
+    fetcher.serve_status(LIST, 404, "text/plain", "not found");
+    let error = unavailable(
+        token_status(&client(&fetcher), 0, LIST, &issuer, T).await,
+        "404",
+    );
     assert!(
         matches!(
             error,
@@ -227,296 +193,425 @@ async fn status_unavailable_on_404_and_500() {
         "{error:?}"
     );
     // A server error with a perfectly good token in the body is still no answer.
-    let uri = server.url(LIST);
-    let good = Token::new(&token_list(), &uri, &issuer).sign();
-    server.publish_with_status(LIST, StatusCode::INTERNAL_SERVER_ERROR, TOKEN_TYPE, good);
-    check_unavailable(&client, 0, &uri, "500").await;
-    server.stop().await;
+    let good = Token::new(&token_list(), LIST, &issuer).sign();
+    fetcher.serve_status(LIST, 500, TOKEN_TYPE, good);
+    unavailable(
+        token_status(&client(&fetcher), 0, LIST, &issuer, T).await,
+        "500",
+    );
 }
 
 #[tokio::test]
-async fn status_unavailable_when_signed_by_another_key() {
-    let issuer = ed25519_key();
-    let forger = ed25519_key();
+async fn rejects_list_forged_under_the_issuers_kid() {
+    let issuer = Party::new();
+    let forger = Party::new();
     // The forger marks index 1 valid again, under the issuer's kid.
-    let (server, uri) = serve_token(|uri| Token::new(&all_valid(), uri, &forger).sign()).await;
-    let error = check_unavailable(&client(&issuer), 1, &uri, "forged").await;
-    assert!(matches!(error, StatusError::Jose(_)), "{error:?}");
-    server.stop().await;
-}
-
-#[tokio::test]
-async fn status_unavailable_when_kid_is_unknown() {
-    let issuer = ed25519_key();
-    let (server, uri) =
-        serve_token_list_with(&issuer, |token| token.kid = "did:example:other#k").await;
-    let error = check_unavailable(&client(&issuer), 1, &uri, "unknown kid").await;
+    let list = all_valid();
+    let forged = Token {
+        kid: issuer.kid(),
+        ..Token::new(&list, LIST, &forger)
+    };
+    let fetcher = serving_token(forged.sign());
+    let error = unavailable(
+        token_status(&client(&fetcher), 1, LIST, &issuer, T).await,
+        "forged",
+    );
     assert!(
-        matches!(error, StatusError::KeyUnavailable { .. }),
+        matches!(
+            error,
+            StatusError::Jose(did_core::jose::JoseError::BadSignature)
+        ),
         "{error:?}"
     );
-    server.stop().await;
 }
 
 #[tokio::test]
-async fn status_unavailable_when_sub_is_another_uri() {
-    let issuer = ed25519_key();
-    let server = Publisher::start().await;
-    // A genuine list of the same issuer, made for another URI, served in place of list 1.
-    let other = server.url("/statuslists/2");
-    server.publish(
-        LIST,
-        TOKEN_TYPE,
-        Token::new(&all_valid(), &other, &issuer).sign(),
+async fn rejects_list_signed_by_another_did() {
+    // Whoever serves the list URL signs a list of their own, with a key their own did:key
+    // perfectly authorizes.
+    let issuer = Party::new();
+    let attacker = Party::new();
+    let fetcher = serving_token(Token::new(&all_valid(), LIST, &attacker).sign());
+    let client = client(&fetcher);
+    let error = unavailable(
+        token_status(&client, 1, LIST, &issuer, T).await,
+        "attacker's list",
     );
-    let uri = server.url(LIST);
-    let error = check_unavailable(&client(&issuer), 1, &uri, "sub").await;
+    match &error {
+        StatusError::KeyUnavailable { reason, .. } => {
+            assert!(reason.contains("credential's issuer"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(fetcher.hits(LIST), 1, "refused after the fetch, not by it");
+    // The same list answers for the attacker's own credentials.
+    assert_eq!(
+        token_status(&client, 1, LIST, &attacker, T).await,
+        Ok(StatusValue::Valid)
+    );
+}
+
+/// A Status List Token that names its issuer in `iss`, signed by `signer`.
+fn token_naming_issuer(list: &TokenStatusList, iss: &str, signer: &Party) -> String {
+    let mut header = serde_json::Map::new();
+    header.insert("typ".into(), json!("statuslist+jwt"));
+    header.insert("kid".into(), json!(signer.kid()));
+    let claims = json!({
+        "sub": LIST,
+        "iss": iss,
+        "iat": T - 10,
+        "status_list": list.encode().expect("encodes"),
+    });
+    let payload = serde_json::to_vec(&claims).expect("serializes");
+    sign_compact(&header, &payload, &signer.signer).expect("token")
+}
+
+#[tokio::test]
+async fn rejects_list_naming_another_issuer() {
+    // Signed by the credential's own issuer, but saying it speaks for another: it does not
+    // speak for this credential (Token Status List §11.3).
+    let issuer = Party::new();
+    let fetcher = serving_token(token_naming_issuer(
+        &token_list(),
+        "did:example:other",
+        &issuer,
+    ));
+    let error = unavailable(
+        token_status(&client(&fetcher), 1, LIST, &issuer, T).await,
+        "list of another issuer",
+    );
+    assert!(
+        matches!(error, StatusError::IssuerMismatch { .. }),
+        "{error:?}"
+    );
+    // Naming its own issuer, the same list is believed.
+    let fetcher = serving_token(token_naming_issuer(&token_list(), &issuer.did(), &issuer));
+    assert_eq!(
+        token_status(&client(&fetcher), 1, LIST, &issuer, T).await,
+        Ok(StatusValue::Invalid)
+    );
+}
+
+#[tokio::test]
+async fn rejects_list_cached_for_another_issuer() {
+    // The attacker first has a credential of their own checked against a list they signed
+    // at the victim's list URL; the victim's credential must not be answered from it.
+    let issuer = Party::new();
+    let attacker = Party::new();
+    let fetcher = serving_token(Token::new(&all_valid(), LIST, &attacker).sign());
+    let client = client(&fetcher);
+    assert_eq!(
+        token_status(&client, 1, LIST, &attacker, T).await,
+        Ok(StatusValue::Valid)
+    );
+    unavailable(
+        token_status(&client, 1, LIST, &issuer, T).await,
+        "cached for another issuer",
+    );
+    assert_eq!(fetcher.hits(LIST), 2, "the victim's check fetched anew");
+}
+
+#[tokio::test]
+async fn rejects_substituted_list_for_another_uri() {
+    // A genuine list of the same issuer, made for another URI, served in place of list 1.
+    let issuer = Party::new();
+    let other = "https://status.example/statuslists/2";
+    let fetcher = serving_token(Token::new(&all_valid(), other, &issuer).sign());
+    let error = unavailable(
+        token_status(&client(&fetcher), 1, LIST, &issuer, T).await,
+        "sub",
+    );
     assert!(
         matches!(error, StatusError::SubjectMismatch { .. }),
         "{error:?}"
     );
-    server.stop().await;
 }
 
 #[tokio::test]
-async fn status_unavailable_when_expired() {
-    let issuer = ed25519_key();
-    let (server, uri) = serve_token_list_with(&issuer, |token| {
-        token.iat = now() - 7200;
-        token.exp = Some(now() - 3600);
-    })
-    .await;
-    let error = check_unavailable(&client(&issuer), 0, &uri, "expired").await;
-    assert!(matches!(error, StatusError::Expired { .. }), "{error:?}");
-    server.stop().await;
+async fn checks_the_list_at_the_verifiers_now() {
+    // The list expired in 2023, long before the wall clock: at a `now` before its `exp` it is
+    // believed, at a `now` after it (and the leeway) refused.
+    let issuer = Party::new();
+    let list = token_list();
+    let expiring = Token {
+        exp: Some(T + 100),
+        ..Token::new(&list, LIST, &issuer)
+    };
+    let fetcher = serving_token(expiring.sign());
+    assert_eq!(
+        token_status(&client(&fetcher), 1, LIST, &issuer, T).await,
+        Ok(StatusValue::Invalid)
+    );
+    let error = unavailable(
+        token_status(&client(&fetcher), 1, LIST, &issuer, T + 161).await,
+        "past exp",
+    );
+    assert_eq!(
+        error,
+        StatusError::Expired {
+            expired_at: T + 100,
+            now: T + 161
+        }
+    );
+    // Issued after `now`: not valid yet.
+    let error = unavailable(
+        token_status(&client(&fetcher), 1, LIST, &issuer, T - 100).await,
+        "before iat",
+    );
+    assert!(
+        matches!(error, StatusError::NotYetValid { .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn status_unavailable_for_index_outside_the_list() {
-    let issuer = ed25519_key();
-    let (server, uri) = serve_token_list(&issuer).await;
-    let error = check_unavailable(&client(&issuer), 1024, &uri, "index").await;
-    assert!(
-        matches!(
-            error,
-            StatusError::List(StatusListError::IndexOutOfRange {
-                index: 1024,
-                len: 1024
-            })
-        ),
-        "{error:?}"
+    let issuer = Party::new();
+    let fetcher = serving_token(Token::new(&token_list(), LIST, &issuer).sign());
+    let error = unavailable(
+        token_status(&client(&fetcher), 1024, LIST, &issuer, T).await,
+        "index",
     );
-    server.stop().await;
+    assert_eq!(
+        error,
+        StatusError::List(StatusListError::IndexOutOfRange {
+            index: 1024,
+            len: 1024
+        })
+    );
 }
 
 #[tokio::test]
-async fn rejects_decompression_bomb_over_http() {
-    let issuer = ed25519_key();
+async fn rejects_decompression_bomb() {
+    let issuer = Party::new();
     // 16 Mi statuses of 8 bits: 16 MiB of zeros, a token of a few dozen kilobytes.
     let huge = TokenStatusList::new(StatusBits::Eight, 16 * 1024 * 1024).expect("list");
-    let (server, uri) = serve_token(|uri| Token::new(&huge, uri, &issuer).sign()).await;
-    let client = client(&issuer).with_config(StatusListClientConfig {
+    let fetcher = serving_token(Token::new(&huge, LIST, &issuer).sign());
+    let client = client(&fetcher).with_config(StatusListClientConfig {
         max_list_bytes: 1024 * 1024,
         ..StatusListClientConfig::default()
     });
-    let error = check_unavailable(&client, 0, &uri, "bomb").await;
+    let error = unavailable(token_status(&client, 0, LIST, &issuer, T).await, "bomb");
     assert_eq!(
         error,
         StatusError::List(StatusListError::DecompressedTooLarge { max: 1024 * 1024 })
     );
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn refuses_algorithms_outside_the_policy() {
-    let issuer = SecretKey::generate(KeyType::P256);
-    let (server, uri) =
-        serve_token_list_with(&issuer, |token| token.algorithm = Algorithm::Es256).await;
-    let eddsa_only = client(&issuer).with_policy(AlgorithmPolicy::new(&[Algorithm::Ed25519]));
-    check_unavailable(&eddsa_only, 1, &uri, "ES256 not allowed").await;
+    let issuer = Party::of(KeyType::P256, Algorithm::Es256);
+    let fetcher = serving_token(Token::new(&token_list(), LIST, &issuer).sign());
+    let eddsa_only = client(&fetcher).with_policy(AlgorithmPolicy::new(&[Algorithm::Ed25519]));
+    let error = unavailable(
+        token_status(&eddsa_only, 1, LIST, &issuer, T).await,
+        "ES256 not allowed",
+    );
+    assert!(matches!(error, StatusError::Jose(_)), "{error:?}");
     assert_eq!(
-        client(&issuer).check(&reference(1, &uri)).await,
+        token_status(&client(&fetcher), 1, LIST, &issuer, T).await,
         Ok(StatusValue::Invalid)
     );
-    server.stop().await;
-}
-
-#[tokio::test]
-async fn status_fetch_goes_through_the_address_guard() {
-    let issuer = ed25519_key();
-    let (server, uri) = serve_token_list(&issuer).await;
-    // The default policy: https only, public addresses only. Nothing reaches the server.
-    let guarded = client_for(&issuer, FetchPolicy::default());
-    let error = check_unavailable(&guarded, 1, &uri, "guard").await;
-    assert!(
-        matches!(
-            error,
-            StatusError::Fetch {
-                source: FetchError::Refused { .. },
-                ..
-            }
-        ),
-        "{error:?}"
-    );
-    assert_eq!(server.hits(LIST), 0);
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn caches_within_ttl_and_refetches_after() {
-    let issuer = ed25519_key();
-    let cached_for_300s = |list: &TokenStatusList, uri: &str| {
+    let issuer = Party::new();
+    let cached_for_300s = |list: &TokenStatusList| {
         Token {
             ttl: Some(300),
-            ..Token::new(list, uri, &issuer)
+            ..Token::new(list, LIST, &issuer)
         }
         .sign()
     };
-    let (server, uri) = serve_token(|uri| cached_for_300s(&token_list(), uri)).await;
-    let client = client(&issuer);
-    let start = now();
-    let (valid, revoked) = (reference(0, &uri), reference(1, &uri));
+    let fetcher = serving_token(cached_for_300s(&token_list()));
+    let client = client(&fetcher);
+    let status = |idx, now| token_status(&client, idx, LIST, &issuer, now);
 
-    assert_eq!(client.check_at(&valid, start).await, Ok(StatusValue::Valid));
-    assert_eq!(
-        client.check_at(&revoked, start + 1).await,
-        Ok(StatusValue::Invalid)
-    );
-    assert_eq!(
-        client.check_at(&valid, start + 299).await,
-        Ok(StatusValue::Valid)
-    );
-    assert_eq!(server.hits(LIST), 1, "served from cache within ttl");
+    assert_eq!(status(0, T).await, Ok(StatusValue::Valid));
+    assert_eq!(status(1, T + 1).await, Ok(StatusValue::Invalid));
+    assert_eq!(status(0, T + 299).await, Ok(StatusValue::Valid));
+    assert_eq!(fetcher.hits(LIST), 1, "served from cache within ttl");
 
     // The issuer revokes index 0; the cached list still answers until its ttl runs out.
     let mut updated = token_list();
     updated.set(0, StatusValue::Invalid).expect("in range");
-    server.publish(LIST, TOKEN_TYPE, cached_for_300s(&updated, &uri));
-    assert_eq!(
-        client.check_at(&valid, start + 200).await,
-        Ok(StatusValue::Valid)
-    );
-    assert_eq!(server.hits(LIST), 1);
-    assert_eq!(
-        client.check_at(&valid, start + 300).await,
-        Ok(StatusValue::Invalid)
-    );
-    assert_eq!(server.hits(LIST), 2, "refetched once ttl passed");
-    server.stop().await;
+    fetcher.serve(LIST, TOKEN_TYPE, cached_for_300s(&updated));
+    assert_eq!(status(0, T + 200).await, Ok(StatusValue::Valid));
+    assert_eq!(fetcher.hits(LIST), 1);
+    assert_eq!(status(0, T + 300).await, Ok(StatusValue::Invalid));
+    assert_eq!(fetcher.hits(LIST), 2, "refetched once ttl passed");
 }
 
 #[tokio::test]
 async fn cache_never_outlives_exp_nor_the_configured_maximum() {
-    let issuer = ed25519_key();
-    let server = Publisher::start().await;
-    let start = now();
-    let client = client(&issuer).with_config(StatusListClientConfig {
+    let issuer = Party::new();
+    // ttl 12 hours, exp in 100 s.
+    let fetcher = serving_token(
+        Token {
+            exp: Some(T + 100),
+            ttl: Some(43_200),
+            ..Token::new(&token_list(), LIST, &issuer)
+        }
+        .sign(),
+    );
+    let client = client(&fetcher).with_config(StatusListClientConfig {
         max_cache_ttl: Duration::from_secs(60),
         ..StatusListClientConfig::default()
     });
-    // ttl 12 hours, exp in 100 s: cached until exp.
-    const SHORT: &str = "/statuslists/short";
-    let short = server.publish_for_url(SHORT, TOKEN_TYPE, |uri| {
-        Token {
-            exp: Some(start + 100),
-            ttl: Some(43_200),
-            ..Token::new(&token_list(), uri, &issuer)
-        }
-        .sign()
-    });
-    let reference = reference(0, &short);
-    assert!(client.check_at(&reference, start).await.is_ok());
-    assert!(client.check_at(&reference, start + 59).await.is_ok());
-    assert_eq!(server.hits(SHORT), 1);
+    let status = |now| token_status(&client, 0, LIST, &issuer, now);
+    assert!(status(T).await.is_ok());
+    assert!(status(T + 59).await.is_ok());
+    assert_eq!(fetcher.hits(LIST), 1);
     // ttl 12 hours but the verifier caches at most 60 s.
-    assert!(client.check_at(&reference, start + 60).await.is_ok());
-    assert_eq!(server.hits(SHORT), 2);
-    // Past exp (and its leeway), even a freshly fetched copy of the same token is refused.
-    assert_unavailable(client.check_at(&reference, start + 161).await, "past exp");
-    assert_eq!(server.hits(SHORT), 3);
-    server.stop().await;
+    assert!(status(T + 60).await.is_ok());
+    assert_eq!(fetcher.hits(LIST), 2);
+    // Cached until exp at most: past it, the list is fetched again — and refused.
+    unavailable(status(T + 161).await, "past exp");
+    assert_eq!(fetcher.hits(LIST), 3);
+}
+
+#[tokio::test]
+async fn rejects_unknown_status_mechanism() {
+    let issuer = Party::new();
+    let fetcher = Arc::new(FakeFetcher::new());
+    let claim = json!({"identifier_list": {"id": "0x12", "uri": LIST}});
+    let did = issuer.did();
+    let reference = StatusReference::Token {
+        claim: &claim,
+        issuer: &did,
+    };
+    let error = unavailable(client(&fetcher).check(&reference, T).await, "mechanism");
+    assert!(
+        matches!(error, StatusError::UnsupportedMechanism { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("identifier_list"), "{error}");
 }
 
 // ---- Bitstring Status List credentials ----
 
-/// Where a test publishes its revocation list.
-const REVOCATION_LIST: &str = "/credentials/status/3";
+const REVOCATION: &str = "https://status.example/credentials/status/3";
+const SUSPENSION: &str = "https://status.example/credentials/status/4";
 
-/// An unsigned status list credential of [`ISSUER`] for `list`, published at `url`; a test
-/// changes a field with struct update syntax before [`signed`].
+/// A status list credential of `list` for `purpose` published at `url`, naming `issuer`; a
+/// test changes a field with struct update syntax before [`signed`].
 fn credential(
     list: &BitstringStatusList,
     url: &str,
     purpose: StatusPurpose,
+    issuer: &Party,
 ) -> BitstringStatusListCredential {
-    BitstringStatusListCredential::new(list, url, ISSUER, purpose).expect("credential")
+    BitstringStatusListCredential::new(list, url, &issuer.did(), purpose).expect("credential")
 }
 
-/// `credential` secured as `vc+jwt` by `key` under [`KID`].
-fn signed(credential: BitstringStatusListCredential, key: &SecretKey) -> String {
+/// `credential` secured as `vc+jwt` by `signer` under its own kid.
+fn signed(credential: BitstringStatusListCredential, signer: &Party) -> String {
     credential
-        .issue(&key.signer(Algorithm::Ed25519).expect("signer"), KID)
+        .issue(&signer.signer, &signer.kid())
         .expect("vc+jwt")
 }
 
-/// Publishes at `path` a credential of `list` for `purpose`, made for that URL and signed by
-/// `key`; the URL.
-fn publish_list(
-    server: &Publisher,
-    path: &str,
-    list: &BitstringStatusList,
-    purpose: StatusPurpose,
-    key: &SecretKey,
-) -> String {
-    server.publish_for_url(path, VC_TYPE, |url| {
-        signed(credential(list, url, purpose), key)
-    })
+/// A fetcher serving the issuer's revocation list at [`REVOCATION`] and suspension list at
+/// [`SUSPENSION`].
+fn serving_bitstrings(issuer: &Party) -> Arc<FakeFetcher> {
+    let fetcher = Arc::new(FakeFetcher::new());
+    for (url, purpose, set) in [
+        (REVOCATION, StatusPurpose::Revocation, REVOKED_INDEX),
+        (SUSPENSION, StatusPurpose::Suspension, SUSPENDED_INDEX),
+    ] {
+        let list = bitstring(set);
+        fetcher.serve(
+            url,
+            VC_TYPE,
+            signed(credential(&list, url, purpose, issuer), issuer),
+        );
+    }
+    fetcher
 }
 
-fn entry(url: &str, purpose: &str, index: u64) -> BitstringStatusListEntry {
-    BitstringStatusListEntry::from_json(&bitstring_status_list_entry(url, purpose, index))
-        .expect("entry")
+/// The status of a credential of `issuer` whose `credentialStatus` is `credential_status`.
+async fn bitstring_status(
+    client: &StatusListClient,
+    credential_status: Value,
+    issuer: &Party,
+    now: u64,
+) -> Result<StatusValue, StatusError> {
+    let did = issuer.did();
+    let reference = StatusReference::Bitstring {
+        credential_status: &credential_status,
+        issuer: &did,
+    };
+    client.check(&reference, now).await
+}
+
+fn revocation(index: u64) -> Value {
+    bitstring_status_list_entry(REVOCATION, "revocation", index)
+}
+
+fn suspension(index: u64) -> Value {
+    bitstring_status_list_entry(SUSPENSION, "suspension", index)
 }
 
 #[tokio::test]
 async fn bitstring_reports_revoked_suspended_and_valid() {
-    let issuer = ed25519_key();
-    let server = Publisher::start().await;
-    let revocation = publish_list(
-        &server,
-        REVOCATION_LIST,
-        &bitstring(REVOKED_INDEX),
-        StatusPurpose::Revocation,
-        &issuer,
-    );
-    let suspension = publish_list(
-        &server,
-        "/credentials/status/4",
-        &bitstring(SUSPENDED_INDEX),
-        StatusPurpose::Suspension,
-        &issuer,
-    );
-    let client = client(&issuer);
-    let check = |url: &str, purpose: &str, index| {
-        let (entry, client) = (entry(url, purpose, index), &client);
-        async move { client.check_bitstring(&entry).await.expect("checks") }
-    };
+    let issuer = Party::new();
+    let fetcher = serving_bitstrings(&issuer);
+    let client = client(&fetcher);
+    let status = |credential_status| bitstring_status(&client, credential_status, &issuer, T);
 
-    let revoked = check(&revocation, "revocation", REVOKED_INDEX).await;
-    assert!(!revoked.valid);
-    assert_eq!(revoked.code(), Some(ErrorCode::Revoked));
-    assert_eq!(revoked.message.as_deref(), Some("set"));
-    let valid = check(&revocation, "revocation", REVOKED_INDEX - 1).await;
-    assert!(valid.valid);
-    assert_eq!(valid.code(), None);
-    let held = check(&suspension, "suspension", SUSPENDED_INDEX).await;
-    assert_eq!(held.code(), Some(ErrorCode::Suspended));
     assert_eq!(
-        server.seen(REVOCATION_LIST).accept.as_deref(),
+        status(revocation(REVOKED_INDEX)).await,
+        Ok(StatusValue::Invalid)
+    );
+    assert_eq!(
+        status(revocation(REVOKED_INDEX - 1)).await,
+        Ok(StatusValue::Valid)
+    );
+    assert_eq!(
+        status(suspension(SUSPENDED_INDEX)).await,
+        Ok(StatusValue::Suspended)
+    );
+    // Bitstring Status List §A.3: a revocation and a suspension entry side by side.
+    assert_eq!(
+        status(json!([revocation(7), suspension(7)])).await,
+        Ok(StatusValue::Valid)
+    );
+    assert_eq!(
+        status(json!([revocation(7), suspension(SUSPENDED_INDEX)])).await,
+        Ok(StatusValue::Suspended)
+    );
+    assert_eq!(
+        fetcher.requests(REVOCATION).accept.as_deref(),
         Some(VC_TYPE)
     );
-    assert_eq!(server.hits(REVOCATION_LIST), 1, "one fetch for two entries");
-    server.stop().await;
+    assert_eq!(fetcher.hits(REVOCATION), 1, "one fetch for every entry");
+    assert_eq!(fetcher.hits(SUSPENSION), 1);
+}
+
+#[tokio::test]
+async fn bitstring_revocation_outweighs_an_unavailable_entry() {
+    let issuer = Party::new();
+    let fetcher = serving_bitstrings(&issuer);
+    let client = client(&fetcher);
+    let missing = bitstring_status_list_entry("https://status.example/missing", "suspension", 1);
+    // A revoked credential stays revoked whatever another list says, or fails to say.
+    assert_eq!(
+        bitstring_status(
+            &client,
+            json!([missing.clone(), revocation(REVOKED_INDEX)]),
+            &issuer,
+            T
+        )
+        .await,
+        Ok(StatusValue::Invalid)
+    );
+    // Without a revocation, an entry that cannot be checked leaves the status unknown.
+    let error = unavailable(
+        bitstring_status(&client, json!([revocation(0), missing]), &issuer, T).await,
+        "missing list",
+    );
+    assert!(matches!(error, StatusError::Fetch { .. }), "{error:?}");
 }
 
 /// Recognises the error a case expects.
@@ -524,45 +619,56 @@ type ExpectedError = fn(&StatusError) -> bool;
 
 #[tokio::test]
 async fn bitstring_unavailable_when_anything_is_off() {
-    let issuer = ed25519_key();
-    let forger = ed25519_key();
-    let server = Publisher::start().await;
-    let client = client(&issuer);
+    let issuer = Party::new();
+    let forger = Party::new();
+    let fetcher = Arc::new(FakeFetcher::new());
     let list = bitstring(REVOKED_INDEX);
+    let revoking = StatusPurpose::Revocation;
+    let at = |path: &str| format!("https://status.example/{path}");
 
-    let forged = publish_list(
-        &server,
-        "/forged",
-        &list,
-        StatusPurpose::Revocation,
-        &forger,
-    );
-    let expired = server.publish_for_url("/expired", VC_TYPE, |url| {
-        let expired = BitstringStatusListCredential {
-            valid_until: Some(now() - 3600),
-            ..credential(&list, url, StatusPurpose::Revocation)
-        };
-        signed(expired, &issuer)
-    });
-    let another_list = server.url("/another-list");
-    let substituted = server.publish_for_url("/substituted", VC_TYPE, |_| {
+    let forged = at("forged");
+    let under_issuers_kid = credential(&list, &forged, revoking.clone(), &issuer)
+        .issue(&forger.signer, &issuer.kid())
+        .expect("vc+jwt");
+    fetcher.serve(&forged, VC_TYPE, under_issuers_kid);
+    let expired = at("expired");
+    let expired_credential = BitstringStatusListCredential {
+        valid_until: Some(i64::try_from(T).expect("fits") - 3600),
+        ..credential(&list, &expired, revoking.clone(), &issuer)
+    };
+    fetcher.serve(&expired, VC_TYPE, signed(expired_credential, &issuer));
+    let substituted = at("substituted");
+    let another = credential(&list, &at("another-list"), revoking.clone(), &issuer);
+    fetcher.serve(&substituted, VC_TYPE, signed(another, &issuer));
+    let suspension_only = at("suspension-only");
+    let wrong_purpose = credential(&list, &suspension_only, StatusPurpose::Suspension, &issuer);
+    fetcher.serve(&suspension_only, VC_TYPE, signed(wrong_purpose, &issuer));
+    let of_attacker = at("attacker");
+    fetcher.serve(
+        &of_attacker,
+        VC_TYPE,
         signed(
-            credential(&list, &another_list, StatusPurpose::Revocation),
-            &issuer,
-        )
-    });
-    let suspension_only = publish_list(
-        &server,
-        "/suspension-only",
-        &list,
-        StatusPurpose::Suspension,
-        &issuer,
+            credential(&list, &of_attacker, revoking.clone(), &forger),
+            &forger,
+        ),
     );
+    // Signed by the issuer's own key, but naming another issuer: it speaks for that one.
+    let naming_another = at("naming-another");
+    let for_another = BitstringStatusListCredential {
+        issuer: "did:example:other".into(),
+        ..credential(&list, &naming_another, revoking, &issuer)
+    };
+    fetcher.serve(&naming_another, VC_TYPE, signed(for_another, &issuer));
+    let missing = at("missing");
+    fetcher.serve_status(&missing, 404, "text/plain", "not found");
 
-    let cases: [(String, &str, ExpectedError); 5] = [
-        (forged, "signed by another key", |e| {
-            matches!(e, StatusError::Jose(_))
-        }),
+    let client = client(&fetcher);
+    let cases: [(String, &str, ExpectedError); 7] = [
+        (
+            forged,
+            "signed by another key under the issuer's kid",
+            |e| matches!(e, StatusError::Jose(_)),
+        ),
         (expired, "validUntil passed", |e| {
             matches!(e, StatusError::Expired { .. })
         }),
@@ -572,7 +678,13 @@ async fn bitstring_unavailable_when_anything_is_off() {
         (suspension_only, "list does not serve the purpose", |e| {
             matches!(e, StatusError::PurposeMismatch { .. })
         }),
-        (server.url("/missing"), "404", |e| {
+        (of_attacker, "list of another issuer, signed by it", |e| {
+            matches!(e, StatusError::KeyUnavailable { .. })
+        }),
+        (naming_another, "issuer's list naming another issuer", |e| {
+            matches!(e, StatusError::IssuerMismatch { .. })
+        }),
+        (missing, "404", |e| {
             matches!(
                 e,
                 StatusError::Fetch {
@@ -583,105 +695,92 @@ async fn bitstring_unavailable_when_anything_is_off() {
         }),
     ];
     for (url, what, expected) in cases {
-        let checked = client
-            .check_bitstring(&entry(&url, "revocation", REVOKED_INDEX))
-            .await;
-        let error = assert_unavailable(checked, what);
+        let entry = bitstring_status_list_entry(&url, "revocation", REVOKED_INDEX);
+        let error = unavailable(bitstring_status(&client, entry, &issuer, T).await, what);
         assert!(expected(&error), "{what}: {error:?}");
+        assert_eq!(fetcher.hits(&url), 1, "{what}: refused after the fetch");
     }
-    server.stop().await;
+}
+
+#[tokio::test]
+async fn rejects_set_status_of_an_unknown_purpose() {
+    let issuer = Party::new();
+    let fetcher = Arc::new(FakeFetcher::new());
+    let url = "https://status.example/embargo";
+    let list = credential(
+        &bitstring(1),
+        url,
+        StatusPurpose::Other("embargo".into()),
+        &issuer,
+    );
+    fetcher.serve(url, VC_TYPE, signed(list, &issuer));
+    let client = client(&fetcher);
+    let entry = |index| bitstring_status_list_entry(url, "embargo", index);
+    assert_eq!(
+        bitstring_status(&client, entry(0), &issuer, T).await,
+        Ok(StatusValue::Valid)
+    );
+    let error = unavailable(
+        bitstring_status(&client, entry(1), &issuer, T).await,
+        "embargo set",
+    );
+    assert!(
+        matches!(error, StatusError::UnknownPurpose { status: 1, .. }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn rejects_status_entry_flood() {
+    let issuer = Party::new();
+    let fetcher = serving_bitstrings(&issuer);
+    let entries: Vec<Value> = (0..=MAX_STATUS_ENTRIES as u64).map(revocation).collect();
+    assert_eq!(
+        bitstring_status(&client(&fetcher), Value::Array(entries), &issuer, T).await,
+        Err(StatusError::TooManyEntries {
+            count: MAX_STATUS_ENTRIES + 1,
+            max: MAX_STATUS_ENTRIES
+        })
+    );
+    assert_eq!(fetcher.hits(REVOCATION), 0);
+}
+
+#[tokio::test]
+async fn rejects_unknown_entry_beside_a_known_one() {
+    // The unknown entry might be the one that revokes: no partial answer.
+    let issuer = Party::new();
+    let fetcher = serving_bitstrings(&issuer);
+    let status = json!([revocation(1), {"type": ["CustomRevocation"], "anything": true}]);
+    let error = unavailable(
+        bitstring_status(&client(&fetcher), status, &issuer, T).await,
+        "unknown entry",
+    );
+    assert!(
+        matches!(error, StatusError::UnsupportedMechanism { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("CustomRevocation"), "{error}");
 }
 
 #[tokio::test]
 async fn bitstring_cache_honours_ttl_in_milliseconds() {
-    let issuer = ed25519_key();
-    let server = Publisher::start().await;
-    let url = server.publish_for_url(REVOCATION_LIST, VC_TYPE, |url| {
-        let cached_for_120s = BitstringStatusListCredential {
-            ttl_ms: Some(120_000),
-            ..credential(&bitstring(REVOKED_INDEX), url, StatusPurpose::Revocation)
-        };
-        signed(cached_for_120s, &issuer)
-    });
-    let client = client(&issuer);
-    let start = now();
-    let entry = entry(&url, "revocation", REVOKED_INDEX);
-    assert!(client.check_bitstring_at(&entry, start).await.is_ok());
-    assert!(client.check_bitstring_at(&entry, start + 119).await.is_ok());
-    assert_eq!(server.hits(REVOCATION_LIST), 1);
-    assert!(client.check_bitstring_at(&entry, start + 120).await.is_ok());
-    assert_eq!(server.hits(REVOCATION_LIST), 2);
-    server.stop().await;
-}
-
-// ---- lists bound to the credential's issuer ----
-
-/// A Status List Token that names its issuer in `iss`, signed under [`KID`].
-fn token_naming_issuer(list: &TokenStatusList, uri: &str, iss: &str, key: &SecretKey) -> String {
-    let mut header = serde_json::Map::new();
-    header.insert("typ".into(), serde_json::json!("statuslist+jwt"));
-    header.insert("kid".into(), serde_json::json!(KID));
-    let claims = serde_json::json!({
-        "sub": uri,
-        "iss": iss,
-        "iat": now() - 10,
-        "status_list": list.encode().expect("encodes"),
-    });
-    let payload = serde_json::to_vec(&claims).expect("serializes");
-    let signer = key.signer(Algorithm::Ed25519).expect("signer");
-    did_core::jose::sign_compact(&header, &payload, &signer).expect("token")
-}
-
-#[tokio::test]
-async fn rejects_list_naming_another_issuer() {
-    // Even under a pinned key, a list that says it speaks for another issuer does not speak
-    // for this credential's (Token Status List §11.3).
-    let issuer = ed25519_key();
-    let (server, uri) =
-        serve_token(|uri| token_naming_issuer(&token_list(), uri, ISSUER, &issuer)).await;
-    let client = client(&issuer);
-    let reference = reference(1, &uri);
-    let now = now();
-    let error = assert_unavailable(
-        client
-            .check_issued_by_at(&reference, "did:example:other", now)
-            .await,
-        "token of another issuer",
-    );
-    assert!(
-        matches!(error, StatusError::IssuerMismatch { .. }),
-        "{error:?}"
-    );
-    assert_eq!(
-        client.check_issued_by_at(&reference, ISSUER, now).await,
-        Ok(StatusValue::Invalid)
-    );
-
-    let url = publish_list(
-        &server,
-        REVOCATION_LIST,
-        &bitstring(REVOKED_INDEX),
-        StatusPurpose::Revocation,
-        &issuer,
-    );
-    let entry = entry(&url, "revocation", REVOKED_INDEX);
-    let error = expect_error(
-        client
-            .check_bitstring_issued_by_at(&entry, "did:example:other", now)
-            .await,
-        "list of another issuer accepted",
-    );
-    assert!(
-        matches!(error, StatusError::IssuerMismatch { .. }),
-        "{error:?}"
-    );
-    let status = client
-        .check_bitstring_issued_by_at(&entry, ISSUER, now)
-        .await
-        .expect("the issuer's own list");
-    assert_eq!(status.code(), Some(ErrorCode::Revoked));
-    // Each list fetched twice: a list refused for one issuer is not cached at all.
-    assert_eq!(server.hits(LIST), 2);
-    assert_eq!(server.hits(REVOCATION_LIST), 2);
-    server.stop().await;
+    let issuer = Party::new();
+    let fetcher = Arc::new(FakeFetcher::new());
+    let cached_for_120s = BitstringStatusListCredential {
+        ttl_ms: Some(120_000),
+        ..credential(
+            &bitstring(REVOKED_INDEX),
+            REVOCATION,
+            StatusPurpose::Revocation,
+            &issuer,
+        )
+    };
+    fetcher.serve(REVOCATION, VC_TYPE, signed(cached_for_120s, &issuer));
+    let client = client(&fetcher);
+    let status = |now| bitstring_status(&client, revocation(REVOKED_INDEX), &issuer, now);
+    assert_eq!(status(T).await, Ok(StatusValue::Invalid));
+    assert_eq!(status(T + 119).await, Ok(StatusValue::Invalid));
+    assert_eq!(fetcher.hits(REVOCATION), 1);
+    assert_eq!(status(T + 120).await, Ok(StatusValue::Invalid));
+    assert_eq!(fetcher.hits(REVOCATION), 2);
 }

@@ -85,7 +85,7 @@ fn verify_reports_revoked_suspended_and_valid_from_the_issuers_list() {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_secs() as i64;
+        .as_secs();
     let signer = issuer.signer(Algorithm::Ed25519).unwrap();
     let token = issue_status_list_token(
         &list,

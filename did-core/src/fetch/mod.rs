@@ -19,6 +19,8 @@
 //! # }
 //! ```
 
+#[cfg(any(test, feature = "test-util"))]
+pub mod fake;
 pub mod guard;
 #[cfg(feature = "web")]
 mod http;

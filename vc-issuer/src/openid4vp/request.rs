@@ -280,12 +280,12 @@ impl AuthorizationRequest {
         let response_uri = verifier_url(required("response_uri", "§8.2")?).map_err(|reason| {
             Openid4vpError::invalid(format!("`response_uri`: {reason} (§8.2)"))
         })?;
-        if let ClientId::RedirectUri(uri) = &client_id {
-            if uri != &response_uri {
-                return Err(Openid4vpError::invalid(
-                    "the `redirect_uri:` Client Identifier must be the `response_uri` itself (§5.9.3, §8.2)",
-                ));
-            }
+        if let ClientId::RedirectUri(uri) = &client_id
+            && uri != &response_uri
+        {
+            return Err(Openid4vpError::invalid(
+                "the `redirect_uri:` Client Identifier must be the `response_uri` itself (§5.9.3, §8.2)",
+            ));
         }
         let nonce = required("nonce", "§5.2")?;
         check_url_safe("nonce", nonce)?;
@@ -477,12 +477,12 @@ impl RequestUrl {
             return Ok(Self::Parameters(parameters));
         }
         let method = parameters.remove("request_uri_method");
-        if let Some(method) = &method {
-            if request_uri.is_none() || method != "get" {
-                return Err(Openid4vpError::invalid(
-                    "`request_uri_method` must come with `request_uri`, and avid only fetches with `get` (§5.1)",
-                ));
-            }
+        if let Some(method) = &method
+            && (request_uri.is_none() || method != "get")
+        {
+            return Err(Openid4vpError::invalid(
+                "`request_uri_method` must come with `request_uri`, and avid only fetches with `get` (§5.1)",
+            ));
         }
         let Some(Value::String(client_id)) = parameters.remove("client_id") else {
             return Err(Openid4vpError::invalid(

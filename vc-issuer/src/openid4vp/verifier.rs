@@ -17,7 +17,8 @@ use crate::avatar::AVATAR_LINK_VCT;
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
 use crate::sd_jwt::{ClaimPath, SdJwt, SdJwtKb, VerifyOptions, verify_disclosures};
-use crate::verify::{StatusCheck, VerificationPolicy, verify_credential};
+use crate::status::StatusCheck;
+use crate::verify::{VerificationPolicy, verify_credential};
 
 /// The Credential Query id under which the avatar login asks for the avatar-link credential:
 /// the key of its presentation in `vp_token`.

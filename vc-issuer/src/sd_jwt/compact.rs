@@ -433,7 +433,7 @@ mod tests {
 
     #[test]
     fn rejects_malformed_key_binding_jwt() {
-        for kb in ["a.b", "a.b.", "a..c", "a.b.c.d", "a.b.c d"] {
+        for kb in ["a.b", "a..c", ".b.c", "a.b.c.d", "a.b.c d"] {
             assert_eq!(
                 SdJwtKb::parse(&format!("{JWT}~{kb}")),
                 Err(SdJwtError::MalformedKeyBindingJwt),
@@ -458,6 +458,8 @@ mod tests {
             SdJwt::parse("eyJhbGciOiJub25lIn0..~"),
             Err(SdJwtError::MalformedIssuerJwt)
         );
+        let kb = SdJwtKb::parse(&format!("{JWT}~eyJhbGciOiJub25lIn0.e30.")).expect("parses");
+        assert_eq!(kb.key_binding_jwt(), "eyJhbGciOiJub25lIn0.e30.");
     }
 
     #[test]

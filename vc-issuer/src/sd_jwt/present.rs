@@ -205,10 +205,10 @@ impl<'a> Selector<'a> {
                 }
                 let digests = map.get("_sd").and_then(Value::as_array);
                 for digest in digests.into_iter().flatten() {
-                    if let Some((index, disclosure)) = self.disclosure(digest) {
-                        if disclosure.claim_name().is_some() {
-                            self.expand(index, disclosure, depth, needed)?;
-                        }
+                    if let Some((index, disclosure)) = self.disclosure(digest)
+                        && disclosure.claim_name().is_some()
+                    {
+                        self.expand(index, disclosure, depth, needed)?;
                     }
                 }
             }
@@ -217,10 +217,10 @@ impl<'a> Selector<'a> {
                     match stand_in_digest(item) {
                         None => self.collect(Node::of(item), depth + 1, needed)?,
                         Some(digest) => {
-                            if let Some((index, disclosure)) = self.disclosure(digest) {
-                                if disclosure.is_array_element() {
-                                    self.expand(index, disclosure, depth, needed)?;
-                                }
+                            if let Some((index, disclosure)) = self.disclosure(digest)
+                                && disclosure.is_array_element()
+                            {
+                                self.expand(index, disclosure, depth, needed)?;
                             }
                         }
                     }

@@ -1,31 +1,29 @@
-//! The status client a verifier runs: it fetches a status list through a [`Fetcher`], finds
-//! the signer's key through [`StatusListKeys`], verifies the list, caches it for as long as
-//! the list allows and the verifier's bounds permit, and answers for one entry.
+//! The status client a verifier runs: it fetches a status list through a [`Fetcher`], has the
+//! shared envelope verify it under a key of the credential's own issuer (found through
+//! [`IssuerKeys`]), caches it for as long as the list allows and the verifier's bounds permit,
+//! and answers [`StatusCheck::check`] at the verifier's `now`.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use async_trait::async_trait;
+use did_core::cache::{CacheLimits, Lifetime, TtlCache};
+use did_core::excerpt::excerpt;
 use did_core::fetch::{FetchedBody, Fetcher};
 use did_core::jose::AlgorithmPolicy;
-use did_core::resolution::Resolver;
+use did_core::time::Clock;
 
-use super::cache::TtlCache;
-use super::credential::{
-    BitstringStatus, BitstringStatusListCredential, UnverifiedBitstringStatusListCredential,
-    VC_JWT_MEDIA_TYPE,
+use super::check::token_reference;
+use super::envelope::{
+    DEFAULT_LEEWAY_SECS, SignedStatusList, StatusListValidation, verify_signed_list,
 };
-use super::error::quoted;
-use super::issuer_list_keys::IssuerStatusListKeys;
-use super::keys::{KeyRequest, StatusListKeys};
-use super::reference::invalid;
-use super::token::{STATUS_LIST_JWT_MEDIA_TYPE, StatusListToken, UnverifiedStatusListToken};
-use super::validation::{DEFAULT_LEEWAY_SECS, StatusListValidation};
 use super::{
-    BitstringStatusList, BitstringStatusListEntry, MAX_DECOMPRESSED_BYTES, StatusError,
-    StatusListReference, StatusSize, StatusValue,
+    BitstringStatusList, BitstringStatusListCredential, BitstringStatusListEntry,
+    MAX_DECOMPRESSED_BYTES, StatusCheck, StatusError, StatusListError, StatusListReference,
+    StatusListToken, StatusReference, StatusSize, StatusValue,
 };
-use crate::issuer_keys::{DidIssuerKeys, IssuerKeys};
+use crate::issuer_keys::IssuerKeys;
 
 /// The bounds a [`StatusListClient`] applies. Token Status List §11.5: clients SHOULD bound
 /// the `ttl` and `exp` they honour, so that neither a careless nor a malicious issuer can
@@ -55,20 +53,25 @@ impl Default for StatusListClientConfig {
             max_cache_ttl: Duration::from_secs(3600),
             max_cache_entries: 64,
             max_cached_bytes: 64 * 1024 * 1024,
-            leeway: Duration::from_secs(DEFAULT_LEEWAY_SECS.unsigned_abs()),
+            leeway: Duration::from_secs(DEFAULT_LEEWAY_SECS),
             max_list_bytes: MAX_DECOMPRESSED_BYTES,
         }
     }
 }
 
-/// What a verified list is cached under: its URL, and the issuer of the credentials it was
-/// verified for (`None` when the caller named none). A list accepted for one issuer is never
-/// served from the cache to a credential of another.
-type ListKey = (String, Option<String>);
-
-fn list_key(url: &str, issuer: Option<&str>) -> ListKey {
-    (url.to_owned(), issuer.map(str::to_owned))
+impl StatusListClientConfig {
+    fn cache_limits(&self) -> CacheLimits {
+        CacheLimits {
+            max_entries: self.max_cache_entries,
+            max_weight: self.max_cached_bytes,
+        }
+    }
 }
+
+/// What a verified list is cached under: its URL, and the issuer of the credentials it was
+/// verified for. A list accepted for one issuer is never served from the cache to a
+/// credential of another.
+type ListKey = (String, String);
 
 /// A verified Bitstring Status List credential with its list decoded for one `statusSize`.
 #[derive(Debug)]
@@ -77,23 +80,22 @@ struct VerifiedBitstring {
     list: BitstringStatusList,
 }
 
-/// Checks credential status against Token Status Lists and Bitstring Status Lists.
+/// Checks credential status against Token Status Lists and Bitstring Status Lists: the
+/// network's [`StatusCheck`].
 ///
 /// Every failure to obtain a trustworthy answer — the server down or answering 404, a list
-/// signed by another key, a list for another URI, an expired list, an index outside the
-/// list — is a [`StatusError`], whose report code is `status_unavailable`. A revoked or
-/// suspended credential is not an error: it is the status returned.
-///
-/// When the caller names the credential's issuer (the `*_issued_by_at` methods, and the
-/// verifier through [`StatusCheck`](crate::verify::StatusCheck)), the key lookup is told, and a
-/// list that names another issuer is refused (Token Status List §11.3).
+/// signed by a key that is not the credential issuer's, a list for another URI, an expired
+/// list, an index outside the list — is a [`StatusError`], whose report code is
+/// `status_unavailable`. A revoked or suspended credential is not an error: it is the status
+/// returned.
 ///
 /// Verified lists are cached by URL and credential issuer for the list's `ttl` (Token Status
 /// List §13.7; for a Bitstring Status List, `credentialSubject.ttl`), bounded by the
-/// [`StatusListClientConfig`] and never past the list's `exp` or `validUntil`.
+/// [`StatusListClientConfig`] and never past the list's `exp` or `validUntil`. The cache
+/// keeps time by the `now` of each check, like everything else here.
 pub struct StatusListClient {
     fetcher: Arc<dyn Fetcher>,
-    keys: Arc<dyn StatusListKeys>,
+    keys: Arc<dyn IssuerKeys>,
     policy: AlgorithmPolicy,
     config: StatusListClientConfig,
     tokens: Mutex<TtlCache<ListKey, StatusListToken>>,
@@ -101,30 +103,10 @@ pub struct StatusListClient {
 }
 
 impl StatusListClient {
-    /// A client fetching through `fetcher` (which applies the address guard and size limits),
-    /// trusting the keys `keys` gives, with the default algorithm policy and bounds.
-    pub fn new(fetcher: Arc<dyn Fetcher>, keys: Arc<dyn StatusListKeys>) -> StatusListClient {
-        let config = StatusListClientConfig::default();
-        StatusListClient {
-            fetcher,
-            keys,
-            policy: AlgorithmPolicy::default(),
-            tokens: Mutex::new(TtlCache::new(
-                config.max_cache_entries,
-                config.max_cached_bytes,
-            )),
-            bitstrings: Mutex::new(TtlCache::new(
-                config.max_cache_entries,
-                config.max_cached_bytes,
-            )),
-            config,
-        }
-    }
-
-    /// The client a verifier of credentials uses: a status list must be signed by a key of
-    /// the credential's own issuer, found through `issuer_keys` exactly as the credential's
-    /// key is ([`IssuerStatusListKeys`]). Give it the same [`IssuerKeys`] the verifier uses,
-    /// so that both share one key cache.
+    /// A client fetching through `fetcher` (which applies the address guard and size limits)
+    /// that accepts a status list only when signed by a key of the credential's own issuer,
+    /// found through `keys` exactly as the credential's key is (Token Status List §11.3).
+    /// Give it the same [`IssuerKeys`] the verifier uses, so that both share one key cache.
     ///
     /// ```no_run
     /// # use std::sync::Arc;
@@ -139,25 +121,23 @@ impl StatusListClient {
     /// let resolver = Arc::new(MethodDispatcher::new().with_method("key", Arc::new(DID_KEY)));
     /// let keys = Arc::new(DidIssuerKeys::new(resolver));
     /// let fetcher = Arc::new(HttpFetcher::new(FetchPolicy::default())?);
-    /// let status = StatusListClient::for_issuer_keys(fetcher, keys.clone());
+    /// let status = StatusListClient::new(fetcher, keys.clone());
     /// let policy = VerificationPolicy::default();
     /// let report = verify_credential(presentation, &policy, keys.as_ref(), Some(&status)).await?;
     /// // A revoked credential: `report.verified` is false, the error code `revoked`.
     /// # Ok(())
     /// # }
     /// ```
-    pub fn for_issuer_keys(
-        fetcher: Arc<dyn Fetcher>,
-        issuer_keys: Arc<dyn IssuerKeys>,
-    ) -> StatusListClient {
-        StatusListClient::new(fetcher, Arc::new(IssuerStatusListKeys::new(issuer_keys)))
-    }
-
-    /// [`for_issuer_keys`](Self::for_issuer_keys) over DID issuers: keys from the DID
-    /// documents `resolver` resolves, under `assertionMethod` ([`DidIssuerKeys`] with its
-    /// default cache).
-    pub fn for_dids(fetcher: Arc<dyn Fetcher>, resolver: Arc<dyn Resolver>) -> StatusListClient {
-        StatusListClient::for_issuer_keys(fetcher, Arc::new(DidIssuerKeys::new(resolver)))
+    pub fn new(fetcher: Arc<dyn Fetcher>, keys: Arc<dyn IssuerKeys>) -> StatusListClient {
+        let config = StatusListClientConfig::default();
+        StatusListClient {
+            fetcher,
+            keys,
+            policy: AlgorithmPolicy::default(),
+            tokens: Mutex::new(TtlCache::new(config.cache_limits())),
+            bitstrings: Mutex::new(TtlCache::new(config.cache_limits())),
+            config,
+        }
     }
 
     /// The client with the algorithms it accepts restricted to `policy`.
@@ -168,203 +148,117 @@ impl StatusListClient {
 
     /// The client with `config` as its bounds (and an empty cache).
     pub fn with_config(mut self, config: StatusListClientConfig) -> StatusListClient {
-        self.tokens = Mutex::new(TtlCache::new(
-            config.max_cache_entries,
-            config.max_cached_bytes,
-        ));
-        self.bitstrings = Mutex::new(TtlCache::new(
-            config.max_cache_entries,
-            config.max_cached_bytes,
-        ));
+        self.tokens = Mutex::new(TtlCache::new(config.cache_limits()));
+        self.bitstrings = Mutex::new(TtlCache::new(config.cache_limits()));
         self.config = config;
         self
     }
 
-    /// The status of the Referenced Token that carries `reference`, now.
-    pub async fn check(&self, reference: &StatusListReference) -> Result<StatusValue, StatusError> {
-        self.check_at(reference, unix_now()).await
-    }
-
-    /// The status of the Referenced Token that carries `reference`, at `now` (seconds since
-    /// the Unix epoch): Token Status List §8.3 steps 2–7. Step 1 and what precedes it — the
-    /// Referenced Token itself verified, signature and expiry — is the caller's, and comes
-    /// first: an expired token with a `VALID` status is still expired (§8.3).
-    ///
-    /// The issuer of the Referenced Token is not known here, so a key source that requires it
-    /// ([`IssuerStatusListKeys`](super::IssuerStatusListKeys)) refuses; use
-    /// [`check_issued_by_at`](Self::check_issued_by_at) with it.
-    pub async fn check_at(
-        &self,
-        reference: &StatusListReference,
-        now: i64,
-    ) -> Result<StatusValue, StatusError> {
-        self.token_status(reference, None, now).await
-    }
-
-    /// As [`check_at`](Self::check_at), for a Referenced Token issued by `issuer`: the key
-    /// lookup is told the issuer, and a Status List Token whose `iss` names another is refused
-    /// (Token Status List §11.3).
-    pub async fn check_issued_by_at(
+    /// Token Status List §8.3 steps 2–7 for a Referenced Token of `issuer`. Step 1 and what
+    /// precedes it — the Referenced Token itself verified, signature and expiry — is the
+    /// verifier's, and comes first: an expired token with a `VALID` status is still expired.
+    async fn token_status(
         &self,
         reference: &StatusListReference,
         issuer: &str,
-        now: i64,
+        now: u64,
     ) -> Result<StatusValue, StatusError> {
-        self.token_status(reference, Some(issuer), now).await
-    }
-
-    pub(super) async fn token_status(
-        &self,
-        reference: &StatusListReference,
-        issuer: Option<&str>,
-        now: i64,
-    ) -> Result<StatusValue, StatusError> {
-        let token = self.status_list_token(&reference.uri, issuer, now).await?;
+        let key = (reference.uri.clone(), issuer.to_owned());
+        let cached = lock(&self.tokens).get_fresh(&key, now);
+        let token = match cached {
+            Some(token) => token,
+            None => {
+                let token = Arc::new(
+                    self.fetch_verified::<StatusListToken>(&reference.uri, issuer, now)
+                        .await?,
+                );
+                let lifetime = self.cache_lifetime(now, token.ttl, token.exp);
+                let weight = token.list.as_bytes().len();
+                lock(&self.tokens).insert(key, Arc::clone(&token), weight, lifetime, now);
+                token
+            }
+        };
         // §8.3 step 6: an index out of bounds allows no statement.
         Ok(token.list.get(reference.idx)?)
     }
 
-    /// The verified Status List Token at `uri` for Referenced Tokens of `issuer` (if known),
-    /// from the cache or fetched (§8.1) with `Accept: application/statuslist+jwt`.
-    pub async fn status_list_token(
-        &self,
-        uri: &str,
-        issuer: Option<&str>,
-        now: i64,
-    ) -> Result<Arc<StatusListToken>, StatusError> {
-        let cache_key = list_key(uri, issuer);
-        if let Some(token) = lock(&self.tokens).get(&cache_key, now) {
-            return Ok(token);
-        }
-        let body = self.fetch(uri, STATUS_LIST_JWT_MEDIA_TYPE).await?;
-        let unverified = UnverifiedStatusListToken::parse(body.trim_ascii(), &self.policy)?;
-        let request = KeyRequest {
-            kid: unverified.kid(),
-            issuer: unverified.issuer(),
-            list_url: uri,
-            credential_issuer: issuer,
-        };
-        let key = self.keys.public_key(&request).await?;
-        let token = Arc::new(unverified.verify(&key, uri, &self.validation(now))?);
-        // §11.3: the list speaks for the Referenced Token's issuer, or not at all. `iss` is
-        // optional in a Status List Token; when present it is compared as a plain string
-        // (RFC 3986 §6.2.1), as `iss` values are.
-        check_list_issuer(issuer, token.iss.as_deref())?;
-        let until = self.cache_until(now, token.ttl, token.exp);
-        let weight = token.list.as_bytes().len();
-        lock(&self.tokens).insert(cache_key, Arc::clone(&token), weight, until, now);
-        Ok(token)
-    }
-
-    /// The status of a credential's `BitstringStatusListEntry`, now.
-    pub async fn check_bitstring(
-        &self,
-        entry: &BitstringStatusListEntry,
-    ) -> Result<BitstringStatus, StatusError> {
-        self.check_bitstring_at(entry, unix_now()).await
-    }
-
-    /// The status of a credential's `BitstringStatusListEntry` at `now`: the Validate
-    /// Algorithm of Bitstring Status List §3.2, over a credential secured as `vc+jwt`.
-    ///
-    /// The credential's issuer is not known here, so a key source that requires it
-    /// ([`IssuerStatusListKeys`](super::IssuerStatusListKeys)) refuses; use
-    /// [`check_bitstring_issued_by_at`](Self::check_bitstring_issued_by_at) with it.
-    pub async fn check_bitstring_at(
-        &self,
-        entry: &BitstringStatusListEntry,
-        now: i64,
-    ) -> Result<BitstringStatus, StatusError> {
-        self.bitstring_status(entry, None, now).await
-    }
-
-    /// As [`check_bitstring_at`](Self::check_bitstring_at), for a credential issued by
-    /// `issuer`: the key lookup is told the issuer, and a status list credential whose
-    /// `issuer` is another is refused.
-    pub async fn check_bitstring_issued_by_at(
+    /// The Validate Algorithm of Bitstring Status List §3.2 for one entry of a credential of
+    /// `issuer`, the list secured as `vc+jwt`.
+    async fn bitstring_status(
         &self,
         entry: &BitstringStatusListEntry,
         issuer: &str,
-        now: i64,
-    ) -> Result<BitstringStatus, StatusError> {
-        self.bitstring_status(entry, Some(issuer), now).await
-    }
-
-    pub(super) async fn bitstring_status(
-        &self,
-        entry: &BitstringStatusListEntry,
-        issuer: Option<&str>,
-        now: i64,
-    ) -> Result<BitstringStatus, StatusError> {
+        now: u64,
+    ) -> Result<StatusValue, StatusError> {
         let url = entry.status_list_credential.as_str();
-        let cache_key = (list_key(url, issuer), entry.status_size);
-        let cached = lock(&self.bitstrings).get(&cache_key, now);
+        let key = ((url.to_owned(), issuer.to_owned()), entry.status_size);
+        let cached = lock(&self.bitstrings).get_fresh(&key, now);
         let verified = match cached {
             Some(verified) => verified,
             None => {
-                let verified = self
-                    .fetch_bitstring(url, entry.status_size, issuer, now)
+                // §3.2 steps 4 and 6–9: dereference the URL, verify the proof, decode the list.
+                let credential = self
+                    .fetch_verified::<BitstringStatusListCredential>(url, issuer, now)
                     .await?;
-                let verified = Arc::new(verified);
+                let list = credential.decode_list(entry.status_size, &self.validation(now))?;
+                let verified = Arc::new(VerifiedBitstring { credential, list });
                 let ttl = verified.credential.ttl_ms.map(|ms| ms.div_ceil(1000));
-                let until = self.cache_until(now, ttl, verified.credential.valid_until);
+                let ends = verified
+                    .credential
+                    .valid_until
+                    .map(|until| u64::try_from(until).unwrap_or(0));
+                let lifetime = self.cache_lifetime(now, ttl, ends);
                 let weight = verified.list.as_bytes().len();
-                lock(&self.bitstrings).insert(cache_key, Arc::clone(&verified), weight, until, now);
+                lock(&self.bitstrings).insert(key, Arc::clone(&verified), weight, lifetime, now);
                 verified
             }
         };
-        verified.credential.status(&verified.list, entry)
+        verified.credential.status(&verified.list, entry)?.value()
     }
 
-    /// §3.2 steps 4 and 6–9: dereference the URL, verify the proof, decode the list.
-    async fn fetch_bitstring(
+    /// Fetches the list at `url` and verifies it through the shared envelope, for a
+    /// credential of `issuer`, at `now`.
+    async fn fetch_verified<L: SignedStatusList>(
         &self,
         url: &str,
-        status_size: StatusSize,
-        issuer: Option<&str>,
-        now: i64,
-    ) -> Result<VerifiedBitstring, StatusError> {
-        let body = self.fetch(url, VC_JWT_MEDIA_TYPE).await?;
-        let unverified =
-            UnverifiedBitstringStatusListCredential::parse(body.trim_ascii(), &self.policy)?;
-        let request = KeyRequest {
-            kid: unverified.kid(),
-            issuer: unverified.issuer(),
-            list_url: url,
-            credential_issuer: issuer,
-        };
-        let key = self.keys.public_key(&request).await?;
-        let validation = self.validation(now);
-        let credential = unverified.verify(&key, url, &validation)?;
-        // The status list credential is the credential issuer's own, as the specification's
-        // editors' implementation requires; `issuer` is REQUIRED in VCDM 2.0 (§4.7).
-        check_list_issuer(issuer, Some(&credential.issuer))?;
-        let list = credential.decode_list(status_size, &validation)?;
-        Ok(VerifiedBitstring { credential, list })
+        issuer: &str,
+        now: u64,
+    ) -> Result<L, StatusError> {
+        let body = self.fetch(url, L::MEDIA_TYPE).await?;
+        verify_signed_list(
+            &body,
+            url,
+            issuer,
+            self.keys.as_ref(),
+            &self.policy,
+            &self.validation(now),
+        )
+        .await
     }
 
     /// GETs `url` with `Accept: accept`; the body of a 2xx response as text.
     async fn fetch(&self, url: &str, accept: &str) -> Result<String, StatusError> {
-        let parsed = url::Url::parse(url)
-            .map_err(|err| invalid("uri", format!("is not an absolute URL: {err}")))?;
+        let parsed = url::Url::parse(url).map_err(|err| {
+            StatusListError::invalid_reference("uri", format!("is not an absolute URL: {err}"))
+        })?;
         let fetched = self
             .fetcher
             .get(&parsed, accept)
             .await
             .and_then(FetchedBody::into_success)
             .map_err(|source| StatusError::Fetch {
-                url: url.to_owned(),
+                url: excerpt(url),
                 source,
             })?;
-        String::from_utf8(fetched.body).map_err(|_| StatusError::NotText {
-            url: url.to_owned(),
-        })
+        String::from_utf8(fetched.body).map_err(|_| StatusError::NotText { url: excerpt(url) })
     }
 
-    fn validation(&self, now: i64) -> StatusListValidation {
+    fn validation(&self, now: u64) -> StatusListValidation {
         StatusListValidation {
-            now,
-            leeway: secs(self.config.leeway),
+            clock: Clock {
+                now,
+                skew: self.config.leeway.as_secs(),
+            },
             max_list_bytes: self.config.max_list_bytes,
         }
     }
@@ -372,18 +266,54 @@ impl StatusListClient {
     /// How long a list may be cached: its `ttl` within the configured bounds (the upper bound
     /// when it has none), never past its end of validity (§13.7: after `exp` a list MUST NOT
     /// be relied upon).
-    fn cache_until(&self, now: i64, ttl: Option<u64>, expires_at: Option<i64>) -> i64 {
+    fn cache_lifetime(&self, now: u64, ttl: Option<u64>, ends: Option<u64>) -> Lifetime {
         let (min, max) = (
-            secs(self.config.min_cache_ttl),
-            secs(self.config.max_cache_ttl),
+            self.config.min_cache_ttl.as_secs(),
+            self.config.max_cache_ttl.as_secs(),
         );
-        let ttl = ttl.map_or(max, |ttl| {
-            i64::try_from(ttl)
-                .unwrap_or(i64::MAX)
-                .clamp(min, max.max(min))
-        });
+        let ttl = ttl.map_or(max, |ttl| ttl.clamp(min, max.max(min)));
         let until = now.saturating_add(ttl);
-        expires_at.map_or(until, |expires_at| until.min(expires_at))
+        Lifetime::until(ends.map_or(until, |ends| until.min(ends)))
+    }
+}
+
+#[async_trait]
+impl StatusCheck for StatusListClient {
+    async fn check(
+        &self,
+        reference: &StatusReference<'_>,
+        now: u64,
+    ) -> Result<StatusValue, StatusError> {
+        match *reference {
+            StatusReference::Token { claim, issuer } => {
+                let reference = token_reference(claim)?;
+                self.token_status(&reference, issuer, now).await
+            }
+            StatusReference::Bitstring {
+                credential_status,
+                issuer,
+            } => {
+                let entries =
+                    BitstringStatusListEntry::all_from_credential_status(credential_status)?;
+                let mut suspended = false;
+                let mut failure = None;
+                for entry in &entries {
+                    match self.bitstring_status(entry, issuer, now).await {
+                        // A revocation decides: nothing another list says can undo it.
+                        Ok(StatusValue::Invalid) => return Ok(StatusValue::Invalid),
+                        Ok(StatusValue::Suspended) => suspended = true,
+                        Ok(_) => {}
+                        Err(error) => {
+                            failure.get_or_insert(error);
+                        }
+                    }
+                }
+                if suspended {
+                    return Ok(StatusValue::Suspended);
+                }
+                failure.map_or(Ok(StatusValue::Valid), Err)
+            }
+        }
     }
 }
 
@@ -397,28 +327,8 @@ impl fmt::Debug for StatusListClient {
     }
 }
 
-/// Refuses a list that names an issuer other than `expected`, the credential's.
-fn check_list_issuer(expected: Option<&str>, found: Option<&str>) -> Result<(), StatusError> {
-    match (expected, found) {
-        (Some(expected), Some(found)) if expected != found => Err(StatusError::IssuerMismatch {
-            expected: quoted(expected),
-            found: quoted(found),
-        }),
-        _ => Ok(()),
-    }
-}
-
 /// The cache behind a lock; a panic elsewhere cannot leave a cache of verified values in an
 /// unsafe state, so a poisoned lock is used as is.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn secs(duration: Duration) -> i64 {
-    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
-}
-
-/// Seconds since the Unix epoch (0 if the clock is set before it).
-pub(super) fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, secs)
 }

@@ -8,8 +8,8 @@ use crate::report::{ErrorCode, ReportError};
 
 /// Why a status list, or a reference into one, could not be built, encoded or read.
 ///
-/// Values quoted from the input are shortened to [`MAX_QUOTED_CHARS`] characters and shown with
-/// `{:?}`, so a message neither grows without bound nor carries control characters into a log.
+/// Values quoted from the input go through [`did_core::excerpt::excerpt`], so a message neither
+/// grows without bound nor carries control characters into a log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StatusListError {
@@ -100,6 +100,14 @@ pub enum StatusListError {
 }
 
 impl StatusListError {
+    /// A malformed reference: `member` and what is wrong with it.
+    pub(crate) fn invalid_reference(member: &'static str, problem: impl Into<String>) -> Self {
+        StatusListError::InvalidReference {
+            member,
+            problem: problem.into(),
+        }
+    }
+
     /// The verification report code: a list or a reference that cannot be read is
     /// `malformed`.
     pub fn code(&self) -> ErrorCode {
@@ -121,7 +129,7 @@ pub enum StatusError {
     /// The status list could not be fetched, or the server did not answer with a success.
     #[error("fetching the status list {url} failed: {source}")]
     Fetch {
-        /// The URL fetched.
+        /// The URL fetched (shortened).
         url: String,
         /// What the fetcher reported.
         source: FetchError,
@@ -129,7 +137,7 @@ pub enum StatusError {
     /// The response is not UTF-8 text, so it cannot be a compact JWS.
     #[error("the status list {url} is not UTF-8 text")]
     NotText {
-        /// The URL fetched.
+        /// The URL fetched (shortened).
         url: String,
     },
     /// The JWS is malformed, uses an algorithm outside the policy, or its signature does not
@@ -138,7 +146,7 @@ pub enum StatusError {
     Jose(#[from] JoseError),
     /// The JWS header's `typ` is not the one this kind of status list must carry (Token
     /// Status List §5.1: `statuslist+jwt`; VC-JOSE-COSE §3.1.1: `vc+jwt`).
-    #[error("the status list JWS has typ {found:?}; expected {expected:?}")]
+    #[error("the status list JWS has typ {}; expected `{expected}`", found.as_deref().map_or_else(|| "(none)".to_owned(), |typ| format!("`{typ}`")))]
     WrongType {
         /// The type required.
         expected: &'static str,
@@ -149,7 +157,7 @@ pub enum StatusError {
     #[error("the status list JWS header has no \"kid\"; the signing key cannot be identified")]
     MissingKid,
     /// No key could be found for the JWS header's `kid`.
-    #[error("no key for kid {kid:?}: {reason}")]
+    #[error("no key for kid `{kid}`: {reason}")]
     KeyUnavailable {
         /// The `kid` of the header (shortened).
         kid: String,
@@ -169,18 +177,18 @@ pub enum StatusError {
     },
     /// The Status List Token's `sub` is not the URI it was fetched from (Token Status List
     /// §8.3 step 4a): a list for other tokens, substituted.
-    #[error("the Status List Token is for {found:?}, not for {expected:?}, where it was fetched")]
+    #[error("the Status List Token is for `{found}`, not for `{expected}`, where it was fetched")]
     SubjectMismatch {
-        /// The URI from the Referenced Token.
+        /// The URI from the Referenced Token (shortened).
         expected: String,
         /// The token's `sub` (shortened).
         found: String,
     },
     /// The status list credential names another list as its `id`: a list for other
     /// credentials, substituted.
-    #[error("the status list credential is {found:?}, not {expected:?}, where it was fetched")]
+    #[error("the status list credential is `{found}`, not `{expected}`, where it was fetched")]
     CredentialIdMismatch {
-        /// The `statusListCredential` URL of the entry.
+        /// The `statusListCredential` URL of the entry (shortened).
         expected: String,
         /// The credential's `id` (shortened).
         found: String,
@@ -189,33 +197,33 @@ pub enum StatusError {
     #[error("the status list expired at {expired_at} (Unix time; now {now})")]
     Expired {
         /// When it expired.
-        expired_at: i64,
+        expired_at: u64,
         /// The time of the check.
-        now: i64,
+        now: u64,
     },
     /// The status list is not valid yet (`nbf`, RFC 7519 §4.1.5; `validFrom`, VCDM 2.0 §4.9),
     /// or claims to have been issued in the future (`iat`).
     #[error("the status list is not valid before {valid_from} (Unix time; now {now})")]
     NotYetValid {
         /// When it becomes valid.
-        valid_from: i64,
+        valid_from: u64,
         /// The time of the check.
-        now: i64,
+        now: u64,
     },
     /// The Bitstring Status List does not serve the entry's purpose (Bitstring Status List
     /// §3.2 step 5).
-    #[error("the status list serves {found:?}, not the entry's purpose {expected:?}")]
+    #[error("the status list serves {}, not the entry's purpose `{expected}`", found.iter().map(|purpose| format!("`{purpose}`")).collect::<Vec<_>>().join(", "))]
     PurposeMismatch {
-        /// The entry's `statusPurpose`.
+        /// The entry's `statusPurpose` (shortened).
         expected: String,
-        /// The list's `statusPurpose` values.
+        /// The list's `statusPurpose` values (each shortened).
         found: Vec<String>,
     },
     /// The status list is issued by someone else than the credential: a list anyone may sign
     /// is a list anyone may use to revoke, or reinstate, another issuer's credentials (Token
     /// Status List §11.3; a Bitstring Status List credential names its `issuer`).
     #[error(
-        "the status list is issued by {found:?}, not by the credential's issuer {expected:?}; only the issuer may speak for the status of its credentials"
+        "the status list is issued by `{found}`, not by the credential's issuer `{expected}`; only the issuer may speak for the status of its credentials"
     )]
     IssuerMismatch {
         /// The credential's issuer (shortened).
@@ -243,7 +251,7 @@ pub enum StatusError {
     /// A Bitstring Status List sets the credential's status for a purpose this verifier does
     /// not know, so it cannot tell what the status means.
     #[error(
-        "the status list sets status {status:#04x} for the purpose {purpose:?}, which this verifier does not understand"
+        "the status list sets status {status:#04x} for the purpose `{purpose}`, which this verifier does not understand"
     )]
     UnknownPurpose {
         /// The entry's `statusPurpose` (shortened).
@@ -251,13 +259,19 @@ pub enum StatusError {
         /// The status value set.
         status: u8,
     },
+    /// The status list credential breaks a rule of the VCDM 2.0 data model, as
+    /// [`w3c::parse_credential`](crate::w3c::parse_credential) reads it.
+    #[error("the status list credential is not a VCDM 2.0 credential: {0}")]
+    Credential(#[from] crate::w3c::CredentialError),
     /// The list itself cannot be read, or has no status at the index.
     #[error(transparent)]
     List(#[from] StatusListError),
 }
 
 impl StatusError {
-    /// The verification report code: always `status_unavailable`.
+    /// The verification report code of this failure, the one the report carries: always
+    /// `status_unavailable`, since every variant means no trustworthy statement about the
+    /// status could be made (Token Status List §8.3; Bitstring Status List §3.2).
     pub fn code(&self) -> ErrorCode {
         ErrorCode::StatusUnavailable
     }
@@ -278,16 +292,5 @@ impl From<StatusError> for ReportError {
 impl From<&StatusListError> for ReportError {
     fn from(error: &StatusListError) -> Self {
         ReportError::new(error.code(), error.to_string())
-    }
-}
-
-/// The longest piece of input an error message quotes.
-pub const MAX_QUOTED_CHARS: usize = 64;
-
-/// `text`, cut to [`MAX_QUOTED_CHARS`] characters (with `…` when cut), for an error message.
-pub(crate) fn quoted(text: &str) -> String {
-    match text.char_indices().nth(MAX_QUOTED_CHARS) {
-        None => text.to_owned(),
-        Some((end, _)) => format!("{}…", text.get(..end).unwrap_or_default()),
     }
 }

@@ -9,21 +9,23 @@
 //! travels inside a VCDM 2.0 credential secured as `vc+jwt`. Reading either one bounds the
 //! decompressed size, so a small hostile list cannot inflate into gigabytes.
 //!
-//! The module is layered like the protocols, and only the last layer does I/O:
+//! Each format has the same three parts, and they share one signed-envelope skeleton:
 //!
-//! - lists: [`TokenStatusList`] and [`BitstringStatusList`], with [`StatusValue`];
-//! - references into them: [`StatusListReference`] (the `status` claim) and
-//!   [`BitstringStatusListEntry`] (`credentialStatus`);
-//! - signed lists: [`issue_status_list_token`] and [`UnverifiedStatusListToken`];
-//!   [`BitstringStatusListCredential`] and [`UnverifiedBitstringStatusListCredential`] — parse,
-//!   let the caller find the key by `kid`, then verify;
-//! - [`StatusListClient`]: fetch through a [`did_core::fetch::Fetcher`], find the key through
-//!   [`StatusListKeys`], verify, cache within bounds, answer. Every way of not getting a
-//!   trustworthy answer is a [`StatusError`], reported as `status_unavailable`;
-//! - verification: the client is the verifier's [`StatusCheck`](crate::verify::StatusCheck),
-//!   and [`IssuerStatusListKeys`] requires every list to be signed by the credential's own
-//!   issuer, its key found as the credential's is (a DID's `assertionMethod`).
-//!   [`StatusListClient::for_dids`] builds that client.
+//! | | Token Status List | Bitstring Status List |
+//! |---|---|---|
+//! | list | [`TokenStatusList`] | [`BitstringStatusList`] |
+//! | signed envelope | [`StatusListToken`] (`statuslist+jwt`) | [`BitstringStatusListCredential`] (`vc+jwt`) |
+//! | reference | [`StatusListReference`] (`status`) | [`BitstringStatusListEntry`] (`credentialStatus`) |
+//!
+//! Both envelopes are verified by one code path: parse the compact JWS, check its `typ`, find
+//! the key of the credential's issuer through [`IssuerKeys`](crate::issuer_keys::IssuerKeys)
+//! (Token Status List §11.3), verify, read the payload, check the time window at the
+//! verifier's `now`. The one way to ask for a credential's status is [`StatusCheck::check`]
+//! with a [`StatusReference`]; [`StatusListClient`] answers it over a
+//! [`did_core::fetch::Fetcher`], caching lists within bounds. Every way of not getting a
+//! trustworthy answer is a [`StatusError`], reported as `status_unavailable`; a status becomes
+//! the report's verdict through [`StatusValue::verdict`]. Only the client does I/O, and no
+//! code here reads the wall clock.
 //!
 //! ```
 //! use vc_issuer::report::ErrorCode;
@@ -34,43 +36,33 @@
 //! let encoded = list.encode()?; // {"bits": 2, "lst": "eNr…"}
 //! let decoded = encoded.decode()?;
 //! assert_eq!(decoded.get(7)?, StatusValue::Suspended);
-//! assert_eq!(decoded.get(7)?.code(), Some(ErrorCode::Suspended));
+//! assert_eq!(decoded.get(7)?.verdict().map_err(|e| e.code), Err(ErrorCode::Suspended));
 //! # Ok::<(), vc_issuer::status::StatusListError>(())
 //! ```
 
 mod bitstring;
-mod cache;
 mod check;
 mod client;
-mod credential;
-mod entry;
+mod envelope;
 mod error;
 mod inflate;
-mod issuer_list_keys;
-mod keys;
-mod reference;
 mod token;
-mod token_list;
-mod validation;
+mod uri;
 mod value;
 
-pub use bitstring::{BitstringStatusList, MAX_ENCODED_LIST_CHARS, MIN_ENTRIES, StatusSize};
-pub use check::MAX_STATUS_ENTRIES;
+pub use bitstring::{
+    BitstringStatus, BitstringStatusList, BitstringStatusListCredential, BitstringStatusListEntry,
+    CREDENTIAL_TYPE, ENTRY_TYPE, MAX_ENCODED_LIST_CHARS, MAX_STATUS_ENTRIES, MIN_ENTRIES,
+    SUBJECT_TYPE, StatusMessage, StatusPurpose, StatusSize, VC_JWT_MEDIA_TYPE,
+};
+pub use check::{StatusCheck, StatusReference};
 pub use client::{StatusListClient, StatusListClientConfig};
-pub use credential::{
-    BitstringStatus, BitstringStatusListCredential, CREDENTIAL_TYPE, SUBJECT_TYPE,
-    UnverifiedBitstringStatusListCredential, VC_JWT_MEDIA_TYPE, VC_JWT_TYP, VCDM2_CONTEXT,
-};
-pub use entry::{BitstringStatusListEntry, ENTRY_TYPE, StatusMessage, StatusPurpose};
-pub use error::{MAX_QUOTED_CHARS, StatusError, StatusListError};
+pub use envelope::{DEFAULT_LEEWAY_SECS, StatusListValidation};
+pub use error::{StatusError, StatusListError};
 pub use inflate::MAX_DECOMPRESSED_BYTES;
-pub use issuer_list_keys::IssuerStatusListKeys;
-pub use keys::{KeyRequest, StaticStatusListKeys, StatusListKeys};
-pub use reference::{MAX_URI_LEN, StatusListReference};
 pub use token::{
-    STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP, StatusListToken, UnverifiedStatusListToken,
-    issue_status_list_token,
+    MAX_LST_CHARS, STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP, StatusBits, StatusList,
+    StatusListReference, StatusListToken, TokenStatusList, issue_status_list_token,
 };
-pub use token_list::{MAX_LST_CHARS, StatusBits, StatusList, TokenStatusList};
-pub use validation::{DEFAULT_LEEWAY_SECS, StatusListValidation};
+pub use uri::MAX_URI_LEN;
 pub use value::StatusValue;

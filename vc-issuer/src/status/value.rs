@@ -1,8 +1,9 @@
-//! Status values of the Token Status List (§7) and what each means for a verification report.
+//! Status values of the Token Status List (§7), the status every check answers with, and the
+//! one mapping from a status to the verification report's verdict.
 
 use std::fmt;
 
-use crate::report::ErrorCode;
+use crate::report::{ErrorCode, ReportError};
 
 /// The status of one Referenced Token (Token Status List §7.1).
 ///
@@ -37,17 +38,31 @@ impl StatusValue {
         self == StatusValue::Valid
     }
 
-    /// The verification report code this status raises, or `None` for `VALID`.
+    /// The verdict of the verification report on a credential with this status: `Ok` for
+    /// `VALID` only.
     ///
-    /// `INVALID` is `revoked` and `SUSPENDED` is `suspended`. A value this verifier cannot
-    /// interpret says nothing it can rely on, so it fails closed as `status_unavailable`
-    /// (Token Status List §8.3: when no statement can be made, the token SHOULD be rejected).
-    pub fn code(self) -> Option<ErrorCode> {
+    /// `INVALID` is `revoked` and `SUSPENDED` is `suspended` (Token Status List §7.1; a set
+    /// Bitstring Status List `revocation` or `suspension` bit is read as these). A value this
+    /// verifier cannot interpret says nothing it can rely on, so it fails closed as
+    /// `status_unavailable` (Token Status List §8.3: when no statement can be made, the token
+    /// SHOULD be rejected).
+    pub fn verdict(self) -> Result<(), ReportError> {
         match self {
-            StatusValue::Valid => None,
-            StatusValue::Invalid => Some(ErrorCode::Revoked),
-            StatusValue::Suspended => Some(ErrorCode::Suspended),
-            StatusValue::Other(_) => Some(ErrorCode::StatusUnavailable),
+            StatusValue::Valid => Ok(()),
+            StatusValue::Invalid => Err(ReportError::new(
+                ErrorCode::Revoked,
+                "the issuer has revoked this credential",
+            )),
+            StatusValue::Suspended => Err(ReportError::new(
+                ErrorCode::Suspended,
+                "the issuer has suspended this credential; it may be reinstated later",
+            )),
+            StatusValue::Other(value) => Err(ReportError::new(
+                ErrorCode::StatusUnavailable,
+                format!(
+                    "the credential has status {value:#04x}, which this verifier does not understand"
+                ),
+            )),
         }
     }
 }
@@ -92,19 +107,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn registered_values_map_to_report_codes() {
-        assert_eq!(StatusValue::from(0).code(), None);
-        assert_eq!(StatusValue::from(1).code(), Some(ErrorCode::Revoked));
-        assert_eq!(StatusValue::from(2).code(), Some(ErrorCode::Suspended));
+    fn code(status: StatusValue) -> Option<ErrorCode> {
+        status.verdict().err().map(|error| error.code)
     }
 
     #[test]
-    fn unknown_value_fails_closed() {
+    fn registered_values_map_to_report_codes() {
+        assert_eq!(code(StatusValue::from(0)), None);
+        assert_eq!(code(StatusValue::from(1)), Some(ErrorCode::Revoked));
+        assert_eq!(code(StatusValue::from(2)), Some(ErrorCode::Suspended));
+    }
+
+    #[test]
+    fn rejects_unknown_status_value() {
         for byte in [0x03, 0x0C, 0x0F, 0x10, 0xFF] {
             let status = StatusValue::from(byte);
             assert!(!status.is_valid());
-            assert_eq!(status.code(), Some(ErrorCode::StatusUnavailable));
+            assert_eq!(code(status), Some(ErrorCode::StatusUnavailable));
+            let message = status.verdict().err().map(|error| error.message);
+            assert!(message.is_some_and(|m| m.contains(&format!("{byte:#04x}"))));
         }
     }
 

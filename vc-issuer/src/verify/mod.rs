@@ -55,7 +55,6 @@ mod vc_jwt;
 
 pub use batch::verify_batch;
 pub use policy::VerificationPolicy;
-pub use status::{CredentialStatus, StatusCheck};
 
 use std::sync::Arc;
 
@@ -70,9 +69,9 @@ use crate::error::Error;
 use crate::issuer_keys::{DidIssuerKeys, IssuerKeyRequest, IssuerKeys};
 use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
 use crate::sd_jwt::{ClaimPath, MAX_SD_JWT_LEN};
-use crate::status::StatusListClient;
+use crate::status::{StatusCheck, StatusListClient};
 use crate::time::{Clock, numeric_date};
-use status::check_status;
+use status::{StatusClaim, check_status};
 
 /// The longest input a verifier reads, in bytes: an SD-JWT (RFC 9901 bounds nothing; this
 /// crate bounds it at [`MAX_SD_JWT_LEN`]) or a compact JWS (did-core bounds it the same).
@@ -96,7 +95,7 @@ impl Verifier {
     /// Status List §11.3).
     pub fn for_dids(resolver: Arc<dyn Resolver>, fetcher: Arc<dyn Fetcher>) -> Self {
         let keys: Arc<dyn IssuerKeys> = Arc::new(DidIssuerKeys::new(resolver));
-        let status = StatusListClient::for_issuer_keys(fetcher, Arc::clone(&keys));
+        let status = StatusListClient::new(fetcher, Arc::clone(&keys));
         Self {
             keys,
             status: Some(Arc::new(status)),
@@ -300,7 +299,7 @@ struct Checked {
     claims: Map<String, Value>,
     /// The claim holding the status reference: `status` for an SD-JWT VC (SD-JWT VC §2.4),
     /// `credentialStatus` for a VCDM 2.0 credential (VCDM 2.0 §4.10).
-    status_claim: &'static str,
+    status_claim: StatusClaim,
     /// The credential's issuer, whose own key must sign its status list.
     issuer: Option<String>,
 }
@@ -320,7 +319,8 @@ impl Checked {
             issuer,
         } = self;
         if !check_status(
-            claims.get(status_claim),
+            &claims,
+            status_claim,
             issuer.as_deref(),
             status,
             clock.now,
@@ -442,38 +442,38 @@ fn check_jwt_validity(
             })
             .transpose()
     };
-    if let Some(exp) = date("exp")? {
-        if clock.has_expired(exp) {
-            return Err(ReportError::new(
-                ErrorCode::Expired,
-                format!(
-                    "the credential expired at {exp} (now {}); ask the issuer for a new one",
-                    clock.now
-                ),
-            ));
-        }
+    if let Some(exp) = date("exp")?
+        && clock.has_expired(exp)
+    {
+        return Err(ReportError::new(
+            ErrorCode::Expired,
+            format!(
+                "the credential expired at {exp} (now {}); ask the issuer for a new one",
+                clock.now
+            ),
+        ));
     }
-    if let Some(nbf) = date("nbf")? {
-        if clock.is_before(nbf) {
-            return Err(ReportError::new(
-                ErrorCode::NotYetValid,
-                format!(
-                    "the credential is not valid before {nbf} (now {})",
-                    clock.now
-                ),
-            ));
-        }
+    if let Some(nbf) = date("nbf")?
+        && clock.is_before(nbf)
+    {
+        return Err(ReportError::new(
+            ErrorCode::NotYetValid,
+            format!(
+                "the credential is not valid before {nbf} (now {})",
+                clock.now
+            ),
+        ));
     }
-    if let Some(iat) = date("iat")? {
-        if clock.is_before(iat) {
-            return Err(ReportError::new(
-                ErrorCode::NotYetValid,
-                format!(
-                    "the credential was issued in the future (iat {iat}, now {}); check the clocks",
-                    clock.now
-                ),
-            ));
-        }
+    if let Some(iat) = date("iat")?
+        && clock.is_before(iat)
+    {
+        return Err(ReportError::new(
+            ErrorCode::NotYetValid,
+            format!(
+                "the credential was issued in the future (iat {iat}, now {}); check the clocks",
+                clock.now
+            ),
+        ));
     }
     // RFC 7519 §4.1.3: a verifier that is not among the audiences MUST reject.
     if let Some(aud) = claims.get("aud") {

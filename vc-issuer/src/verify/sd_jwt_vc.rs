@@ -286,7 +286,7 @@ impl<'a> Ready<'a> {
         Ok(Checked {
             report,
             claims,
-            status_claim: "status",
+            status_claim: super::status::StatusClaim::Token,
             issuer,
         })
     }

@@ -1,66 +1,48 @@
-//! The status step of verification: the [`StatusCheck`] provider trait behind which the Token
-//! Status List and Bitstring Status List clients sit, and how its answer becomes a check.
+//! The status step of verification: how the answer of a [`StatusCheck`] becomes the `status`
+//! check of the report. Which status means what lives with the status lists
+//! ([`StatusValue::verdict`](crate::status::StatusValue::verdict),
+//! [`StatusError::code`](crate::status::StatusError::code)); this step only asks, at the
+//! policy's `now`, and records.
 
-use async_trait::async_trait;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::report::checks;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
+use crate::status::{StatusCheck, StatusReference};
 
-/// The status of a credential, as a status list reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CredentialStatus {
-    /// Valid (Token Status List `0x00`, Bitstring Status List bit unset).
-    Valid,
-    /// Revoked for good (Token Status List `0x01` INVALID, a `revocation` bitstring).
-    Revoked,
-    /// Suspended, perhaps only for now (Token Status List `0x02`, a `suspension` bitstring).
-    Suspended,
-    /// Another status value, such as the application-specific `0x03` of a Token Status List.
-    Other(u8),
+/// Where a credential format keeps its status reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StatusClaim {
+    /// `status` of an SD-JWT VC (SD-JWT VC §2.4), into a Token Status List.
+    Token,
+    /// `credentialStatus` of a VCDM 2.0 credential (VCDM 2.0 §4.10), into Bitstring Status
+    /// Lists.
+    Bitstring,
 }
 
-/// Looks up the status of a credential from its status reference: the `status` claim of an
-/// SD-JWT VC (IETF Token Status List) or the `credentialStatus` of a VCDM 2.0 credential (W3C
-/// Bitstring Status List).
-///
-/// Fetching a status list is I/O, so it sits behind this trait: the verifier stays a pure
-/// function of its input, and a cache or a test can answer instead of the network.
-#[async_trait]
-pub trait StatusCheck: Send + Sync {
-    /// The status `status` points at, or why it could not be established (the message goes
-    /// into the report, so it must not carry secrets).
-    async fn check(&self, status: &Value) -> Result<CredentialStatus, String>;
-
-    /// The status `status` points at, for a credential issued by `issuer` (`iss` of an
-    /// SD-JWT VC, `issuer` of a VCDM 2.0 credential, both verified by then). The verifier calls
-    /// this one, so that a checker can require the status list to be that issuer's own: a
-    /// list anyone may sign is a list anyone may use to revoke, or reinstate, someone else's
-    /// credential (Token Status List §11.3). By default the issuer is not used.
-    async fn check_for_issuer(
-        &self,
-        status: &Value,
-        issuer: &str,
-    ) -> Result<CredentialStatus, String> {
-        let _ = issuer;
-        self.check(status).await
+impl StatusClaim {
+    /// The claim's name.
+    fn name(self) -> &'static str {
+        match self {
+            StatusClaim::Token => "status",
+            StatusClaim::Bitstring => "credentialStatus",
+        }
     }
 }
 
-/// Runs the status step, at the verification's `now`, for a credential of `issuer` whose
-/// status reference is `status` (if any): the check passes only for [`CredentialStatus::Valid`]. Without a checker the step is
-/// skipped and a warning says so (SD-JWT VC §2.4: the status "SHOULD be checked").
+/// Runs the status step for a credential of `issuer` whose status reference, if any, is the
+/// `claim` of `claims`, as of `now` (the policy's clock): the check passes only for a `VALID`
+/// status. Without a reference the step is skipped; without a checker it is skipped and a
+/// warning says so (SD-JWT VC §2.4: the status "SHOULD be checked").
 pub(crate) async fn check_status(
-    status: Option<&Value>,
+    claims: &Map<String, Value>,
+    claim: StatusClaim,
     issuer: Option<&str>,
     checker: Option<&dyn StatusCheck>,
-    // The verification's `now`, for the status list's own validity: the seam the new
-    // `status::StatusCheck` (whose `check` takes it) plugs into; the present trait has no
-    // time of its own to receive it.
-    _now: u64,
+    now: u64,
     report: &mut VerificationReport,
 ) -> bool {
-    let Some(status) = status else {
+    let Some(status) = claims.get(claim.name()) else {
         report.skip(checks::STATUS);
         return true;
     };
@@ -71,37 +53,41 @@ pub(crate) async fn check_status(
         );
         return true;
     };
-    let answer = match issuer {
-        Some(issuer) => checker.check_for_issuer(status, issuer).await,
-        None => checker.check(status).await,
+    let verdict = match issuer {
+        Some(issuer) => {
+            let reference = match claim {
+                StatusClaim::Token => StatusReference::Token {
+                    claim: status,
+                    issuer,
+                },
+                StatusClaim::Bitstring => StatusReference::Bitstring {
+                    credential_status: status,
+                    issuer,
+                },
+            };
+            match checker.check(&reference, now).await {
+                Ok(value) => value.verdict(),
+                Err(error) => Err(ReportError::new(
+                    error.code(),
+                    format!("the credential's status could not be checked: {error}"),
+                )),
+            }
+        }
+        // Only the issuer's own list may speak for its credentials (Token Status List §11.3);
+        // with no issuer there is no list to believe.
+        None => Err(ReportError::new(
+            ErrorCode::StatusUnavailable,
+            "the credential names no issuer, so no status list can speak for it",
+        )),
     };
-    let error = match answer {
-        Ok(CredentialStatus::Valid) => {
+    match verdict {
+        Ok(()) => {
             report.pass(checks::STATUS);
-            return true;
+            true
         }
-        Ok(CredentialStatus::Revoked) => {
-            ReportError::new(ErrorCode::Revoked, "the issuer has revoked this credential")
+        Err(error) => {
+            report.fail(checks::STATUS, error);
+            false
         }
-        Ok(CredentialStatus::Suspended) => ReportError::new(
-            ErrorCode::Suspended,
-            "the issuer has suspended this credential; it may be reinstated later",
-        ),
-        // Fail closed: a status this verifier does not understand is not a valid one.
-        Ok(CredentialStatus::Other(value)) => ReportError::new(
-            ErrorCode::StatusUnavailable,
-            format!(
-                "the credential has status {value:#04x}, which this verifier does not understand"
-            ),
-        ),
-        Err(reason) => ReportError::new(
-            ErrorCode::StatusUnavailable,
-            // The checker's own message, whose untrusted parts it quotes through
-            // `did_core::excerpt` (the trait's contract); cutting the whole message to an
-            // excerpt would drop the reason.
-            format!("the credential's status could not be checked: {reason}"),
-        ),
-    };
-    report.fail(checks::STATUS, error);
-    false
+    }
 }

@@ -104,10 +104,10 @@ pub(super) async fn prepare<'a>(
             ),
         ));
     }
-    if let Some(cty) = jws.header().get("cty") {
-        if cty != VC_CTY {
-            report.warn("the `cty` header is not `vc` as VC-JOSE-COSE §3.1.1 recommends");
-        }
+    if let Some(cty) = jws.header().get("cty")
+        && cty != VC_CTY
+    {
+        report.warn("the `cty` header is not `vc` as VC-JOSE-COSE §3.1.1 recommends");
     }
 
     let credential = match parse_credential(payload) {
@@ -193,7 +193,7 @@ impl<'a> Ready<'a> {
         Ok(Checked {
             report,
             claims: credential.into_claims(),
-            status_claim: "credentialStatus",
+            status_claim: super::status::StatusClaim::Bitstring,
             issuer,
         })
     }

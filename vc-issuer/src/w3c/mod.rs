@@ -164,10 +164,10 @@ pub fn parse_credential(credential: Map<String, Value>) -> Result<Credential, Cr
             .to_owned(),
         _ => return Err(CredentialError::Issuer),
     };
-    if let Some(iss) = credential.get("iss") {
-        if iss.as_str() != Some(issuer.as_str()) {
-            return Err(CredentialError::IssuerConflict);
-        }
+    if let Some(iss) = credential.get("iss")
+        && iss.as_str() != Some(issuer.as_str())
+    {
+        return Err(CredentialError::IssuerConflict);
     }
     let subjects_ok = match credential.get("credentialSubject") {
         Some(Value::Object(_)) => true,
@@ -192,10 +192,10 @@ pub fn parse_credential(credential: Map<String, Value>) -> Result<Credential, Cr
     };
     let valid_from = date("validFrom")?;
     let valid_until = date("validUntil")?;
-    if let (Some(from), Some(until)) = (valid_from, valid_until) {
-        if from > until {
-            return Err(CredentialError::ValidityOrder);
-        }
+    if let (Some(from), Some(until)) = (valid_from, valid_until)
+        && from > until
+    {
+        return Err(CredentialError::ValidityOrder);
     }
     Ok(Credential {
         claims: credential,
@@ -251,21 +251,21 @@ impl Credential {
     pub fn check_validity_period(&self, clock: &Clock) -> Result<(), ValidityError> {
         let now = i64::try_from(clock.now).unwrap_or(i64::MAX);
         let skew = i64::try_from(clock.skew).unwrap_or(i64::MAX);
-        if let Some(valid_from) = self.valid_from {
-            if now.saturating_add(skew) < valid_from {
-                return Err(ValidityError::NotYetValid {
-                    valid_from,
-                    now: clock.now,
-                });
-            }
+        if let Some(valid_from) = self.valid_from
+            && now.saturating_add(skew) < valid_from
+        {
+            return Err(ValidityError::NotYetValid {
+                valid_from,
+                now: clock.now,
+            });
         }
-        if let Some(valid_until) = self.valid_until {
-            if now >= valid_until.saturating_add(skew) {
-                return Err(ValidityError::Expired {
-                    valid_until,
-                    now: clock.now,
-                });
-            }
+        if let Some(valid_until) = self.valid_until
+            && now >= valid_until.saturating_add(skew)
+        {
+            return Err(ValidityError::Expired {
+                valid_until,
+                now: clock.now,
+            });
         }
         Ok(())
     }

@@ -187,3 +187,69 @@ pub fn bitstring(set: u64) -> BitstringStatusList {
     list.set(set, 1).expect("in range");
     list
 }
+
+// ---- parties and the verifier's key source (added for the status logic tests) ----
+
+use did_core::did::DidUrl;
+use did_core::jose::{Algorithm, LocalSigner};
+use did_core::key::{KeyType, PublicKey, SecretKey};
+use did_core::method::DID_KEY;
+use did_core::method::key::did_key_verification_method;
+use did_core::resolution::Resolver;
+use did_core::resolution::dispatch::MethodDispatcher;
+use vc_issuer::issuer_keys::DidIssuerKeys;
+
+/// A did:key party, an issuer or an attacker: its key, a signer, and the DID URL of its
+/// verification method.
+pub struct Party {
+    /// The secret key.
+    pub secret: SecretKey,
+    /// A signer over it.
+    pub signer: LocalSigner,
+    /// The `kid` naming its verification method.
+    pub kid: DidUrl,
+}
+
+impl Party {
+    /// A party with a fresh Ed25519 key.
+    pub fn new() -> Party {
+        Party::of(KeyType::Ed25519, Algorithm::Ed25519)
+    }
+
+    /// A party with a fresh key of `key_type`, signing with `algorithm`.
+    pub fn of(key_type: KeyType, algorithm: Algorithm) -> Party {
+        let secret = SecretKey::generate(key_type);
+        let signer = secret.signer(algorithm).expect("signer");
+        let kid = did_key_verification_method(&secret.public_key());
+        Party {
+            secret,
+            signer,
+            kid,
+        }
+    }
+
+    /// The party's DID.
+    pub fn did(&self) -> String {
+        self.kid.did().to_string()
+    }
+
+    /// The `kid` as text.
+    pub fn kid(&self) -> String {
+        self.kid.to_string()
+    }
+
+    /// The public key.
+    pub fn public(&self) -> PublicKey {
+        self.secret.public_key()
+    }
+}
+
+/// A resolver of did:key, all a test's parties need.
+pub fn resolver() -> Arc<dyn Resolver> {
+    Arc::new(MethodDispatcher::new().with_method(DID_KEY.name(), Arc::new(DID_KEY)))
+}
+
+/// The verifier's issuer keys: did:key DIDs resolved, keys under `assertionMethod`.
+pub fn issuer_keys() -> Arc<DidIssuerKeys> {
+    Arc::new(DidIssuerKeys::new(resolver()))
+}

@@ -4,11 +4,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::StatusListError;
-use super::error::quoted;
-
-/// The longest status list URI accepted, in bytes.
-pub const MAX_URI_LEN: usize = 2048;
+use crate::status::StatusListError;
+use crate::status::uri::check_uri;
 
 /// Where the status of a Referenced Token is: the index `idx` in the Status List Token that
 /// `uri` identifies (§6.2). Made by [`new`](Self::new) or read from a token by
@@ -71,32 +68,14 @@ impl StatusListReference {
     }
 }
 
-/// §6.2: `uri` MUST be a URI conforming to RFC 3986 — absolute, with a scheme.
-pub(crate) fn check_uri(uri: &str, member: &'static str) -> Result<(), StatusListError> {
-    if uri.len() > MAX_URI_LEN {
-        return Err(invalid(
-            member,
-            format!("is {} bytes, over the limit of {MAX_URI_LEN}", uri.len()),
-        ));
-    }
-    url::Url::parse(uri).map(|_| ()).map_err(|err| {
-        invalid(
-            member,
-            format!("{:?} is not an absolute URI: {err}", quoted(uri)),
-        )
-    })
-}
-
-pub(crate) fn invalid(member: &'static str, problem: impl Into<String>) -> StatusListError {
-    StatusListError::InvalidReference {
-        member,
-        problem: problem.into(),
-    }
+fn invalid(member: &'static str, problem: &str) -> StatusListError {
+    StatusListError::invalid_reference(member, problem)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::MAX_URI_LEN;
 
     #[test]
     fn reads_the_spec_example() {

@@ -4,12 +4,11 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use did_core::base64url;
 use serde::{Deserialize, Serialize};
 
-use super::inflate::{self, Container, MAX_DECOMPRESSED_BYTES};
-use super::{StatusListError, StatusValue};
+use crate::status::inflate::{self, Container, MAX_DECOMPRESSED_BYTES};
+use crate::status::{StatusListError, StatusValue};
 
 /// The longest `lst` decoded: base64url of a 16 MiB list that did not compress at all, with
 /// room for the DEFLATE framing. Longer input is refused before any decoding.
@@ -113,7 +112,7 @@ impl StatusList {
 ///
 /// Statuses are packed from the least significant bit of each byte up (§4.1 step 3): with
 /// 1 bit per status, index 0 is bit 0 of byte 0 and index 7 is bit 7 of byte 0 — the opposite
-/// bit order of the W3C [`BitstringStatusList`](super::BitstringStatusList).
+/// bit order of the W3C [`BitstringStatusList`](crate::status::BitstringStatusList).
 ///
 /// ```
 /// use vc_issuer::status::{StatusBits, StatusValue, TokenStatusList};
@@ -190,9 +189,9 @@ impl TokenStatusList {
             });
         }
         // §4.2: `lst` is base64url as RFC 7515 §2 defines it — no padding, no line breaks.
-        let compressed = URL_SAFE_NO_PAD
-            .decode(lst)
-            .map_err(|err| StatusListError::InvalidBase64(err.to_string()))?;
+        let compressed = base64url::decode(lst).ok_or_else(|| {
+            StatusListError::InvalidBase64("an invalid character, padding or length".to_owned())
+        })?;
         let bytes = inflate::decompress(Container::Zlib, &compressed, max_bytes)?;
         Ok(TokenStatusList { bits, bytes })
     }
@@ -202,7 +201,7 @@ impl TokenStatusList {
         let compressed = inflate::compress(Container::Zlib, &self.bytes)?;
         Ok(StatusList {
             bits: self.bits,
-            lst: URL_SAFE_NO_PAD.encode(compressed),
+            lst: base64url::encode(&compressed),
             aggregation_uri: None,
         })
     }
@@ -462,7 +461,7 @@ mod tests {
             &vec![0; MAX_DECOMPRESSED_BYTES + (1 << 20)],
         )
         .expect("compresses");
-        let lst = URL_SAFE_NO_PAD.encode(bomb);
+        let lst = base64url::encode(&bomb);
         assert!(lst.len() < 32 * 1024);
         assert_eq!(
             TokenStatusList::decode(StatusBits::One, &lst),
@@ -491,9 +490,9 @@ mod tests {
             );
         }
         // Cut in the compressed bytes: the stream ends early or fails its Adler-32 checksum.
-        let compressed = URL_SAFE_NO_PAD.decode(lst).expect("spec example");
+        let compressed = base64url::decode(lst).expect("spec example");
         for cut in 1..compressed.len() {
-            let truncated = URL_SAFE_NO_PAD.encode(compressed.get(..cut).expect("in range"));
+            let truncated = base64url::encode(compressed.get(..cut).expect("in range"));
             assert!(matches!(
                 TokenStatusList::decode(StatusBits::One, &truncated),
                 Err(StatusListError::Decompression { .. })
@@ -520,7 +519,7 @@ mod tests {
     fn rejects_gzip_in_place_of_zlib() {
         let gzip = inflate::compress(Container::Gzip, &[0xB9, 0xA3]).expect("ok");
         assert!(matches!(
-            TokenStatusList::decode(StatusBits::One, &URL_SAFE_NO_PAD.encode(gzip)),
+            TokenStatusList::decode(StatusBits::One, &base64url::encode(&gzip)),
             Err(StatusListError::Decompression { .. })
         ));
     }

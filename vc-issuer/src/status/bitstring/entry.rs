@@ -2,13 +2,27 @@
 //! List: `BitstringStatusListEntry` with its purpose, index, list URL, size and messages
 //! (Bitstring Status List v1.0 §2.1).
 
+use did_core::excerpt::excerpt;
 use serde_json::{Map, Value, json};
 
-use super::reference::{check_uri, invalid};
-use super::{StatusListError, StatusSize};
+use super::StatusSize;
+use crate::status::uri::check_uri;
+use crate::status::{StatusError, StatusListError};
+
+fn invalid(member: &'static str, problem: impl Into<String>) -> StatusListError {
+    StatusListError::invalid_reference(member, problem)
+}
 
 /// The `type` of the entry (§2.1).
 pub const ENTRY_TYPE: &str = "BitstringStatusListEntry";
+
+/// The most `credentialStatus` entries checked for one credential. Each entry may cost a
+/// fetch, so a credential cannot make its verifier fetch without bound; the specification's
+/// own examples carry one or two (a revocation and a suspension list).
+pub const MAX_STATUS_ENTRIES: usize = 8;
+
+/// The most type names an error quotes from an entry it cannot check.
+const MAX_QUOTED_NAMES: usize = 4;
 
 /// The most digits a `statusListIndex` may have before it is refused unread: more than any
 /// index into a list that fits in memory.
@@ -137,23 +151,49 @@ impl BitstringStatusListEntry {
         })
     }
 
-    /// Every `BitstringStatusListEntry` of a credential's `credentialStatus`, which may be one
-    /// object or an array of them; entries of other status types are skipped.
+    /// Every entry of a credential's `credentialStatus`, which may be one object or an array
+    /// of them (VCDM 2.0 §4.10), each a `BitstringStatusListEntry`.
+    ///
+    /// Each entry is a status of its own (a revocation, a suspension), so an entry of a type
+    /// this verifier cannot check could be the one that revokes the credential: it fails
+    /// closed ([`StatusError::UnsupportedMechanism`]), as does an empty array. At most
+    /// [`MAX_STATUS_ENTRIES`] are read, since each may cost a fetch.
     pub fn all_from_credential_status(
         credential_status: &Value,
-    ) -> Result<Vec<BitstringStatusListEntry>, StatusListError> {
+    ) -> Result<Vec<BitstringStatusListEntry>, StatusError> {
         let entries = match credential_status {
             Value::Array(entries) => entries.as_slice(),
-            single => std::slice::from_ref(single),
+            Value::Object(_) => std::slice::from_ref(credential_status),
+            _ => {
+                return Err(
+                    invalid("credentialStatus", "is neither a JSON object nor an array").into(),
+                );
+            }
         };
+        if entries.is_empty() {
+            return Err(invalid("credentialStatus", "is an empty array").into());
+        }
+        if entries.len() > MAX_STATUS_ENTRIES {
+            return Err(StatusError::TooManyEntries {
+                count: entries.len(),
+                max: MAX_STATUS_ENTRIES,
+            });
+        }
         entries
             .iter()
-            .filter(|entry| {
-                entry
-                    .as_object()
-                    .is_some_and(|entry| has_type(entry, ENTRY_TYPE))
+            .map(|entry| match entry {
+                Value::Object(members) if has_type(members, ENTRY_TYPE) => {
+                    Ok(BitstringStatusListEntry::from_json(entry)?)
+                }
+                Value::Object(members) => Err(StatusError::UnsupportedMechanism {
+                    found: describe_type(members),
+                }),
+                _ => Err(invalid(
+                    "credentialStatus",
+                    "holds an entry that is not a JSON object",
+                )
+                .into()),
             })
-            .map(BitstringStatusListEntry::from_json)
             .collect()
     }
 
@@ -216,6 +256,32 @@ pub(crate) fn has_type(object: &Map<String, Value>, expected: &str) -> bool {
         Some(Value::Array(values)) => values.iter().any(|value| value == expected),
         _ => false,
     }
+}
+
+/// The `type` of a status entry, for an error message.
+fn describe_type(entry: &Map<String, Value>) -> String {
+    match entry.get("type") {
+        Some(Value::String(kind)) => format!("the status type {}", quote_names([kind.as_str()])),
+        Some(Value::Array(kinds)) => format!(
+            "the status type {}",
+            quote_names(kinds.iter().filter_map(Value::as_str))
+        ),
+        _ => "a status entry without a type".to_owned(),
+    }
+}
+
+/// Up to [`MAX_QUOTED_NAMES`] names, each an excerpt in backticks.
+pub(crate) fn quote_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut names = names.into_iter();
+    let mut quoted: Vec<String> = names
+        .by_ref()
+        .take(MAX_QUOTED_NAMES)
+        .map(|name| format!("`{}`", excerpt(name)))
+        .collect();
+    if names.next().is_some() {
+        quoted.push("…".to_owned());
+    }
+    quoted.join(", ")
 }
 
 fn required_str<'a>(
@@ -356,7 +422,7 @@ mod tests {
 
     #[test]
     fn reads_every_entry_of_a_credential_status_array() {
-        // §A.3, Example 6, plus an entry of another status type that must be skipped.
+        // §A.3, Example 6.
         let status = json!([
             revocation_entry(),
             {
@@ -365,8 +431,7 @@ mod tests {
                 "statusPurpose": "suspension",
                 "statusListIndex": "12345",
                 "statusListCredential": "https://example.com/credentials/status/4"
-            },
-            {"type": "SomeOtherStatus", "anything": 1}
+            }
         ]);
         let entries = BitstringStatusListEntry::all_from_credential_status(&status).expect("ok");
         assert_eq!(entries.len(), 2);
@@ -475,5 +540,53 @@ mod tests {
             );
             assert_eq!(rejected_member(&entry), "statusMessage", "{status}");
         }
+    }
+
+    #[test]
+    fn rejects_malformed_credential_status() {
+        for status in [
+            json!("https://example.com/credentials/status/3"),
+            json!(7),
+            json!(null),
+            json!([]),
+            json!([revocation_entry(), "not an entry"]),
+            json!({"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}),
+        ] {
+            assert!(
+                matches!(
+                    BitstringStatusListEntry::all_from_credential_status(&status),
+                    Err(StatusError::List(StatusListError::InvalidReference { .. }))
+                ),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_entry_of_another_status_type() {
+        for status in [
+            json!({"type": "StatusList2021Entry", "statusListIndex": "1"}),
+            json!([revocation_entry(), {"type": ["CustomRevocation"]}]),
+            json!({"statusListIndex": "1"}),
+        ] {
+            assert!(
+                matches!(
+                    BitstringStatusListEntry::all_from_credential_status(&status),
+                    Err(StatusError::UnsupportedMechanism { .. })
+                ),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn quotes_few_short_and_escaped_names() {
+        let long = "m".repeat(500);
+        let names = ["a\nforged log line", long.as_str(), "c", "d", "e", "f"];
+        let quoted = quote_names(names);
+        assert!(quoted.ends_with('…'), "{quoted}");
+        assert!(quoted.chars().count() < 200, "{quoted}");
+        let forged = quote_names(["a\nb"]);
+        assert!(!forged.contains('\n'), "{forged}");
     }
 }

@@ -6,8 +6,8 @@ use std::fmt;
 
 use multibase::Base;
 
-use super::StatusListError;
-use super::inflate::{self, Container, MAX_DECOMPRESSED_BYTES};
+use crate::status::StatusListError;
+use crate::status::inflate::{self, Container, MAX_DECOMPRESSED_BYTES};
 
 /// The fewest entries a Bitstring Status List may hold (§3.2 step 2, `minimumNumberOfEntries`):
 /// 131,072, so that one credential hides among many (herd privacy, §6.1).
@@ -65,7 +65,7 @@ impl fmt::Display for StatusSize {
 ///
 /// Index 0 is the left-most bit of the bitstring — the most significant bit of the first byte
 /// (§2.2, §7.1) — the opposite bit order of the IETF
-/// [`TokenStatusList`](super::TokenStatusList). An entry of `statusSize` bits starts at bit
+/// [`TokenStatusList`](crate::status::TokenStatusList). An entry of `statusSize` bits starts at bit
 /// `statusListIndex × statusSize` (§3.3 step 2) and is read left to right, its first bit the
 /// most significant.
 #[derive(Clone, PartialEq, Eq)]

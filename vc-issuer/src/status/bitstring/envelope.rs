@@ -1,35 +1,25 @@
 //! The `BitstringStatusListCredential` (Bitstring Status List v1.0 §2.2) secured as `vc+jwt`
 //! (VC-JOSE-COSE §3.1: a compact JWS whose payload is the VCDM 2.0 credential) — issued here,
-//! verified here, and the Validate Algorithm (§3.2) that reads an entry's status from it. No
-//! I/O: the caller fetches the credential and finds the key.
+//! read here once the shared envelope ([`crate::status::envelope`]) has checked its type, key,
+//! signature and time window, and the Validate Algorithm (§3.2) that reads an entry's status
+//! from it. No I/O: the caller fetches the credential.
 
-use did_core::jose::{self, AlgorithmPolicy, Signer, UnverifiedJws};
+use did_core::excerpt::excerpt;
+use did_core::jose::{self, AlgorithmPolicy, Signer};
 use did_core::key::PublicKey;
+use did_core::time::format_date_time;
 use serde_json::{Map, Value, json};
 
-use super::entry::has_type;
-use super::error::quoted;
-use super::reference::check_uri;
-use super::validation::{self, StatusListValidation};
-use super::{
-    BitstringStatusList, BitstringStatusListEntry, StatusError, StatusListError, StatusPurpose,
-    StatusSize,
+use super::{BitstringStatusList, BitstringStatusListEntry, StatusPurpose, StatusSize};
+use crate::status::envelope::{
+    self, SignedStatusList, StatusListValidation, Validity, optional_str,
 };
-use crate::report::ErrorCode;
-use crate::time::{format_date_time, parse_date_time_stamp};
-
-/// The `typ` of a credential secured with JOSE (VC-JOSE-COSE §3.1.1).
-pub const VC_JWT_TYP: &str = "vc+jwt";
-
-/// The `typ` values a status list credential may carry: `vc+jwt` of the VC-JOSE-COSE
-/// Recommendation, and `vc-ld+jwt`, its later editor's drafts' name for the same media type.
-const VC_JWT_TYPES: [&str; 2] = [VC_JWT_TYP, "vc-ld+jwt"];
+use crate::status::uri::check_uri;
+use crate::status::{StatusError, StatusListError, StatusValue};
+use crate::w3c::{self, CREDENTIALS_V2_CONTEXT, VC_JWT_TYP};
 
 /// The media type a status list credential is requested as (VC-JOSE-COSE §6.1.1).
 pub const VC_JWT_MEDIA_TYPE: &str = "application/vc+jwt";
-
-/// The base context every VCDM 2.0 credential starts with (VCDM 2.0 §4.3).
-pub const VCDM2_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 
 /// The credential type of a status list credential (§2.2).
 pub const CREDENTIAL_TYPE: &str = "BitstringStatusListCredential";
@@ -73,20 +63,23 @@ pub struct BitstringStatus {
 }
 
 impl BitstringStatus {
-    /// The verification report code this status raises, or `None` when it does not stop the
-    /// credential: a set `revocation` bit is `revoked`, a set `suspension` bit `suspended`;
-    /// `refresh` does not invalidate (§2.1) and `message` carries information, not a verdict.
-    /// A set status of a purpose this verifier does not know says nothing it can rely on, so
-    /// it fails closed as `status_unavailable`.
-    pub fn code(&self) -> Option<ErrorCode> {
+    /// What the entry says about the credential, as a [`StatusValue`]: an unset status is
+    /// `VALID`; a set `revocation` status is `INVALID` and a set `suspension` status
+    /// `SUSPENDED`; `refresh` does not invalidate (§2.1) and `message` carries information,
+    /// not a verdict, so both are `VALID`. A set status of a purpose this verifier does not
+    /// know says nothing it can rely on: [`StatusError::UnknownPurpose`].
+    pub fn value(&self) -> Result<StatusValue, StatusError> {
         if self.valid {
-            return None;
+            return Ok(StatusValue::Valid);
         }
-        match self.purpose {
-            StatusPurpose::Revocation => Some(ErrorCode::Revoked),
-            StatusPurpose::Suspension => Some(ErrorCode::Suspended),
-            StatusPurpose::Refresh | StatusPurpose::Message => None,
-            StatusPurpose::Other(_) => Some(ErrorCode::StatusUnavailable),
+        match &self.purpose {
+            StatusPurpose::Revocation => Ok(StatusValue::Invalid),
+            StatusPurpose::Suspension => Ok(StatusValue::Suspended),
+            StatusPurpose::Refresh | StatusPurpose::Message => Ok(StatusValue::Valid),
+            StatusPurpose::Other(purpose) => Err(StatusError::UnknownPurpose {
+                purpose: excerpt(purpose),
+                status: self.status,
+            }),
         }
     }
 }
@@ -116,7 +109,7 @@ impl BitstringStatusListCredential {
     /// The VCDM 2.0 credential as JSON (§2.2, Example 3).
     pub fn to_json(&self) -> Result<Value, StatusError> {
         let mut credential = Map::new();
-        credential.insert("@context".to_owned(), json!([VCDM2_CONTEXT]));
+        credential.insert("@context".to_owned(), json!([CREDENTIALS_V2_CONTEXT]));
         if let Some(id) = &self.id {
             credential.insert("id".to_owned(), json!(id));
         }
@@ -183,46 +176,22 @@ impl BitstringStatusListCredential {
     /// `BitstringStatusList` with one or more `statusPurpose` values and an `encodedList`
     /// (§2.2).
     pub fn from_json(
-        credential: &Map<String, Value>,
+        credential: Map<String, Value>,
     ) -> Result<BitstringStatusListCredential, StatusError> {
-        // VCDM 2.0 §4.3: the first `@context` item MUST be the VCDM 2.0 base context.
-        let context_ok = match credential.get("@context") {
-            Some(Value::Array(contexts)) => {
-                contexts.first().and_then(Value::as_str) == Some(VCDM2_CONTEXT)
-            }
-            _ => false,
-        };
-        if !context_ok {
-            return Err(invalid(
-                "@context",
-                format!("must be an array starting with {VCDM2_CONTEXT:?}"),
-            ));
-        }
-        // VCDM 2.0 §4.5 and Bitstring Status List §2.2: the `type` MUST include both.
-        if !(has_type(credential, "VerifiableCredential") && has_type(credential, CREDENTIAL_TYPE))
-        {
+        // The VCDM 2.0 rules (`@context`, `type`, `issuer`, `credentialSubject`, `validFrom`,
+        // `validUntil`, no `vc`/`vp`) are the one reader's in `w3c`.
+        let credential = w3c::parse_credential(credential)?;
+        // Bitstring Status List §2.2: the `type` MUST include `BitstringStatusListCredential`.
+        if !credential.has_type(CREDENTIAL_TYPE) {
             return Err(invalid(
                 "type",
                 format!("must include \"VerifiableCredential\" and {CREDENTIAL_TYPE:?}"),
             ));
         }
-        let id = validation::optional_str(credential, "id")?.map(str::to_owned);
-        // VCDM 2.0 §4.7: `issuer` is a URL, or an object whose `id` is one.
-        let issuer = match credential.get("issuer") {
-            Some(Value::String(issuer)) => issuer.clone(),
-            Some(Value::Object(issuer)) => validation::optional_str(issuer, "id")?
-                .ok_or(StatusError::MissingClaim("issuer.id"))?
-                .to_owned(),
-            Some(_) => {
-                return Err(invalid(
-                    "issuer",
-                    "is neither a URL nor an object with an id",
-                ));
-            }
-            None => return Err(StatusError::MissingClaim("issuer")),
-        };
-        let valid_from = date_time(credential, "validFrom")?;
-        let valid_until = date_time(credential, "validUntil")?;
+        let issuer = credential.issuer().to_owned();
+        let (valid_from, valid_until) = (credential.valid_from(), credential.valid_until());
+        let credential = credential.into_claims();
+        let id = optional_str(&credential, "id")?.map(str::to_owned);
 
         let subject = match credential.get("credentialSubject") {
             Some(Value::Object(subject)) => subject,
@@ -282,18 +251,6 @@ impl BitstringStatusListCredential {
         })
     }
 
-    /// Checks the validity period (VCDM 2.0 §4.9): `validFrom` reached, `validUntil` not
-    /// passed.
-    pub fn check_validity(&self, validation: &StatusListValidation) -> Result<(), StatusError> {
-        if let Some(valid_from) = self.valid_from {
-            validation.check_started(valid_from)?;
-        }
-        if let Some(valid_until) = self.valid_until {
-            validation.check_not_expired(valid_until)?;
-        }
-        Ok(())
-    }
-
     /// The Bitstring Expansion Algorithm (§3.4) for entries of `status_size` bits, with the
     /// length check of §3.2 step 9.
     pub fn decode_list(
@@ -320,23 +277,24 @@ impl BitstringStatusListCredential {
         // (`STATUS_VERIFICATION_ERROR`).
         if !self.status_purposes.contains(&entry.status_purpose) {
             return Err(StatusError::PurposeMismatch {
-                expected: quoted(entry.status_purpose.as_str()),
+                expected: excerpt(entry.status_purpose.as_str()),
                 found: self
                     .status_purposes
                     .iter()
-                    .map(|purpose| quoted(purpose.as_str()))
+                    .map(|purpose| excerpt(purpose.as_str()))
                     .collect(),
             });
         }
         if list.status_size() != entry.status_size {
-            return Err(invalid(
+            return Err(StatusListError::invalid_reference(
                 "statusSize",
                 format!(
                     "the list was decoded for {} bit(s), the entry has {}",
                     list.status_size(),
                     entry.status_size
                 ),
-            ));
+            )
+            .into());
         }
         // §3.2 step 10: `RANGE_ERROR` outside the bitstring.
         let status = list.get(entry.status_list_index)?;
@@ -349,87 +307,74 @@ impl BitstringStatusListCredential {
     }
 }
 
-/// A status list credential parsed but NOT verified: the JWS header has passed the algorithm
-/// policy, is typed `vc+jwt` and names its `kid`, so the caller can look up the key; nothing
-/// else may be trusted until [`verify`](Self::verify) succeeds.
-#[derive(Debug, Clone)]
-pub struct UnverifiedBitstringStatusListCredential<'a> {
-    jws: UnverifiedJws<'a>,
-    kid: String,
-    credential: Map<String, Value>,
-}
-
-impl<'a> UnverifiedBitstringStatusListCredential<'a> {
-    /// Parses a `vc+jwt`. Refused: a JWS the JOSE layer refuses, a header without `kid`, a
-    /// payload that is not one JSON object with unique member names, one that carries the JWT
-    /// claims `vc` or `vp` (VC-JOSE-COSE §3.1: MUST NOT be present; they mark the VCDM 1.1
-    /// JWT encoding), and a `typ` naming another kind of token. VC-JOSE-COSE §3.1.1 says `typ`
-    /// SHOULD be `vc+jwt`, and the Bitstring Status List examples leave it out, so a missing
-    /// `typ` is accepted; the payload checks of [`BitstringStatusListCredential::from_json`]
-    /// then keep any other token from passing as a status list.
-    pub fn parse(
-        jws: &'a str,
-        policy: &AlgorithmPolicy,
-    ) -> Result<UnverifiedBitstringStatusListCredential<'a>, StatusError> {
-        let jws = jose::decode_compact(jws, policy)?;
-        validation::check_typ(&jws, &VC_JWT_TYPES, false)?;
-        let kid = validation::kid(&jws)?;
-        let credential = jose::parse_json_object(jws.payload())?;
-        if credential.contains_key("vc") {
-            return Err(invalid("vc", VCDM_1_1_CLAIM));
-        }
-        if credential.contains_key("vp") {
-            return Err(invalid("vp", VCDM_1_1_CLAIM));
-        }
-        Ok(UnverifiedBitstringStatusListCredential {
-            jws,
-            kid,
-            credential,
-        })
-    }
-
-    /// The header's `kid`, to look up the key with.
-    pub fn kid(&self) -> &str {
-        &self.kid
-    }
-
-    /// The `issuer` the credential claims (unverified: a hint for the key lookup).
-    pub fn issuer(&self) -> Option<&str> {
-        match self.credential.get("issuer") {
-            Some(Value::String(issuer)) => Some(issuer),
-            Some(Value::Object(issuer)) => issuer.get("id").and_then(Value::as_str),
-            _ => None,
-        }
-    }
-
-    /// Verifies the credential fetched from `url` (§3.2 step 4: every proof must verify): the
-    /// signature under `key`, the structure of §2.2, the validity period, and — when the
-    /// credential has an `id` — that it is the list at `url`.
+impl BitstringStatusListCredential {
+    /// Verifies a status list credential fetched from `url` under a `key` the caller already
+    /// trusts, through the same envelope checks as every fetched list: `alg` within `policy`,
+    /// `typ` `vc+jwt` (or `vc-ld+jwt`, or none), a `kid`, the signature, the structure of
+    /// §2.2, the credential's `id` and its validity period at `validation`'s clock.
+    ///
+    /// A verifier of credentials does not pick the key itself: the status client finds it
+    /// through the credential issuer's keys.
     pub fn verify(
-        self,
+        jws: &str,
         key: &PublicKey,
         url: &str,
+        policy: &AlgorithmPolicy,
         validation: &StatusListValidation,
     ) -> Result<BitstringStatusListCredential, StatusError> {
-        self.jws.verify(key)?;
-        let credential = BitstringStatusListCredential::from_json(&self.credential)?;
+        envelope::verify_signed_list_with_key(jws, key, url, policy, validation)
+    }
+}
+
+impl SignedStatusList for BitstringStatusListCredential {
+    /// `vc+jwt` of the VC-JOSE-COSE Recommendation, and `vc-ld+jwt`, its later editor's
+    /// drafts' name for the same media type, which deployed issuers already send.
+    const TYPES: &'static [&'static str] = &[VC_JWT_TYP, "vc-ld+jwt"];
+    /// VC-JOSE-COSE §3.1.1 says `typ` SHOULD be `vc+jwt`, and the Bitstring Status List
+    /// examples leave it out, so a missing `typ` is accepted; the payload checks of
+    /// [`BitstringStatusListCredential::from_json`] then keep any other token from passing as
+    /// a status list.
+    const TYP_REQUIRED: bool = false;
+    const MEDIA_TYPE: &'static str = VC_JWT_MEDIA_TYPE;
+
+    /// §3.2 step 4 (every proof verified by then): the payload is a VCDM 2.0 credential, not
+    /// the JWT encoding of VCDM 1.1 (VC-JOSE-COSE §3.1: `vc` and `vp` MUST NOT be present),
+    /// with the structure of §2.2 — and, when it has an `id`, it is the list at `url`.
+    fn from_payload(
+        payload: Map<String, Value>,
+        url: &str,
+        _max_list_bytes: usize,
+    ) -> Result<Self, StatusError> {
+        let credential = BitstringStatusListCredential::from_json(payload)?;
         // §2.2 lets the credential's `id` match the entry's `statusListCredential`. When it is
         // there and names another list, the issuer signed it for other credentials: serving it
         // here would answer for the wrong entries (the check Token Status List makes on `sub`).
-        if let Some(id) = &credential.id {
-            if id != url {
-                return Err(StatusError::CredentialIdMismatch {
-                    expected: url.to_owned(),
-                    found: quoted(id),
-                });
-            }
+        if let Some(id) = &credential.id
+            && id != url
+        {
+            return Err(StatusError::CredentialIdMismatch {
+                expected: excerpt(url),
+                found: excerpt(id),
+            });
         }
-        credential.check_validity(validation)?;
         Ok(credential)
     }
-}
 
-const VCDM_1_1_CLAIM: &str = "must not be present in a VCDM 2.0 credential secured with JOSE";
+    /// VCDM 2.0 §4.9: `validFrom` reached, `validUntil` not passed. A time before 1970 is
+    /// read as 1970, which is then long started, or long over.
+    fn validity(&self) -> Validity {
+        let unix = |time: i64| u64::try_from(time).unwrap_or(0);
+        Validity {
+            starts: self.valid_from.map(unix),
+            ends: self.valid_until.map(unix),
+        }
+    }
+
+    /// `issuer` is REQUIRED in VCDM 2.0 (§4.7).
+    fn issuer(&self) -> Option<&str> {
+        Some(&self.issuer)
+    }
+}
 
 fn invalid(claim: &'static str, problem: impl Into<String>) -> StatusError {
     StatusError::InvalidClaim {
@@ -438,31 +383,17 @@ fn invalid(claim: &'static str, problem: impl Into<String>) -> StatusError {
     }
 }
 
-/// An optional `xsd:dateTimeStamp` member (VCDM 2.0 §4.9).
-fn date_time(
-    credential: &Map<String, Value>,
-    member: &'static str,
-) -> Result<Option<i64>, StatusError> {
-    match validation::optional_str(credential, member)? {
-        None => Ok(None),
-        Some(text) => parse_date_time_stamp(text).map(Some).ok_or_else(|| {
-            invalid(
-                member,
-                format!("{:?} is not an xsd:dateTimeStamp", quoted(text)),
-            )
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::ErrorCode;
     use crate::status::MIN_ENTRIES;
     use did_core::jose::{Algorithm, JoseError};
     use did_core::key::{KeyType, SecretKey};
 
     const URL: &str = "https://example.com/credentials/status/3";
-    const NOW: i64 = 1_700_000_000;
+    const NOW: u64 = 1_700_000_000;
+    const NOW_I64: i64 = 1_700_000_000;
 
     fn entry(purpose: &str, index: u64) -> BitstringStatusListEntry {
         BitstringStatusListEntry::from_json(&json!({
@@ -493,13 +424,23 @@ mod tests {
     fn verify(
         jws: &str,
         key: &SecretKey,
-        now: i64,
+        now: u64,
     ) -> Result<BitstringStatusListCredential, StatusError> {
-        UnverifiedBitstringStatusListCredential::parse(jws, &AlgorithmPolicy::default())?.verify(
+        BitstringStatusListCredential::verify(
+            jws,
             &key.public_key(),
             URL,
+            &AlgorithmPolicy::default(),
             &StatusListValidation::at(now),
         )
+    }
+
+    /// The report code of an entry's status, as the verifier maps it.
+    fn code(status: &BitstringStatus) -> Option<ErrorCode> {
+        match status.value() {
+            Ok(value) => value.verdict().err().map(|error| error.code),
+            Err(error) => Some(error.code()),
+        }
     }
 
     fn sign_raw(key: &SecretKey, typ: &str, credential: &Value) -> String {
@@ -534,7 +475,7 @@ mod tests {
         let Value::Object(map) = &example else {
             panic!("object")
         };
-        let credential = BitstringStatusListCredential::from_json(map).expect("valid");
+        let credential = BitstringStatusListCredential::from_json(map.clone()).expect("valid");
         assert_eq!(credential.valid_from, Some(1_617_632_860));
         assert_eq!(credential.to_json().expect("json"), example);
         let entry = entry("revocation", 94567);
@@ -543,7 +484,7 @@ mod tests {
             .expect("decodes");
         let status = credential.status(&list, &entry).expect("in range");
         assert!(status.valid);
-        assert_eq!(status.code(), None);
+        assert_eq!(code(&status), None);
         assert_eq!(status.message.as_deref(), Some("unset"));
     }
 
@@ -554,14 +495,7 @@ mod tests {
         let jws = credential()
             .issue(&signer, "did:example:12345#key-1")
             .expect("issues");
-        let unverified =
-            UnverifiedBitstringStatusListCredential::parse(&jws, &AlgorithmPolicy::default())
-                .expect("parses");
-        assert_eq!(unverified.kid(), "did:example:12345#key-1");
-        assert_eq!(unverified.issuer(), Some("did:example:12345"));
-        let verified = unverified
-            .verify(&key.public_key(), URL, &StatusListValidation::at(NOW))
-            .expect("verifies");
+        let verified = verify(&jws, &key, NOW).expect("verifies");
         assert_eq!(verified, credential());
         let validation = StatusListValidation::at(NOW);
         for (index, valid) in [(94567, false), (94566, true)] {
@@ -571,7 +505,7 @@ mod tests {
                 .expect("ok");
             let status = verified.status(&list, &entry).expect("in range");
             assert_eq!(status.valid, valid);
-            assert_eq!(status.code(), (!valid).then_some(ErrorCode::Revoked));
+            assert_eq!(code(&status), (!valid).then_some(ErrorCode::Revoked));
         }
     }
 
@@ -583,17 +517,17 @@ mod tests {
             valid: false,
             message: None,
         };
-        assert_eq!(status.code(), Some(ErrorCode::Suspended));
+        assert_eq!(code(&status), Some(ErrorCode::Suspended));
         let refresh = BitstringStatus {
             purpose: StatusPurpose::Refresh,
             ..status.clone()
         };
-        assert_eq!(refresh.code(), None);
+        assert_eq!(code(&refresh), None);
         let unknown = BitstringStatus {
             purpose: StatusPurpose::Other("custom".into()),
             ..status
         };
-        assert_eq!(unknown.code(), Some(ErrorCode::StatusUnavailable));
+        assert_eq!(code(&unknown), Some(ErrorCode::StatusUnavailable));
     }
 
     #[test]
@@ -675,10 +609,12 @@ mod tests {
         for claim in ["vc", "vp"] {
             let mut json = credential().to_json().expect("json");
             json[claim] = json!({"type": ["VerifiableCredential"]});
-            assert!(matches!(
+            assert_eq!(
                 verify(&sign_raw(&key, "vc+jwt", &json), &key, NOW),
-                Err(StatusError::InvalidClaim { claim: got, .. }) if got == claim
-            ));
+                Err(StatusError::Credential(
+                    w3c::CredentialError::ForbiddenClaim(claim)
+                ))
+            );
         }
     }
 
@@ -703,7 +639,7 @@ mod tests {
         let key = SecretKey::generate(KeyType::Ed25519);
         let signer = key.signer(Algorithm::Ed25519).expect("fits");
         let mut expiring = credential();
-        expiring.valid_until = Some(NOW);
+        expiring.valid_until = Some(NOW_I64);
         let jws = expiring.issue(&signer, "k").expect("issues");
         assert!(matches!(
             verify(&jws, &key, NOW + 3600),
@@ -711,7 +647,7 @@ mod tests {
         ));
         assert!(verify(&jws, &key, NOW - 3600).is_ok());
         let mut future = credential();
-        future.valid_from = Some(NOW + 3600);
+        future.valid_from = Some(NOW_I64 + 3600);
         let jws = future.issue(&signer, "k").expect("issues");
         assert!(matches!(
             verify(&jws, &key, NOW),
@@ -723,18 +659,16 @@ mod tests {
     fn rejects_malformed_credentials() {
         let key = SecretKey::generate(KeyType::Ed25519);
         let good = credential().to_json().expect("json");
-        let cases: [(&str, Value); 12] = [
+        let cases: [(&str, Value); 10] = [
             (
                 "@context",
                 json!(["https://www.w3.org/2018/credentials/v1"]),
             ),
-            ("@context", json!("https://www.w3.org/ns/credentials/v2")),
             ("type", json!(["VerifiableCredential"])),
             ("type", json!(["BitstringStatusListCredential"])),
             ("issuer", json!(7)),
             ("issuer", Value::Null),
             ("validUntil", json!("tomorrow")),
-            ("validFrom", json!("2021-04-05T14:27:40")),
             ("credentialSubject", json!([])),
             (
                 "credentialSubject",
@@ -761,7 +695,9 @@ mod tests {
             assert!(
                 matches!(
                     verify(&sign_raw(&key, "vc+jwt", &json), &key, NOW),
-                    Err(StatusError::MissingClaim(_) | StatusError::InvalidClaim { .. })
+                    Err(StatusError::MissingClaim(_)
+                        | StatusError::InvalidClaim { .. }
+                        | StatusError::Credential(_))
                 ),
                 "{member}: {value}"
             );

@@ -1,16 +1,19 @@
 //! The Status List Token (draft-ietf-oauth-status-list §5.1): a JWT typed `statuslist+jwt`
-//! whose `status_list` claim carries a Token Status List — issued here, and verified here as
-//! §8.3 asks, with no I/O: the caller fetches the token and finds the key.
+//! whose `status_list` claim carries a Token Status List — issued here, and read here as §8.3
+//! asks once the shared envelope ([`crate::status::envelope`]) has checked its type, key,
+//! signature and time window. No I/O: the caller fetches the token.
 
-use did_core::jose::{self, AlgorithmPolicy, Signer, UnverifiedJws};
+use did_core::excerpt::excerpt;
+use did_core::jose::{self, AlgorithmPolicy, Signer};
 use did_core::key::PublicKey;
 use serde::Deserialize as _;
 use serde_json::{Map, Value, json};
 
-use super::error::quoted;
-use super::reference::check_uri;
-use super::validation::{self, StatusListValidation};
-use super::{StatusError, StatusList, TokenStatusList};
+use crate::status::envelope::{
+    self, SignedStatusList, StatusListValidation, Validity, numeric_date, optional_str,
+};
+use crate::status::uri::check_uri;
+use crate::status::{StatusError, StatusList, TokenStatusList};
 
 /// The `typ` of a Status List Token (§5.1).
 pub const STATUS_LIST_JWT_TYP: &str = "statuslist+jwt";
@@ -29,8 +32,8 @@ pub fn issue_status_list_token(
     uri: &str,
     signer: &dyn Signer,
     kid: &str,
-    iat: i64,
-    exp: Option<i64>,
+    iat: u64,
+    exp: Option<u64>,
     ttl: Option<u64>,
 ) -> Result<String, StatusError> {
     check_uri(uri, "sub")?;
@@ -83,93 +86,69 @@ pub struct StatusListToken {
     /// The issuer, if the token names one.
     pub iss: Option<String>,
     /// When the token was issued.
-    pub iat: i64,
+    pub iat: u64,
     /// When the token expires, if it says.
-    pub exp: Option<i64>,
+    pub exp: Option<u64>,
     /// How long, in seconds, the token may be cached before a fresh copy SHOULD be fetched.
     pub ttl: Option<u64>,
     /// The Status List Aggregation URI (§9.2), if given.
     pub aggregation_uri: Option<String>,
     /// The status list.
     pub list: TokenStatusList,
+    /// When the token becomes valid, if it says (`nbf`).
+    pub nbf: Option<u64>,
 }
 
-/// A Status List Token parsed but NOT verified: the header has passed the algorithm policy
-/// and names its type and `kid`, so the caller can look up the key; nothing else may be
-/// trusted until [`verify`](Self::verify) succeeds.
-#[derive(Debug, Clone)]
-pub struct UnverifiedStatusListToken<'a> {
-    jws: UnverifiedJws<'a>,
-    kid: String,
-    claims: Map<String, Value>,
-}
-
-impl<'a> UnverifiedStatusListToken<'a> {
-    /// Parses a compact Status List Token. Refused: a JWS the JOSE layer refuses (`alg` outside
-    /// `policy`, `none` and MACs always — §5.1 rule 2 wants an asymmetric signature here), a
-    /// `typ` other than `statuslist+jwt` (§5.1; explicit typing per RFC 8725 §3.11), a header
-    /// without `kid`, and claims that are not one JSON object with unique names (RFC 7519 §4).
-    pub fn parse(
-        token: &'a str,
-        policy: &AlgorithmPolicy,
-    ) -> Result<UnverifiedStatusListToken<'a>, StatusError> {
-        let jws = jose::decode_compact(token, policy)?;
-        // §5.1: `typ` REQUIRED, `statuslist+jwt`.
-        validation::check_typ(&jws, &[STATUS_LIST_JWT_TYP], true)?;
-        let kid = validation::kid(&jws)?;
-        let claims = jose::parse_json_object(jws.payload())?;
-        Ok(UnverifiedStatusListToken { jws, kid, claims })
-    }
-
-    /// The header's `kid`, to look up the key with.
-    pub fn kid(&self) -> &str {
-        &self.kid
-    }
-
-    /// The `iss` the token claims, if any (unverified: a hint for the key lookup).
-    pub fn issuer(&self) -> Option<&str> {
-        self.claims.get("iss").and_then(Value::as_str)
-    }
-
-    /// Verifies the token (§8.3 steps 3–5): the signature under `key`, then the claims —
-    /// `sub` equal to `uri` (the `uri` of the Referenced Token), `iat` present and not in the
-    /// future, `exp` not passed, `nbf` reached, `ttl` positive, and a `status_list` whose list
-    /// decompresses within the limit.
+impl StatusListToken {
+    /// Verifies a compact Status List Token fetched from `uri` under a `key` the caller
+    /// already trusts, through the same envelope checks as every fetched list: `alg` within
+    /// `policy` (never `none` or a MAC: §5.1 rule 2 wants an asymmetric signature), `typ`
+    /// `statuslist+jwt` (§5.1, RFC 8725 §3.11), a `kid`, the signature, the claims of
+    /// §8.3 steps 4–5 and the time window at `validation`'s clock.
+    ///
+    /// A verifier of credentials does not pick the key itself: the status client finds it
+    /// through the credential issuer's keys.
     pub fn verify(
-        self,
+        token: &str,
         key: &PublicKey,
         uri: &str,
+        policy: &AlgorithmPolicy,
         validation: &StatusListValidation,
     ) -> Result<StatusListToken, StatusError> {
-        // §5.1 rule 2: Relying Parties MUST reject JWTs with an invalid signature. No claim is
-        // acted on before this.
-        self.jws.verify(key)?;
-        let claims = &self.claims;
+        envelope::verify_signed_list_with_key(token, key, uri, policy, validation)
+    }
+}
 
+impl SignedStatusList for StatusListToken {
+    const TYPES: &'static [&'static str] = &[STATUS_LIST_JWT_TYP];
+    // §5.1: `typ` REQUIRED.
+    const TYP_REQUIRED: bool = true;
+    const MEDIA_TYPE: &'static str = STATUS_LIST_JWT_MEDIA_TYPE;
+
+    /// §5.1 and §8.3 steps 4–5: `sub` equal to `uri` (the `uri` of the Referenced Token),
+    /// `iat` present, `exp` and `nbf` NumericDates, `ttl` positive, and a `status_list` whose
+    /// list decompresses within the limit.
+    fn from_payload(
+        claims: Map<String, Value>,
+        uri: &str,
+        max_list_bytes: usize,
+    ) -> Result<Self, StatusError> {
         // §5.1: `sub` REQUIRED; §8.3 step 4a: it MUST equal the Referenced Token's `uri`,
         // compared as plain strings (RFC 3986 §6.2.1), so that a list signed for other tokens
         // cannot be served in its place.
-        let sub =
-            validation::optional_str(claims, "sub")?.ok_or(StatusError::MissingClaim("sub"))?;
+        let sub = optional_str(&claims, "sub")?.ok_or(StatusError::MissingClaim("sub"))?;
         if sub != uri {
             return Err(StatusError::SubjectMismatch {
-                expected: uri.to_owned(),
-                found: quoted(sub),
+                expected: excerpt(uri),
+                found: excerpt(sub),
             });
         }
-        // §5.1: `iat` REQUIRED. A token issued in the future is refused like one not yet valid.
-        let iat =
-            validation::numeric_date(claims, "iat")?.ok_or(StatusError::MissingClaim("iat"))?;
-        validation.check_started(iat)?;
-        // §8.3 step 4c: if `exp` is present, the token MUST NOT have expired (RFC 7519 §4.1.4).
-        let exp = validation::numeric_date(claims, "exp")?;
-        if let Some(exp) = exp {
-            validation.check_not_expired(exp)?;
-        }
-        // §5.1 rule 3: valid in every other respect per RFC 7519, which includes `nbf`.
-        if let Some(nbf) = validation::numeric_date(claims, "nbf")? {
-            validation.check_started(nbf)?;
-        }
+        // §5.1: `iat` REQUIRED.
+        let iat = numeric_date(&claims, "iat")?.ok_or(StatusError::MissingClaim("iat"))?;
+        // §8.3 step 4c: `exp`, when present, is checked (RFC 7519 §4.1.4); §5.1 rule 3: valid
+        // in every other respect per RFC 7519, which includes `nbf`.
+        let exp = numeric_date(&claims, "exp")?;
+        let nbf = numeric_date(&claims, "nbf")?;
         // §5.1: `ttl`, if present, MUST be a positive number.
         let ttl = match claims.get("ttl") {
             None => None,
@@ -180,17 +159,14 @@ impl<'a> UnverifiedStatusListToken<'a> {
                 }
             })?),
         };
-        let iss = validation::optional_str(claims, "iss")?.map(str::to_owned);
+        let iss = optional_str(&claims, "iss")?.map(str::to_owned);
         // §5.1: `status_list` REQUIRED, as §4.2 defines it; §8.3 step 5 decompresses it.
         let status_list = claims
             .get("status_list")
             .ok_or(StatusError::MissingClaim("status_list"))?;
         let status_list = StatusList::deserialize_claim(status_list)?;
-        let list = TokenStatusList::decode_with_limit(
-            status_list.bits,
-            &status_list.lst,
-            validation.max_list_bytes,
-        )?;
+        let list =
+            TokenStatusList::decode_with_limit(status_list.bits, &status_list.lst, max_list_bytes)?;
         Ok(StatusListToken {
             sub: sub.to_owned(),
             iss,
@@ -199,7 +175,21 @@ impl<'a> UnverifiedStatusListToken<'a> {
             ttl,
             aggregation_uri: status_list.aggregation_uri,
             list,
+            nbf,
         })
+    }
+
+    /// A token issued in the future is refused like one not yet valid.
+    fn validity(&self) -> Validity {
+        Validity {
+            starts: Some(self.nbf.map_or(self.iat, |nbf| nbf.max(self.iat))),
+            ends: self.exp,
+        }
+    }
+
+    /// `iss` is optional in a Status List Token.
+    fn issuer(&self) -> Option<&str> {
+        self.iss.as_deref()
     }
 }
 
@@ -222,8 +212,8 @@ mod tests {
     use did_core::key::{KeyType, SecretKey};
 
     const URI: &str = "https://example.com/statuslists/1";
-    const NOW: i64 = 1_686_920_170;
-    const DEFAULT_LEEWAY: i64 = validation::DEFAULT_LEEWAY_SECS;
+    const NOW: u64 = 1_686_920_170;
+    const DEFAULT_LEEWAY: u64 = crate::status::DEFAULT_LEEWAY_SECS;
 
     fn list() -> TokenStatusList {
         let mut list = TokenStatusList::new(StatusBits::Two, 64).expect("ok");
@@ -232,7 +222,7 @@ mod tests {
         list
     }
 
-    fn issue(key: &SecretKey, exp: Option<i64>, ttl: Option<u64>) -> String {
+    fn issue(key: &SecretKey, exp: Option<u64>, ttl: Option<u64>) -> String {
         let signer = key.signer(Algorithm::Ed25519).expect("fits");
         issue_status_list_token(
             &list(),
@@ -246,9 +236,14 @@ mod tests {
         .expect("issues")
     }
 
-    fn verify(token: &str, key: &SecretKey, now: i64) -> Result<StatusListToken, StatusError> {
-        let unverified = UnverifiedStatusListToken::parse(token, &AlgorithmPolicy::default())?;
-        unverified.verify(&key.public_key(), URI, &StatusListValidation::at(now))
+    fn verify(token: &str, key: &SecretKey, now: u64) -> Result<StatusListToken, StatusError> {
+        StatusListToken::verify(
+            token,
+            &key.public_key(),
+            URI,
+            &AlgorithmPolicy::default(),
+            &StatusListValidation::at(now),
+        )
     }
 
     /// Signs arbitrary header and claims, for tokens `issue_status_list_token` refuses to make.
@@ -274,12 +269,7 @@ mod tests {
     fn issues_and_verifies() {
         let key = SecretKey::generate(KeyType::Ed25519);
         let token = issue(&key, Some(NOW + 3600), Some(43_200));
-        let unverified =
-            UnverifiedStatusListToken::parse(&token, &AlgorithmPolicy::default()).expect("parses");
-        assert_eq!(unverified.kid(), "did:example:issuer#key-1");
-        let verified = unverified
-            .verify(&key.public_key(), URI, &StatusListValidation::at(NOW))
-            .expect("verifies");
+        let verified = verify(&token, &key, NOW).expect("verifies");
         assert_eq!(verified.sub, URI);
         assert_eq!(
             (verified.iat, verified.exp, verified.ttl),
@@ -483,14 +473,13 @@ mod tests {
         let mut claims = good_claims();
         claims["status_list"] = serde_json::to_value(big.encode().expect("ok")).expect("json");
         let token = sign_raw(&key, good_header(), claims);
-        let unverified =
-            UnverifiedStatusListToken::parse(&token, &AlgorithmPolicy::default()).expect("parses");
         let validation = StatusListValidation {
             max_list_bytes: 64 * 1024,
             ..StatusListValidation::at(NOW)
         };
+        let policy = AlgorithmPolicy::default();
         assert_eq!(
-            unverified.verify(&key.public_key(), URI, &validation),
+            StatusListToken::verify(&token, &key.public_key(), URI, &policy, &validation),
             Err(StatusError::List(StatusListError::DecompressedTooLarge {
                 max: 64 * 1024
             }))
@@ -502,7 +491,7 @@ mod tests {
         let key = SecretKey::generate(KeyType::Ed25519);
         let signer = key.signer(Algorithm::Ed25519).expect("fits");
         let list = list();
-        let issue = |uri: &str, kid: &str, exp: Option<i64>, ttl: Option<u64>| {
+        let issue = |uri: &str, kid: &str, exp: Option<u64>, ttl: Option<u64>| {
             issue_status_list_token(&list, uri, &signer, kid, NOW, exp, ttl)
         };
         assert!(issue("statuslists/1", "k", None, None).is_err());
