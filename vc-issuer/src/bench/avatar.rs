@@ -33,7 +33,8 @@ use crate::openid4vp::{
 use crate::sd_jwt::SdJwt;
 use crate::sd_jwt_vc::HolderCredential;
 use crate::status::{
-    StatusBits, StatusListClient, StatusListReference, TokenStatusList, issue_status_list_token,
+    STATUS_LIST_JWT_MEDIA_TYPE, StatusBits, StatusListClient, StatusListReference, TokenStatusList,
+    issue_status_list_token,
 };
 use crate::verify::VerificationPolicy;
 
@@ -113,7 +114,7 @@ impl Fetcher for StatusListServer {
         let found = url.as_str() == STATUS_LIST_URI;
         Ok(FetchedBody {
             status: if found { 200 } else { 404 },
-            content_type: Some("application/statuslist+jwt".into()),
+            content_type: Some(STATUS_LIST_JWT_MEDIA_TYPE.into()),
             body: if found {
                 self.token.clone()
             } else {
@@ -233,15 +234,15 @@ impl AvatarFixture {
             return Err(format!("the credential has {disclosures} disclosures, not 9").into());
         }
 
-        // Every credential of the list valid; cached by the world for an hour. It is valid for
-        // ten years: the status step may judge it by the wall clock rather than the login's.
+        // Every credential of the list valid; cached by the world for an hour of the fixture's
+        // clock (57 600 logins), valid for ten years.
         let token = issue_status_list_token(
             &TokenStatusList::new(StatusBits::One, 1024)?,
             STATUS_LIST_URI,
             &issuer.signer,
             issuer.kid.as_str(),
-            i64::try_from(ISSUED_AT)?,
-            Some(i64::try_from(ISSUED_AT + 10 * 365 * 86_400)?),
+            ISSUED_AT,
+            Some(ISSUED_AT + 10 * 365 * 86_400),
             Some(3600),
         )?;
         let keys = Arc::new(DidIssuerKeys::with_cache(
@@ -251,7 +252,7 @@ impl AvatarFixture {
                 max_entries: 16,
             },
         ));
-        let status = StatusListClient::for_issuer_keys(
+        let status = StatusListClient::new(
             Arc::new(StatusListServer {
                 token: token.into_bytes(),
             }),
