@@ -2,9 +2,15 @@
 //! `benches/sd_jwt.rs` and `avid bench` so that both measure exactly the same work: an
 //! avatar-link-like SD-JWT VC with five disclosures from a did:key issuer, presented with a
 //! key binding JWT, verified in full from a warm issuer key cache, alone and in batches, beside
-//! the bare Ed25519 verification that bounds it from below.
+//! the bare Ed25519 verification that bounds it from below; and the avatar operations
+//! ([`AvatarFixture`]): issuing an avatar-link credential over verified links, and a world
+//! checking an avatar login response.
 
 use std::sync::Arc;
+
+mod avatar;
+
+pub use avatar::{AvatarFixture, FixtureError, LOGIN_PLATFORM, LoginAttempt, RESPONSE_URI};
 
 use did_core::did::DidUrl;
 use did_core::jose::{Algorithm, LocalSigner, Signer as _};
@@ -15,6 +21,7 @@ use did_core::resolution::dispatch::MethodDispatcher;
 use ed25519_dalek::{Signer as _, Verifier as _};
 use serde_json::{Map, Value, json};
 
+use crate::avatar::AVATAR_LINK_VCT;
 use crate::error::Error;
 use crate::issuer_keys::DidIssuerKeys;
 use crate::report::VerificationReport;
@@ -24,9 +31,6 @@ use crate::verify::{VerificationPolicy, verify_batch, verify_credential};
 
 /// How many presentations one batch verifies.
 pub const BATCH_SIZE: usize = 64;
-
-/// The credential type of the fixtures.
-pub const VCT: &str = "urn:avid:avatar-link:1";
 
 /// The verifier the fixtures' key binding JWTs are made for.
 pub const AUDIENCE: &str = "https://world.example";
@@ -102,7 +106,7 @@ impl Fixture {
         let mut batch = Vec::with_capacity(BATCH_SIZE);
         for index in 0..BATCH_SIZE {
             let secret = SecretKey::generate(KeyType::Ed25519);
-            let payload = UnsecuredPayload::new(VCT, secret.public_key(), ISSUED_AT)
+            let payload = UnsecuredPayload::new(AVATAR_LINK_VCT, secret.public_key(), ISSUED_AT)
                 .with_claims(claims(index))
                 .expiring_at(ISSUED_AT + 365 * 86_400);
             let credential = HolderCredential::parse(&issuer.issue(payload, &frame)?)?;
@@ -119,7 +123,7 @@ impl Fixture {
         );
         // A production verifier trusts named issuers; so does this one.
         let policy = VerificationPolicy::key_binding(AUDIENCE, NONCE)
-            .expecting_vct(VCT)
+            .expecting_vct(AVATAR_LINK_VCT)
             .trusting(vec![kid.did().clone()])
             .at(ISSUED_AT + 10);
         let fixture = Self {
@@ -164,7 +168,7 @@ impl Fixture {
             .ok_or_else(|| Error::InvalidCredential {
                 reason: "no holder".into(),
             })?;
-        let payload = UnsecuredPayload::new(VCT, holder_key, ISSUED_AT)
+        let payload = UnsecuredPayload::new(AVATAR_LINK_VCT, holder_key, ISSUED_AT)
             .with_claims(claims(0))
             .expiring_at(ISSUED_AT + 365 * 86_400);
         SdJwtVcIssuer::new(&self.issuer_signer, self.kid.clone())?.issue(payload, &self.frame)

@@ -20,7 +20,7 @@ use did_core::cache::{CacheLimits, Lifetime, TtlCache};
 use did_core::did::{Did, DidUrl};
 use did_core::document::RelationshipKind;
 use did_core::key::{Jwk, PublicKey};
-use did_core::resolution::{ResolutionOptions, Resolver};
+use did_core::resolution::{KeyLookupError, Resolver, verification_key};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -245,36 +245,33 @@ impl DidIssuerKeys {
                 iss: excerpt(iss),
             });
         }
-        let resolution = self
-            .resolver
-            .resolve(&did, &ResolutionOptions::default())
-            .await
-            .map_err(|error| IssuerKeyError::Unresolvable {
+        // DID Core §5.3.2: only assertionMethod keys may issue verifiable credentials.
+        verification_key(
+            self.resolver.as_ref(),
+            &url,
+            &[RelationshipKind::AssertionMethod],
+        )
+        .await
+        .map_err(|error| match error {
+            KeyLookupError::Unresolvable { source, .. } => IssuerKeyError::Unresolvable {
                 did: excerpt(iss),
-                reason: error.to_string(),
-            })?;
-        // DID Core §7.1.3: a deactivated DID no longer speaks for anyone.
-        if resolution.document_metadata.deactivated {
-            return Err(IssuerKeyError::Unresolvable {
+                reason: source.to_string(),
+            },
+            KeyLookupError::Deactivated { .. } => IssuerKeyError::Unresolvable {
                 did: excerpt(iss),
                 reason: "the DID is deactivated".into(),
-            });
-        }
-        let document = &resolution.document;
-        // DID Core §5.3.2: only assertionMethod keys may issue verifiable credentials.
-        let Some(method) = document.method_for(&url, RelationshipKind::AssertionMethod) else {
-            return Err(if document.find_method(&url).is_some() {
-                IssuerKeyError::NotAssertionMethod { kid: excerpt(kid) }
-            } else {
+            },
+            KeyLookupError::MethodNotFound { .. } => {
                 IssuerKeyError::MethodNotFound { kid: excerpt(kid) }
-            });
-        };
-        method
-            .public_key()
-            .map_err(|error| IssuerKeyError::UnusableKey {
+            }
+            KeyLookupError::NotAuthorized { .. } => {
+                IssuerKeyError::NotAssertionMethod { kid: excerpt(kid) }
+            }
+            KeyLookupError::UnusableKey { reason, .. } => IssuerKeyError::UnusableKey {
                 kid: excerpt(kid),
-                reason: error.to_string(),
-            })
+                reason,
+            },
+        })
     }
 }
 
@@ -398,7 +395,7 @@ mod tests {
     use did_core::method::key::did_key_verification_method;
     use did_core::method::{DID_JWK, DID_KEY};
     use did_core::resolution::dispatch::MethodDispatcher;
-    use did_core::resolution::{Resolution, ResolutionError};
+    use did_core::resolution::{Resolution, ResolutionError, ResolutionOptions};
     use serde_json::json;
 
     use super::*;

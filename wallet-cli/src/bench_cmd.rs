@@ -1,6 +1,7 @@
 //! `avid bench`: the main operations measured in this process beside the bare Ed25519
 //! verification, so the overhead over the signature math is visible on the machine at hand.
-//! The fixtures and operations are `vc_issuer::bench`'s, the same the criterion benches run.
+//! The fixtures and operations are `vc_issuer::bench`'s, the same the criterion benches run,
+//! under the same names.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -9,7 +10,7 @@ use did_core::did::Did;
 use did_core::key::{KeyType, SecretKey};
 use did_core::method::{DID_KEY, key::did_key};
 use serde_json::json;
-use vc_issuer::bench::{BATCH_SIZE, Fixture};
+use vc_issuer::bench::{AvatarFixture, BATCH_SIZE, Fixture};
 
 use crate::cli::BenchArgs;
 use crate::network;
@@ -31,10 +32,14 @@ pub fn run(args: &BenchArgs, out: &Output) -> Result<(), Failure> {
     let fixture = runtime
         .block_on(Fixture::new())
         .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
+    let avatar = runtime
+        .block_on(AvatarFixture::new())
+        .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
+    let verifier = avatar.verifier();
     let did = did_key(&SecretKey::generate(KeyType::Ed25519).public_key());
     let did_text = did.as_str().to_owned();
 
-    let results = vec![
+    let mut results = vec![
         measure("ed25519_verify", budget, 1, || {
             black_box(fixture.ed25519_verify());
         }),
@@ -56,7 +61,22 @@ pub fn run(args: &BenchArgs, out: &Output) -> Result<(), Failure> {
         measure("sd_jwt_kb_verify_batch", budget, BATCH_SIZE, || {
             let _ = black_box(runtime.block_on(fixture.verify_batch()));
         }),
+        measure("avatar_link_issue", budget, 1, || {
+            let _ = black_box(avatar.issue());
+        }),
     ];
+    let login = measure_with_setup(
+        "avatar_login_verify",
+        budget,
+        // Not timed: the world begins a fresh transaction and the wallet answers it.
+        || runtime.block_on(avatar.login_attempt(&verifier)),
+        // Timed: the world checks the response, from `direct_post` body to `LoginResult`.
+        |attempt| {
+            let _ = black_box(runtime.block_on(verifier.check_response(&attempt.form, attempt.at)));
+        },
+    )
+    .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
+    results.push(login);
     let baseline = results.first().map(|m| m.ns_per_op).unwrap_or(f64::NAN);
 
     if out.json() {
@@ -129,6 +149,35 @@ fn measure(
         name,
         ns_per_op: elapsed / (calls as f64 * per_call as f64),
     }
+}
+
+/// Like [`measure`], for an operation that needs fresh input each time: `setup` makes it,
+/// untimed, and only `operation` is timed, one call at a time; the budget counts both. The
+/// first setup that fails ends the measurement with its error.
+fn measure_with_setup<T, E>(
+    name: &'static str,
+    budget: Duration,
+    mut setup: impl FnMut() -> Result<T, E>,
+    mut operation: impl FnMut(T),
+) -> Result<Measurement, E> {
+    let warm_up = Instant::now();
+    while warm_up.elapsed() < budget / 10 {
+        operation(setup()?);
+    }
+    let mut calls: u64 = 0;
+    let mut timed = Duration::ZERO;
+    let started = Instant::now();
+    while started.elapsed() < budget || calls == 0 {
+        let input = setup()?;
+        let call = Instant::now();
+        operation(input);
+        timed += call.elapsed();
+        calls += 1;
+    }
+    Ok(Measurement {
+        name,
+        ns_per_op: timed.as_nanos() as f64 / calls as f64,
+    })
 }
 
 fn round2(value: f64) -> f64 {

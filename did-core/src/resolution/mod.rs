@@ -9,6 +9,7 @@ pub mod dereference;
 pub mod dispatch;
 mod error;
 pub mod http;
+pub mod key_lookup;
 mod metadata;
 
 use async_trait::async_trait;
@@ -19,6 +20,7 @@ use crate::document::DidDocument;
 use crate::excerpt::excerpt;
 
 pub use error::{ErrorKind, ResolutionError};
+pub use key_lookup::{KeyLookupError, verification_key};
 pub use metadata::DocumentMetadata;
 
 /// `application/did+json`: the JSON representation (DID Core §6.2).

@@ -39,7 +39,7 @@ use did_core::jose::{
     AlgorithmPolicy, JoseError, Signer, UnverifiedJws, decode_compact, header_has_typ, sign_compact,
 };
 use did_core::key::PublicKey;
-use did_core::resolution::{ResolutionOptions, Resolver};
+use did_core::resolution::{Resolver, verification_key};
 use did_core::time::Clock;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -532,35 +532,10 @@ async fn authentication_key(
             excerpt(kid)
         )));
     }
-    let resolution = resolver
-        .resolve(did, &ResolutionOptions::default())
-        .await
-        .map_err(|error| fail(format!("the DID did not resolve: {error}")))?;
-    // DID Core §7.1.3: a deactivated DID no longer speaks for anyone.
-    if resolution.document_metadata.deactivated {
-        return Err(fail("the DID is deactivated".into()));
-    }
-    let document = &resolution.document;
     // DID Core §5.3.1: proving control of a DID is what `authentication` keys are for.
-    let Some(method) = document.method_for(&url, RelationshipKind::Authentication) else {
-        return Err(fail(if document.find_method(&url).is_some() {
-            format!(
-                "`{}` is not under the DID's `authentication` (DID Core §5.3.1)",
-                excerpt(kid)
-            )
-        } else {
-            format!(
-                "the DID document has no verification method `{}`",
-                excerpt(kid)
-            )
-        }));
-    };
-    method.public_key().map_err(|error| {
-        fail(format!(
-            "the key of `{}` is unusable: {error}",
-            excerpt(kid)
-        ))
-    })
+    verification_key(resolver, &url, &[RelationshipKind::Authentication])
+        .await
+        .map_err(|error| fail(error.to_string()))
 }
 
 #[cfg(test)]

@@ -92,7 +92,6 @@ pub use transaction::{
     InMemoryTransactionStore, Taken, Transaction, TransactionStore, TransactionStoreError,
 };
 pub use verifier::{
-    AVATAR_LINK_QUERY_ID, AVATAR_LINK_VCT, Avatar, AvatarLogin, Factor, LoginResult, LoginVerifier,
-    checks,
+    AVATAR_LINK_QUERY_ID, Avatar, AvatarLogin, Factor, LoginResult, LoginVerifier, checks,
 };
 pub use wallet::{Holding, check_request, respond, select};

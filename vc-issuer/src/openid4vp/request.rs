@@ -520,7 +520,7 @@ mod tests {
     fn query() -> DcqlQuery {
         DcqlQuery::from_json(&json!({"credentials": [{
             "id": "link", "format": "dc+sd-jwt",
-            "meta": {"vct_values": ["urn:avid:avatar-link:1"]},
+            "meta": {"vct_values": [crate::avatar::AVATAR_LINK_VCT]},
             "claims": [{"path": ["age_over_18"]}]
         }]}))
         .unwrap()

@@ -8,7 +8,7 @@ use did_core::excerpt::excerpt;
 use did_core::jose::{
     AlgorithmPolicy, Signer, decode_compact, header_has_typ, parse_json_object, sign_compact,
 };
-use did_core::resolution::{ResolutionOptions, Resolver};
+use did_core::resolution::{Resolver, verification_key};
 use serde_json::{Map, Value};
 
 use super::client_id::ClientId;
@@ -156,27 +156,18 @@ pub(crate) async fn verify_request_object(
             excerpt(kid)
         )));
     }
-    let resolution = resolver
-        .resolve(did, &ResolutionOptions::default())
-        .await
-        .map_err(|error| key_error(format!("the client's DID did not resolve: {error}")))?;
-    // DID Core §7.1.3: a deactivated DID no longer speaks for anyone.
-    if resolution.document_metadata.deactivated {
-        return Err(key_error("the client's DID is deactivated".into()));
-    }
-    let document = &resolution.document;
-    let method = document
-        .method_for(&url, RelationshipKind::Authentication)
-        .or_else(|| document.method_for(&url, RelationshipKind::AssertionMethod))
-        .ok_or_else(|| {
-            key_error(format!(
-                "the client's DID document authorizes no `authentication` or `assertionMethod` key `{}`",
-                excerpt(kid)
-            ))
-        })?;
-    let key = method
-        .public_key()
-        .map_err(|error| key_error(format!("the key `{}` is unusable: {error}", excerpt(kid))))?;
+    // §5.9.3 says only "from the verificationMethod property"; DID Core §5.3 makes a key usable
+    // through a relationship, and a `keyAgreement` key must not sign.
+    let key = verification_key(
+        resolver,
+        &url,
+        &[
+            RelationshipKind::Authentication,
+            RelationshipKind::AssertionMethod,
+        ],
+    )
+    .await
+    .map_err(|error| key_error(error.to_string()))?;
     let verified = jws
         .verify(&key)
         .map_err(|_| Openid4vpError::RequestObjectSignature)?;

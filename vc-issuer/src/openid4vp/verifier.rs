@@ -13,14 +13,12 @@ use super::error::Openid4vpError;
 use super::request::AuthorizationRequest;
 use super::response::AuthorizationResponse;
 use super::transaction::{Taken, Transaction, TransactionStore};
+use crate::avatar::AVATAR_LINK_VCT;
 use crate::issuer_keys::IssuerKeys;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
 use crate::sd_jwt::{ClaimPath, SdJwt, SdJwtKb, VerifyOptions, verify_disclosures};
 use crate::status::StatusCheck;
 use crate::verify::{VerificationPolicy, verify_credential};
-
-/// The credential type of the avatar-link credential (DESIGN "The avatar-link credential").
-pub const AVATAR_LINK_VCT: &str = "urn:avid:avatar-link:1";
 
 /// The Credential Query id under which the avatar login asks for the avatar-link credential:
 /// the key of its presentation in `vp_token`.

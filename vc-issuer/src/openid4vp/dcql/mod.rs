@@ -485,7 +485,7 @@ mod tests {
         let mut credential = json!({
             "id": "c",
             "format": "dc+sd-jwt",
-            "meta": {"vct_values": ["urn:avid:avatar-link:1"]}
+            "meta": {"vct_values": [crate::avatar::AVATAR_LINK_VCT]}
         });
         if let (Value::Object(credential), Value::Object(extra)) = (&mut credential, extra) {
             credential.extend(extra);

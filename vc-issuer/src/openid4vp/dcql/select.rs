@@ -304,7 +304,7 @@ mod tests {
 
     use super::*;
 
-    const VCT: &str = "urn:avid:avatar-link:1";
+    const VCT: &str = crate::avatar::AVATAR_LINK_VCT;
 
     fn object(value: Value) -> Map<String, Value> {
         match value {
