@@ -395,6 +395,7 @@ mod tests {
     use did_core::method::key::did_key_verification_method;
     use did_core::method::{DID_JWK, DID_KEY};
     use did_core::resolution::dispatch::MethodDispatcher;
+    use did_core::resolution::fake::FixedResolver;
     use did_core::resolution::{Resolution, ResolutionError, ResolutionOptions};
     use serde_json::json;
 
@@ -507,22 +508,6 @@ mod tests {
         ));
     }
 
-    /// A resolver that serves one fixed document, to shape relationships by hand.
-    struct Fixed(DidDocument, bool);
-
-    #[async_trait]
-    impl Resolver for Fixed {
-        async fn resolve(
-            &self,
-            _did: &Did,
-            _options: &ResolutionOptions,
-        ) -> Result<Resolution, ResolutionError> {
-            let mut resolution = Resolution::new(self.0.clone());
-            resolution.document_metadata.deactivated = self.1;
-            Ok(resolution)
-        }
-    }
-
     fn document_with(relationships: &[RelationshipKind]) -> (DidDocument, PublicKey, String) {
         let key = SecretKey::generate(KeyType::Ed25519).public_key();
         let did = Did::parse("did:example:issuer").unwrap();
@@ -538,7 +523,7 @@ mod tests {
     #[test]
     fn rejects_key_not_in_assertion_method() {
         let (document, _, kid) = document_with(&[RelationshipKind::Authentication]);
-        let keys = DidIssuerKeys::new(Arc::new(Fixed(document, false)));
+        let keys = DidIssuerKeys::new(Arc::new(FixedResolver::live(document)));
         let error = block_on(keys.issuer_key(&at("did:example:issuer", Some(&kid)))).unwrap_err();
         assert!(matches!(error, IssuerKeyError::NotAssertionMethod { .. }));
         assert_eq!(error.code(), ErrorCode::BadSignature);
@@ -547,12 +532,12 @@ mod tests {
     #[test]
     fn rejects_deactivated_did() {
         let (document, _, kid) = document_with(&[RelationshipKind::AssertionMethod]);
-        let keys = DidIssuerKeys::new(Arc::new(Fixed(document.clone(), true)));
+        let keys = DidIssuerKeys::new(Arc::new(FixedResolver::deactivated(document.clone())));
         assert!(matches!(
             block_on(keys.issuer_key(&at("did:example:issuer", Some(&kid)))),
             Err(IssuerKeyError::Unresolvable { .. })
         ));
-        let live = DidIssuerKeys::new(Arc::new(Fixed(document, false)));
+        let live = DidIssuerKeys::new(Arc::new(FixedResolver::live(document)));
         assert!(block_on(live.issuer_key(&at("did:example:issuer", Some(&kid)))).is_ok());
     }
 

@@ -161,9 +161,9 @@ fn unusable_reason(error: DocumentError) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::resolution::fake::FixedResolver;
     use std::sync::Arc;
 
-    use async_trait::async_trait;
 
     use super::*;
     use crate::did::Did;
@@ -172,25 +172,9 @@ mod tests {
     use crate::method::DID_KEY;
     use crate::method::key::did_key_verification_method;
     use crate::resolution::dispatch::MethodDispatcher;
-    use crate::resolution::{ErrorKind, Resolution};
+    use crate::resolution::ErrorKind;
 
     use RelationshipKind::{AssertionMethod, Authentication, KeyAgreement};
-
-    /// Serves one fixed document, deactivated or not, to shape relationships by hand.
-    struct Fixed(DidDocument, bool);
-
-    #[async_trait]
-    impl Resolver for Fixed {
-        async fn resolve(
-            &self,
-            _did: &Did,
-            _options: &ResolutionOptions,
-        ) -> Result<Resolution, ResolutionError> {
-            let mut resolution = Resolution::new(self.0.clone());
-            resolution.document_metadata.deactivated = self.1;
-            Ok(resolution)
-        }
-    }
 
     fn did() -> Did {
         Did::parse("did:example:party").unwrap()
@@ -219,7 +203,7 @@ mod tests {
     #[tokio::test]
     async fn finds_the_key_under_any_relationship_asked() {
         let (document, key, kid) = document_with(&[AssertionMethod]);
-        let resolver = Fixed(document, false);
+        let resolver = FixedResolver::live(document);
         assert_eq!(
             lookup(&resolver, &kid, &[AssertionMethod]).await,
             Ok(key.clone())
@@ -262,7 +246,12 @@ mod tests {
     async fn rejects_deactivated_did() {
         let (document, _, kid) = document_with(&[Authentication]);
         assert_eq!(
-            lookup(&Fixed(document, true), &kid, &[Authentication]).await,
+            lookup(
+                &FixedResolver::deactivated(document),
+                &kid,
+                &[Authentication]
+            )
+            .await,
             Err(KeyLookupError::Deactivated {
                 did: "did:example:party".into()
             })
@@ -274,7 +263,7 @@ mod tests {
         let (document, _, _) = document_with(&[Authentication]);
         let other = did().with_fragment("key-2").unwrap();
         assert_eq!(
-            lookup(&Fixed(document, false), &other, &[Authentication]).await,
+            lookup(&FixedResolver::live(document), &other, &[Authentication]).await,
             Err(KeyLookupError::MethodNotFound {
                 kid: "did:example:party#key-2".into()
             })
@@ -284,9 +273,13 @@ mod tests {
     #[tokio::test]
     async fn rejects_key_outside_the_relationships_asked() {
         let (document, _, kid) = document_with(&[Authentication, KeyAgreement]);
-        let error = lookup(&Fixed(document.clone(), false), &kid, &[AssertionMethod])
-            .await
-            .unwrap_err();
+        let error = lookup(
+            &FixedResolver::live(document.clone()),
+            &kid,
+            &[AssertionMethod],
+        )
+        .await
+        .unwrap_err();
         assert_eq!(
             error,
             KeyLookupError::NotAuthorized {
@@ -298,7 +291,7 @@ mod tests {
         // A key listed only in `verificationMethod` is authorized for nothing.
         let (document, _, kid) = document_with(&[]);
         let error = lookup(
-            &Fixed(document, false),
+            &FixedResolver::live(document),
             &kid,
             &[Authentication, AssertionMethod],
         )
@@ -316,7 +309,7 @@ mod tests {
     async fn rejects_any_key_when_no_relationship_is_asked() {
         let (document, _, kid) = document_with(&[Authentication]);
         assert!(matches!(
-            lookup(&Fixed(document, false), &kid, &[]).await,
+            lookup(&FixedResolver::live(document), &kid, &[]).await,
             Err(KeyLookupError::NotAuthorized { .. })
         ));
     }
@@ -326,15 +319,19 @@ mod tests {
         let (mut document, _, kid) = document_with(&[Authentication]);
         document.verification_method[0].key_material =
             Some(KeyMaterial::Multibase("z-not-base58".into()));
-        let error = lookup(&Fixed(document.clone(), false), &kid, &[Authentication])
-            .await
-            .unwrap_err();
+        let error = lookup(
+            &FixedResolver::live(document.clone()),
+            &kid,
+            &[Authentication],
+        )
+        .await
+        .unwrap_err();
         assert!(
             matches!(&error, KeyLookupError::UnusableKey { kid, .. } if kid == "did:example:party#key-1"),
             "{error:?}"
         );
         document.verification_method[0].key_material = None;
-        let error = lookup(&Fixed(document, false), &kid, &[Authentication])
+        let error = lookup(&FixedResolver::live(document), &kid, &[Authentication])
             .await
             .unwrap_err();
         let KeyLookupError::UnusableKey { reason, .. } = &error else {
@@ -347,7 +344,7 @@ mod tests {
     async fn quotes_untrusted_ids_shortened() {
         let long = format!("did:example:{}", "a".repeat(200));
         let kid = Did::parse(&long).unwrap().with_fragment("key-1").unwrap();
-        let resolver = Fixed(DidDocument::new(kid.did().clone()), false);
+        let resolver = FixedResolver::live(DidDocument::new(kid.did().clone()));
         let error = lookup(&resolver, &kid, &[Authentication])
             .await
             .unwrap_err();
@@ -356,9 +353,13 @@ mod tests {
         };
         assert_eq!(quoted.chars().count(), 65, "{quoted}");
         assert!(quoted.ends_with('…'));
-        let error = lookup(&Fixed(DidDocument::new(kid.did().clone()), true), &kid, &[])
-            .await
-            .unwrap_err();
+        let error = lookup(
+            &FixedResolver::deactivated(DidDocument::new(kid.did().clone())),
+            &kid,
+            &[],
+        )
+        .await
+        .unwrap_err();
         assert!(error.to_string().len() < 200, "{error}");
     }
 }

@@ -8,6 +8,8 @@ pub mod cache;
 pub mod dereference;
 pub mod dispatch;
 mod error;
+#[cfg(any(test, feature = "test-util"))]
+pub mod fake;
 pub mod http;
 pub mod key_lookup;
 mod metadata;
