@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use did_core::cache::{CacheLimits, Lifetime, TtlCache};
-use did_core::did::{Did, DidUrl};
+use did_core::did::Did;
 use did_core::document::RelationshipKind;
 use did_core::key::{Jwk, PublicKey};
 use did_core::resolution::{KeyLookupError, Resolver, verification_key};
@@ -234,11 +234,9 @@ impl DidIssuerKeys {
         let did = Did::parse(iss).map_err(|_| IssuerKeyError::NotADid { iss: excerpt(iss) })?;
         // SD-JWT VC draft -08 §3.5: "the kid MUST be a relative or absolute DID URL of the DID
         // in the iss value, identifying the public key".
-        let url = match kid.strip_prefix('#') {
-            Some(fragment) => did.with_fragment(fragment),
-            None => DidUrl::parse(kid),
-        }
-        .map_err(|_| IssuerKeyError::KidNotDidUrl { kid: excerpt(kid) })?;
+        let url = did
+            .resolve_reference(kid)
+            .map_err(|_| IssuerKeyError::KidNotDidUrl { kid: excerpt(kid) })?;
         if url.did() != &did {
             return Err(IssuerKeyError::KidOfAnotherDid {
                 kid: excerpt(kid),

@@ -66,6 +66,17 @@ impl Did {
         self.slice(self.method_end.saturating_add(1), self.end)
     }
 
+    /// A key id read against this DID: `#fragment` (a relative DID URL, DID Core §3.2.2) is
+    /// this DID with that fragment; anything else must be an absolute DID URL. Whether the
+    /// result names *this* DID is the caller's check (`url.did() == self`), so that it can say
+    /// which rule refused it.
+    pub fn resolve_reference(&self, reference: &str) -> Result<DidUrl, DidError> {
+        match reference.strip_prefix('#') {
+            Some(fragment) => self.with_fragment(fragment),
+            None => DidUrl::parse(reference),
+        }
+    }
+
     /// The DID URL `did#fragment`, such as the id of a verification method. `fragment` is
     /// given without its `#` and must match RFC 3986 §3.5 (pchar, `/`, `?`, percent-encoding);
     /// error offsets refer to the DID URL that would have been built.
@@ -364,5 +375,18 @@ mod tests {
         assert!(set.contains("did:example:123"));
         assert_ne!(did, Did::parse("did:example:124").unwrap());
         assert!(did < Did::parse("did:example:124").unwrap());
+    }
+
+    #[test]
+    fn resolves_relative_and_absolute_key_references() {
+        let did = Did::parse("did:example:issuer").unwrap();
+        assert_eq!(
+            did.resolve_reference("#key-1").unwrap().as_str(),
+            "did:example:issuer#key-1"
+        );
+        let other = did.resolve_reference("did:example:other#key-1").unwrap();
+        assert_eq!(other.did().as_str(), "did:example:other");
+        assert!(did.resolve_reference("key-1").is_err());
+        assert!(did.resolve_reference("#bad fragment").is_err());
     }
 }

@@ -164,15 +164,14 @@ mod tests {
     use crate::resolution::fake::FixedResolver;
     use std::sync::Arc;
 
-
     use super::*;
     use crate::did::Did;
     use crate::document::{DidDocument, KeyMaterial, VerificationMethod};
     use crate::key::{KeyType, SecretKey};
     use crate::method::DID_KEY;
     use crate::method::key::did_key_verification_method;
-    use crate::resolution::dispatch::MethodDispatcher;
     use crate::resolution::ErrorKind;
+    use crate::resolution::dispatch::MethodDispatcher;
 
     use RelationshipKind::{AssertionMethod, Authentication, KeyAgreement};
 

@@ -145,11 +145,9 @@ pub(crate) async fn verify_request_object(
         .get("kid")
         .and_then(Value::as_str)
         .ok_or_else(|| key_error("the header has no `kid` naming the key (§5.9.3)".into()))?;
-    let url = match kid.strip_prefix('#') {
-        Some(fragment) => did.with_fragment(fragment),
-        None => DidUrl::parse(kid),
-    }
-    .map_err(|_| key_error(format!("`kid` `{}` is not a DID URL", excerpt(kid))))?;
+    let url = did
+        .resolve_reference(kid)
+        .map_err(|_| key_error(format!("`kid` `{}` is not a DID URL", excerpt(kid))))?;
     if url.did() != did {
         return Err(key_error(format!(
             "`kid` `{}` is a key of another DID than the client `{did}`",
