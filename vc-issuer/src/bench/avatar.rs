@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use did_core::cache::CacheLimits;
 use did_core::did::DidUrl;
 use did_core::fetch::{FetchError, FetchedBody, Fetcher};
 use did_core::jose::{Algorithm, LocalSigner};
@@ -22,16 +23,17 @@ use serde_json::Value;
 use super::ISSUED_AT;
 use crate::avatar::{
     AVATAR_LINK_VCT, AvatarError, AvatarLinkCredential, HolderBinding, LinkExpectations,
-    LinkPolicy, LinkProof, LinkStatement, LinkedAvatar, MemoryNonceStore, NonceStore, PersonalData,
-    Platform, verify_link_proof,
+    LinkNonces, LinkPolicy, LinkProof, LinkStatement, LinkedAvatar, PersonalData, Platform,
+    verify_link_proof,
 };
 use crate::issuer_keys::{DidIssuerKeys, KeyCacheConfig};
 use crate::openid4vp::{
-    AuthorizationRequest, AvatarLogin, ClientId, Holding, InMemoryTransactionStore, LoginResult,
-    LoginVerifier, Openid4vpError, respond, select,
+    AuthorizationRequest, AvatarLogin, ClientId, Holding, LoginResult, LoginVerifier,
+    Openid4vpError, respond, select,
 };
 use crate::sd_jwt::SdJwt;
 use crate::sd_jwt_vc::HolderCredential;
+use crate::single_use::InMemorySingleUseStore;
 use crate::status::{
     STATUS_LIST_JWT_MEDIA_TYPE, StatusBits, StatusListClient, StatusListReference, TokenStatusList,
     issue_status_list_token,
@@ -86,7 +88,7 @@ pub struct AvatarFixture {
     login: AvatarLogin,
     keys: Arc<DidIssuerKeys>,
     status: StatusListClient,
-    store: InMemoryTransactionStore,
+    store: InMemorySingleUseStore,
     policy: VerificationPolicy,
     logins: AtomicU64,
 }
@@ -194,7 +196,7 @@ impl AvatarFixture {
         let holder = Party::did_key(KeyType::Ed25519)?;
         let holder_did = holder.kid.did().clone();
 
-        let nonces = MemoryNonceStore::default();
+        let nonces = LinkNonces::in_memory();
         let mut credential =
             AvatarLinkCredential::new(holder_did.clone(), ISSUED_AT + 5, ISSUED_AT + 365 * 86_400)
                 .with_personal_data(personal_data());
@@ -271,7 +273,7 @@ impl AvatarFixture {
             holder_signer: holder.signer,
             held: HolderCredential::parse(&issued)?,
             login: AvatarLogin::new(LOGIN_PLATFORM).over_18(),
-            store: InMemoryTransactionStore::new(STORE_ENTRIES),
+            store: InMemorySingleUseStore::with_limits(CacheLimits::entries(STORE_ENTRIES)),
             policy,
             logins: AtomicU64::new(0),
         };
