@@ -34,15 +34,19 @@ pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, KeyStoreError> {
 
 /// Whether [`write_atomically`] may replace an existing file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Replace {
-    /// The target is the store's own file: replace it.
+pub enum Replace {
+    /// Replace the file at the target, if there is one (a store saving over its own file).
     Existing,
-    /// The target must not exist yet (a new store never clobbers a file).
+    /// The target must not exist yet (a new store never clobbers a file): fail with
+    /// [`KeyStoreError::AlreadyExists`] otherwise.
     Never,
 }
 
-/// Writes `bytes` to `path` atomically with owner-only permissions.
-pub(super) fn write_atomically(
+/// Writes `bytes` to `path` atomically with owner-only permissions (0600 on unix): a temporary
+/// file in the same directory, written and synced, renamed over `path`, the directory synced.
+/// A reader sees the old file or the new one, never a part; on failure nothing is left behind.
+/// The key store writes through it, and so should any file that must never be half-written.
+pub fn write_atomically(
     path: &Path,
     bytes: &[u8],
     replace: Replace,

@@ -50,10 +50,10 @@ use zeroize::Zeroizing;
 pub use entries::SecretKind;
 pub use envelope::KdfParams;
 pub use error::KeyStoreError;
+pub use file::{Replace, write_atomically};
 
 use entries::Entry;
 use envelope::{KdfLimits, SealingKey};
-use file::Replace;
 
 use super::SecretKey;
 
