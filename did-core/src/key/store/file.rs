@@ -46,11 +46,7 @@ pub enum Replace {
 /// file in the same directory, written and synced, renamed over `path`, the directory synced.
 /// A reader sees the old file or the new one, never a part; on failure nothing is left behind.
 /// The key store writes through it, and so should any file that must never be half-written.
-pub fn write_atomically(
-    path: &Path,
-    bytes: &[u8],
-    replace: Replace,
-) -> Result<(), KeyStoreError> {
+pub fn write_atomically(path: &Path, bytes: &[u8], replace: Replace) -> Result<(), KeyStoreError> {
     write_atomically_with(path, bytes, replace, || Ok(()))
 }
 
