@@ -7,6 +7,7 @@
 //!   issuer.json   the DID, the kid, the public key, the name, the passkey relying party;
 //!                 no secret, readable without the passphrase
 //!   keys.avid     the encrypted key store (did_core::key::store) with the signing key
+//!   .keys.avid.lock  the lock that serialises its writers
 //!   issuer.db     the store of the issuer (register, status lists, log), see `store_path`
 //! ```
 //!
@@ -655,7 +656,14 @@ mod tests {
         assert_eq!(config.name(), DEFAULT_NAME);
         assert!(config.relying_party().is_none());
         let names: Vec<_> = snapshot(&dir).into_iter().map(|(path, _)| path).collect();
-        assert_eq!(names, [dir.join(CONFIG_FILE), dir.join(KEYS_FILE)]);
+        assert_eq!(
+            names,
+            [
+                dir.join(".keys.avid.lock"),
+                dir.join(CONFIG_FILE),
+                dir.join(KEYS_FILE)
+            ]
+        );
         // Nothing staged is left beside it.
         assert_eq!(fs::read_dir(parent.path()).expect("list").count(), 1);
         let reopened = IssuerDirectory::open(&dir).expect("open");

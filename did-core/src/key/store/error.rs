@@ -64,6 +64,16 @@ pub enum KeyStoreError {
         /// The path that exists.
         path: PathBuf,
     },
+    /// Another process saved the file after this store read it; saving now would erase its
+    /// change.
+    #[error(
+        "{} was changed by another process since it was opened; open it again and redo the change",
+        .path.display()
+    )]
+    ChangedOnDisk {
+        /// The key store file.
+        path: PathBuf,
+    },
     /// An empty passphrase protects nothing.
     #[error("the passphrase is empty; choose one")]
     EmptyPassphrase,

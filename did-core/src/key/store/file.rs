@@ -2,9 +2,12 @@
 //! same directory, created 0600, written, synced, renamed over the target, directory synced),
 //! so a crash or a failure at any point leaves either the old file or the new one, whole.
 
-use std::fs::File;
+use std::ffi::OsString;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use super::KeyStoreError;
 
@@ -30,6 +33,47 @@ pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, KeyStoreError> {
         });
     }
     Ok(bytes)
+}
+
+/// SHA-256 of a file's bytes: which version of the file a store read or wrote.
+pub(super) fn fingerprint(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// Serialises the writers of `path` across processes until the returned file is dropped: an
+/// exclusive lock on `.NAME.lock` beside it (created 0600, never removed, since removing it
+/// would race with the next writer). The store file itself cannot carry the lock, as each
+/// save replaces it with a new file.
+pub(super) fn lock_writers(path: &Path) -> Result<File, KeyStoreError> {
+    let lock_path = lock_path(path);
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let file = options
+        .open(&lock_path)
+        .map_err(|source| KeyStoreError::Io {
+            action: "create the lock file",
+            path: lock_path.clone(),
+            source,
+        })?;
+    file.lock().map_err(|source| KeyStoreError::Io {
+        action: "lock",
+        path: lock_path,
+        source,
+    })?;
+    Ok(file)
+}
+
+/// `DIR/.NAME.lock` for `DIR/NAME`.
+pub(super) fn lock_path(path: &Path) -> PathBuf {
+    let mut name = OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(".lock");
+    directory_of(path).join(name)
 }
 
 /// Whether [`write_atomically`] may replace an existing file.

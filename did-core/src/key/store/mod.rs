@@ -10,6 +10,8 @@
 //! - Writes are atomic (temporary file in the same directory, fsync, rename, fsync of the
 //!   directory) and owner-only (0600 from creation on unix). A failed operation, including a
 //!   wrong passphrase or a damaged file, leaves the file as it was.
+//! - Saves are serialised across processes by a lock file beside the store (`.NAME.lock`), and
+//!   a save never overwrites a change another process saved since this one read the file.
 //! - Secrets and the passphrase zeroize on drop and never appear in `Debug` or an error.
 //!
 //! ```
@@ -92,7 +94,9 @@ pub struct KeyStore {
     entries: BTreeMap<String, Entry>,
     sealing: SealingKey,
     limits: KdfLimits,
-    on_disk: bool,
+    /// SHA-256 of the file as this store last read or wrote it; `None` before the first save
+    /// of a new store. A save checks that the file is still that one.
+    on_disk: Option<[u8; 32]>,
 }
 
 impl KeyStore {
@@ -129,7 +133,7 @@ impl KeyStore {
             path,
             entries: BTreeMap::new(),
             limits,
-            on_disk: false,
+            on_disk: None,
         })
     }
 
@@ -150,6 +154,7 @@ impl KeyStore {
         limits: KdfLimits,
     ) -> Result<KeyStore, KeyStoreError> {
         let bytes = file::read_bounded(&path)?;
+        let on_disk = Some(file::fingerprint(&bytes));
         let (sealing, body) = envelope::open(&path, &bytes, passphrase, &limits)?;
         let entries = entries::decode(&body).map_err(|reason| KeyStoreError::Corrupt {
             path: path.clone(),
@@ -160,7 +165,7 @@ impl KeyStore {
             entries,
             sealing,
             limits,
-            on_disk: true,
+            on_disk,
         })
     }
 
@@ -248,9 +253,12 @@ impl KeyStore {
     }
 
     /// Seals the entries under a fresh nonce and writes the file atomically, owner-only.
+    ///
+    /// Saves of one file are serialised across processes, and a save refuses to overwrite a
+    /// file that another process saved since this store read it
+    /// ([`KeyStoreError::ChangedOnDisk`]): no change is lost silently.
     pub fn save(&mut self) -> Result<(), KeyStoreError> {
-        self.write_sealed(&self.sealing)?;
-        self.on_disk = true;
+        self.on_disk = Some(self.write_sealed(&self.sealing)?);
         Ok(())
     }
 
@@ -268,23 +276,29 @@ impl KeyStore {
         params: KdfParams,
     ) -> Result<(), KeyStoreError> {
         let sealing = SealingKey::fresh(passphrase, params, &self.limits)?;
-        self.write_sealed(&sealing)?;
+        self.on_disk = Some(self.write_sealed(&sealing)?);
         self.sealing = sealing;
-        self.on_disk = true;
         Ok(())
     }
 
-    fn write_sealed(&self, sealing: &SealingKey) -> Result<(), KeyStoreError> {
+    /// Seals and writes the entries under the writers' lock, if the file is still the one this
+    /// store knows; the fingerprint of what was written.
+    fn write_sealed(&self, sealing: &SealingKey) -> Result<[u8; 32], KeyStoreError> {
         let sealed = sealing.seal(&self.path, entries::encode(&self.entries)?)?;
-        file::write_atomically(&self.path, &sealed, self.replace())
-    }
-
-    fn replace(&self) -> Replace {
-        if self.on_disk {
-            Replace::Existing
-        } else {
-            Replace::Never
+        let _writers = file::lock_writers(&self.path)?;
+        match self.on_disk {
+            None => file::write_atomically(&self.path, &sealed, Replace::Never)?,
+            Some(known) => {
+                let current = file::read_bounded(&self.path).ok();
+                if current.as_deref().map(file::fingerprint) != Some(known) {
+                    return Err(KeyStoreError::ChangedOnDisk {
+                        path: self.path.clone(),
+                    });
+                }
+                file::write_atomically(&self.path, &sealed, Replace::Existing)?;
+            }
         }
+        Ok(file::fingerprint(&sealed))
     }
 }
 

@@ -451,12 +451,14 @@ fn file_is_owner_only() {
     let mut store = open_weak(&path, &passphrase()).expect("open");
     store.save().expect("save");
     assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&file::lock_path(&path)), 0o600);
     // No temporary file is left beside it.
-    let names: Vec<_> = fs::read_dir(dir.path())
+    let mut names: Vec<_> = fs::read_dir(dir.path())
         .expect("list")
         .map(|entry| entry.expect("entry").file_name())
         .collect();
-    assert_eq!(names, ["keys.avid"]);
+    names.sort();
+    assert_eq!(names, [".keys.avid.lock", "keys.avid"]);
 }
 
 #[test]
@@ -469,12 +471,62 @@ fn failed_write_leaves_the_old_file_whole() {
     .expect_err("the hook fails the write");
     assert!(matches!(error, KeyStoreError::Io { .. }), "{error}");
     assert_eq!(fs::read(&path).expect("read"), before);
+    // The store and its lock file, nothing else.
     assert_eq!(
         fs::read_dir(dir.path()).expect("list").count(),
-        1,
+        2,
         "temporary file left"
     );
     open_weak(&path, &passphrase()).expect("the old store still opens");
+}
+
+#[test]
+fn rejects_save_over_another_processes_change() {
+    let (_dir, path, _key) = saved_store();
+    let mut first = open_weak(&path, &passphrase()).expect("open");
+    let mut second = open_weak(&path, &passphrase()).expect("open");
+    first
+        .insert_bytes("first", Zeroizing::new(b"one".to_vec()))
+        .expect("insert");
+    first.save().expect("the first save wins");
+    // Its own file again: the store knows what it wrote.
+    first.save().expect("a second save of the same store");
+    second
+        .insert_bytes("second", Zeroizing::new(b"two".to_vec()))
+        .expect("insert");
+    let before = fs::read(&path).expect("read");
+    let error = second.save().expect_err("would erase the first change");
+    assert!(
+        matches!(error, KeyStoreError::ChangedOnDisk { .. }),
+        "{error}"
+    );
+    assert_eq!(fs::read(&path).expect("read"), before);
+    let error = second
+        .change_passphrase(&passphrase())
+        .expect_err("a rekey too");
+    assert!(
+        matches!(error, KeyStoreError::ChangedOnDisk { .. }),
+        "{error}"
+    );
+    assert_eq!(fs::read(&path).expect("read"), before);
+    let reopened = open_weak(&path, &passphrase()).expect("reopen");
+    assert!(reopened.kind("first").is_some() && reopened.kind("second").is_none());
+}
+
+#[test]
+fn writers_hold_an_exclusive_lock() {
+    let (_dir, path, _key) = saved_store();
+    let held = file::lock_writers(&path).expect("lock");
+    let other = fs::OpenOptions::new()
+        .write(true)
+        .open(file::lock_path(&path))
+        .expect("open the lock file");
+    assert!(matches!(
+        other.try_lock(),
+        Err(fs::TryLockError::WouldBlock)
+    ));
+    drop(held);
+    other.try_lock().expect("free once the writer is done");
 }
 
 #[test]
