@@ -155,6 +155,42 @@ fn default_parameters_round_trip() {
     assert_eq!(store.kdf_params(), KdfParams::DEFAULT);
 }
 
+/// A store written by the first release of format 1, kept as bytes: every later build must
+/// still open it (the envelope, the associated data and the body encoding are all pinned).
+const FORMAT_1_FIXTURE: &str = include_str!("testdata/format1.avid");
+/// Its passphrase, and the RFC 8032 §7.1 TEST 1 seed and public key it holds.
+const FORMAT_1_PASSPHRASE: &str = "avid key store format 1";
+const RFC8032_TEST1_SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+const RFC8032_TEST1_PUBLIC: &str =
+    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("test hex"))
+        .collect()
+}
+
+#[test]
+fn opens_the_format_1_fixture() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("format1.avid");
+    fs::write(&path, FORMAT_1_FIXTURE).expect("write");
+    let passphrase = Passphrase::new(FORMAT_1_PASSPHRASE).expect("not empty");
+    let store = KeyStore::open(&path, &passphrase).expect("format 1 opens");
+    assert_eq!(
+        store.names().collect::<Vec<_>>(),
+        ["issuer/signing", "passkey"]
+    );
+    let key = store
+        .secret_key("issuer/signing")
+        .expect("a key")
+        .expect("present");
+    assert_eq!(key.to_bytes().as_slice(), hex(RFC8032_TEST1_SEED));
+    assert_eq!(key.public_key().to_bytes(), hex(RFC8032_TEST1_PUBLIC));
+    assert_eq!(store.bytes("passkey").expect("bytes"), Some(&b"opaque"[..]));
+}
+
 #[test]
 fn rejects_wrong_passphrase() {
     let (_dir, path, _key) = saved_store();
