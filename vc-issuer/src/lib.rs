@@ -63,6 +63,7 @@
 //! - [`sd_jwt_vc`]: the issuer and the holder of an SD-JWT VC, and the key binding JWT.
 //! - [`w3c`]: VCDM 2.0 credentials as `vc+jwt`, and the one reader of their data model.
 //! - [`issuer_keys`]: from `iss` and `kid` to the issuer's key.
+//! - [`issuer_dir`]: the issuer directory: public configuration, encrypted signing key, store.
 //! - [`status`]: IETF Token Status Lists and W3C Bitstring Status Lists.
 //! - [`report`]: the verification report, its check names and stable error codes.
 //! - [`verify`]: one entry point for a presented credential, policy in, report out.
@@ -85,6 +86,7 @@ pub mod avatar;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod error;
+pub mod issuer_dir;
 pub mod issuer_keys;
 pub mod mfa;
 pub mod openid4vp;
