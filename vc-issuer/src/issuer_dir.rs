@@ -88,6 +88,9 @@ pub struct IssuerSettings {
     pub origin: Option<String>,
     /// The name shown to people; [`DEFAULT_NAME`] if `None`.
     pub name: Option<String>,
+    /// Where the issuer's status lists are served: list `n` at `BASE/n`. For a did:web issuer
+    /// without one, `https://` its host and port `/statuslists`.
+    pub status_list_base: Option<String>,
 }
 
 impl IssuerSettings {
@@ -107,6 +110,7 @@ pub struct IssuerConfig {
     public_key: PublicKey,
     name: String,
     relying_party: Option<RelyingParty>,
+    status_list_base: Option<String>,
 }
 
 impl IssuerConfig {
@@ -135,12 +139,18 @@ impl IssuerConfig {
         };
         let relying_party = relying_party(rp_id.as_deref(), origin.as_deref(), &name)
             .map_err(IssuerDirError::BadSetting)?;
+        let status_list_base = match &settings.status_list_base {
+            Some(base) => Some(base.trim_end_matches('/').to_owned()),
+            None => default_status_list_base(&did)?,
+        };
+        check_status_list_base(status_list_base.as_deref()).map_err(IssuerDirError::BadSetting)?;
         Ok(Self {
             did,
             kid,
             public_key: public_key.clone(),
             name,
             relying_party,
+            status_list_base,
         })
     }
 
@@ -167,6 +177,11 @@ impl IssuerConfig {
     /// The relying party passkeys are registered for, if the issuer has one.
     pub fn relying_party(&self) -> Option<&RelyingParty> {
         self.relying_party.as_ref()
+    }
+
+    /// Where the issuer's status lists are served (list `n` at `BASE/n`), if it was told.
+    pub fn status_list_base(&self) -> Option<&str> {
+        self.status_list_base.as_deref()
     }
 
     /// The DID document of the issuer: for did:web, the `did.json` to host (the key as a
@@ -198,6 +213,7 @@ impl IssuerConfig {
             name: self.name.clone(),
             rp_id: self.relying_party.as_ref().map(|rp| rp.rp_id().to_owned()),
             origin: self.relying_party.as_ref().map(RelyingParty::origin),
+            status_list_base: self.status_list_base.clone(),
         };
         // A struct of strings always serializes.
         let mut text = serde_json::to_string_pretty(&raw).unwrap_or_default();
@@ -256,12 +272,14 @@ impl IssuerConfig {
         }
         let relying_party =
             relying_party(raw.rp_id.as_deref(), raw.origin.as_deref(), &raw.name).map_err(bad)?;
+        check_status_list_base(raw.status_list_base.as_deref()).map_err(bad)?;
         Ok(Self {
             did,
             kid: expected_kid,
             public_key,
             name: raw.name,
             relying_party,
+            status_list_base: raw.status_list_base,
         })
     }
 }
@@ -304,6 +322,31 @@ fn default_relying_party(did: &Did) -> Result<Option<(String, String)>, IssuerDi
     Ok(Some((host, url.origin().ascii_serialization())))
 }
 
+/// For a did:web issuer, its status lists beside its DID document: `https://` host and port
+/// `/statuslists`.
+fn default_status_list_base(did: &Did) -> Result<Option<String>, IssuerDirError> {
+    if did.method() != did_web::METHOD {
+        return Ok(None);
+    }
+    let url =
+        did_web::did_web_url(did).map_err(|err| IssuerDirError::BadSetting(err.detail.clone()))?;
+    Ok(Some(format!(
+        "{}/statuslists",
+        url.origin().ascii_serialization()
+    )))
+}
+
+/// A status list base is a URI under which `BASE/1` is a valid status list reference
+/// (Token Status List §6.2: `uri`).
+fn check_status_list_base(base: Option<&str>) -> Result<(), String> {
+    let Some(base) = base else {
+        return Ok(());
+    };
+    crate::status::StatusListReference::new(0, &format!("{base}/1"))
+        .map(drop)
+        .map_err(|err| format!("status list base: {err}"))
+}
+
 /// The relying party from its parts, both or neither.
 fn relying_party(
     rp_id: Option<&str>,
@@ -332,6 +375,8 @@ struct RawConfig {
     rp_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     origin: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status_list_base: Option<String>,
 }
 
 /// Only the format, read first so that a newer file is named as such whatever else changed.
@@ -670,6 +715,40 @@ mod tests {
         let key = reopened.unlock(&passphrase()).expect("unlock");
         assert_eq!(key.public_key(), *config.public_key());
         assert_eq!(reopened.store_path(), dir.join("issuer.db"));
+    }
+
+    #[test]
+    fn status_lists_sit_beside_a_did_web_document_or_where_told() {
+        let key = SecretKey::generate(KeyType::Ed25519).public_key();
+        let web = IssuerConfig::new(&web_settings("issuer.example:8443"), &key).expect("web");
+        assert_eq!(
+            web.status_list_base(),
+            Some("https://issuer.example:8443/statuslists")
+        );
+        let bare = IssuerConfig::new(&IssuerSettings::default(), &key).expect("key");
+        assert_eq!(bare.status_list_base(), None);
+        let told = IssuerSettings {
+            status_list_base: Some("http://127.0.0.1:9000/lists/".into()),
+            ..IssuerSettings::default()
+        };
+        let told = IssuerConfig::new(&told, &key).expect("told");
+        assert_eq!(told.status_list_base(), Some("http://127.0.0.1:9000/lists"));
+        let read = IssuerConfig::from_json(Path::new("issuer.json"), told.to_json().as_bytes())
+            .expect("reads back");
+        assert_eq!(read.status_list_base(), told.status_list_base());
+    }
+
+    #[test]
+    fn rejects_status_list_base_that_is_no_uri() {
+        let key = SecretKey::generate(KeyType::Ed25519).public_key();
+        let settings = IssuerSettings {
+            status_list_base: Some("not a uri".into()),
+            ..IssuerSettings::default()
+        };
+        assert!(matches!(
+            IssuerConfig::new(&settings, &key),
+            Err(IssuerDirError::BadSetting(_))
+        ));
     }
 
     #[cfg(unix)]

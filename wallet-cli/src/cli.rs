@@ -89,6 +89,10 @@ pub struct IssuerInitArgs {
     /// The issuer's name, shown to people by passkey prompts.
     #[arg(long)]
     pub name: Option<String>,
+    /// Where the issuer's status lists will be served: list N at URL/N. Default for did:web:
+    /// https:// and its host, /statuslists. A did:key issuer needs it to issue.
+    #[arg(long, value_name = "URL")]
+    pub status_list_base: Option<String>,
 }
 
 /// `avid sd-jwt …`

@@ -33,6 +33,7 @@ fn init(
         rp_id: args.rp_id.clone(),
         origin: args.origin.clone(),
         name: args.name.clone(),
+        status_list_base: args.status_list_base.clone(),
     };
     // Refuse bad settings and an occupied directory before asking for a passphrase that
     // would not be used; `init` checks both again.
@@ -52,6 +53,7 @@ fn init(
             "name": config.name(),
             "rpId": relying_party.map(|rp| rp.rp_id()),
             "origin": relying_party.map(|rp| rp.origin()),
+            "statusListBase": config.status_list_base(),
             "issuerDir": path_text(issuer.dir()),
             "config": path_text(&issuer.config_path()),
             "keys": path_text(&issuer.keys_path()),
