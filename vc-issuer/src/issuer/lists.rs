@@ -132,11 +132,13 @@ impl IssuerStore {
         let list_no = to_i64(list.number, "list number")?;
         for _ in 0..RANDOM_DRAWS {
             let idx = rand::rngs::OsRng.gen_range(0..list.size);
-            let taken = sqlx::query("SELECT 1 AS taken FROM status_entries WHERE list_no = $1 AND idx = $2")
-                .bind(list_no)
-                .bind(to_i64(idx, "index")?)
-                .fetch_optional(&mut *tx.tx)
-                .await?;
+            let taken = sqlx::query(
+                "SELECT 1 AS taken FROM status_entries WHERE list_no = $1 AND idx = $2",
+            )
+            .bind(list_no)
+            .bind(to_i64(idx, "index")?)
+            .fetch_optional(&mut *tx.tx)
+            .await?;
             if taken.is_none() {
                 return Ok(idx);
             }
@@ -181,7 +183,10 @@ impl IssuerStore {
 
     /// The Token Status List `number` as it stands, with every copy of every credential at its
     /// credential's status.
-    pub async fn status_list(&self, number: u64) -> Result<(StatusListInfo, TokenStatusList), StoreError> {
+    pub async fn status_list(
+        &self,
+        number: u64,
+    ) -> Result<(StatusListInfo, TokenStatusList), StoreError> {
         let mut tx = self.read_snapshot().await?;
         let list_no = to_i64(number, "list number")?;
         let info = sqlx::query(

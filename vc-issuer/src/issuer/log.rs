@@ -176,7 +176,9 @@ impl fmt::Display for ChainProblem {
             ChainProblem::PrevHashMismatch => {
                 f.write_str("does not follow the entry before it (reordered or replaced)")
             }
-            ChainProblem::HashMismatch => f.write_str("its content does not match its hash (edited)"),
+            ChainProblem::HashMismatch => {
+                f.write_str("its content does not match its hash (edited)")
+            }
             ChainProblem::Malformed(why) => write!(f, "malformed: {why}"),
             ChainProblem::HeadMismatch => {
                 f.write_str("the chain's head does not name the last entry (cut or extended)")

@@ -175,9 +175,9 @@ impl IssuerStore {
             Backend::Postgres
         } else {
             let scheme = url.split(':').next().unwrap_or_default();
-            return Err(StoreError::UnsupportedDatabase(
-                did_core::excerpt::excerpt(scheme),
-            ));
+            return Err(StoreError::UnsupportedDatabase(did_core::excerpt::excerpt(
+                scheme,
+            )));
         };
         sqlx::any::install_default_drivers();
         let options = AnyConnectOptions::from_str(url)?;

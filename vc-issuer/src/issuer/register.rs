@@ -232,9 +232,9 @@ impl IssuerStore {
             .fetch_one(&mut *tx.tx)
             .await?;
             if narrow.try_get::<i64, _>("n")? > 0 {
-                return Err(StoreError::SuspensionUnsupported(did_core::excerpt::excerpt(
-                    id,
-                )));
+                return Err(StoreError::SuspensionUnsupported(
+                    did_core::excerpt::excerpt(id),
+                ));
             }
         }
         sqlx::query("UPDATE credentials SET status = $1 WHERE id = $2")
@@ -242,8 +242,13 @@ impl IssuerStore {
             .bind(id)
             .execute(&mut *tx.tx)
             .await?;
-        tx.append(now, kind, id, json!({ "from": from.value(), "to": to.value() }))
-            .await?;
+        tx.append(
+            now,
+            kind,
+            id,
+            json!({ "from": from.value(), "to": to.value() }),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -295,9 +300,7 @@ impl IssuerStore {
                 .bind(to_i64(offset, "offset")?)
                 .fetch_all(&self.pool)
                 .await?;
-        rows.iter()
-            .map(|row| Ok(row.try_get("id")?))
-            .collect()
+        rows.iter().map(|row| Ok(row.try_get("id")?)).collect()
     }
 }
 
