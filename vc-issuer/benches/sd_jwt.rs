@@ -5,7 +5,10 @@
 //! claims) over links whose proofs the fixture checked once. `avatar_login_verify` is a world
 //! checking one login response (one avatar and `age_over_18`) with
 //! `LoginVerifier::check_response`: transaction taken, presentation verified with key binding,
-//! status from the cached list, DCQL query satisfied.
+//! status from the cached list, DCQL query satisfied. `avatar_login_verify_passkey` is the same
+//! login with the passkey factor: the response check, which starts a WebAuthn authentication
+//! of the disclosed passkey, then `LoginVerifier::finish_passkey` verifying the assertion (an
+//! ES256 signature) and the counter; the wallet's work between the two is not timed.
 //!
 //! Targets: `sd_jwt_kb_verify` ≤ 1.25 × two `ed25519_verify`; `sd_jwt_kb_verify_batch` (per
 //! presentation) < two `ed25519_verify`. Async work runs on a current-thread Tokio runtime,
@@ -92,6 +95,19 @@ fn benches(c: &mut Criterion) {
             // far below the 4 800 live transactions the fixture's store keeps.
             BatchSize::SmallInput,
         )
+    });
+    c.bench_function("avatar_login_verify_passkey", |b| {
+        // Timed: only the world's work (the response check and the WebAuthn finish); the
+        // wallet's answers, its passkey's signature included, run between the timed parts.
+        b.iter_custom(|iterations| {
+            (0..iterations)
+                .map(|_| {
+                    runtime
+                        .block_on(avatar.passkey_login(&verifier))
+                        .unwrap_or_else(|error| panic!("a passkey login: {error}"))
+                })
+                .sum()
+        })
     });
 }
 

@@ -95,6 +95,7 @@ pub mod openid4vp;
 pub mod report;
 pub mod sd_jwt;
 pub mod sd_jwt_vc;
+pub mod single_use;
 pub mod status;
 pub mod verify;
 pub mod w3c;

@@ -18,9 +18,9 @@ use did_core::method::{DID_JWK, DID_KEY, DID_PEER};
 use did_core::resolution::dispatch::MethodDispatcher;
 use serde_json::{Map, Value, json};
 use vc_issuer::avatar::{
-    AvatarError, AvatarLinkCredential, HolderBinding, LINK_TYP, LinkExpectations, LinkPolicy,
-    LinkProof, LinkProofError, LinkProofPart, LinkStatement, LinkedAvatar, MemoryNonceStore,
-    NonceStore, PersonalData, Platform, VerifiedLink, verify_link_proof,
+    AvatarError, AvatarLinkCredential, HolderBinding, LINK_TYP, LinkExpectations, LinkNonces,
+    LinkPolicy, LinkProof, LinkProofError, LinkProofPart, LinkStatement, LinkedAvatar,
+    PersonalData, Platform, VerifiedLink, verify_link_proof,
 };
 use vc_issuer::issuer_keys::DidIssuerKeys;
 use vc_issuer::report::ErrorCode;
@@ -112,7 +112,7 @@ impl Party {
 /// its key.
 struct Issuer {
     resolver: Arc<MethodDispatcher>,
-    nonces: MemoryNonceStore,
+    nonces: LinkNonces,
     policy: LinkPolicy,
     key: Party,
 }
@@ -125,7 +125,7 @@ impl Issuer {
             .with_method("peer", Arc::new(DID_PEER));
         Self {
             resolver: Arc::new(resolver),
-            nonces: MemoryNonceStore::default(),
+            nonces: LinkNonces::in_memory(),
             policy: LinkPolicy::default(),
             key: Party::did_key(KeyType::Ed25519),
         }

@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 use vc_issuer::mfa::{
-    CreationChallengeResponse, InMemoryCeremonyStore, InMemoryCounterStore, PasskeyBinding,
-    PasskeyError, PasskeyRegistrar, PasskeyVerifier, PublicKeyCredential, RelyingParty,
-    RequestChallengeResponse, WebauthnError, require_assertion, require_passkey,
+    CreationChallengeResponse, InMemoryCounterStore, PasskeyBinding, PasskeyError,
+    PasskeyRegistrar, PasskeyVerifier, PublicKeyCredential, RelyingParty, RequestChallengeResponse,
+    WebauthnError, require_assertion, require_passkey,
 };
 use vc_issuer::report::{ErrorCode, ReportError};
+use vc_issuer::single_use::InMemorySingleUseStore;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::prelude::Url;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
@@ -36,16 +37,18 @@ fn authenticator() -> SoftPasskey {
 }
 
 /// The issuer registers `authenticator` for `holder` and binds it.
-fn register(authenticator: &mut SoftPasskey, holder: &str) -> PasskeyBinding {
+async fn register(authenticator: &mut SoftPasskey, holder: &str) -> PasskeyBinding {
     let registrar = registrar();
     let options = registrar
         .start_registration(holder, NOW)
+        .await
         .expect("registration starts");
     let response = authenticator
         .do_registration(origin(), options)
         .expect("the passkey registers");
     registrar
         .finish_registration(holder, &response, NOW + 5)
+        .await
         .expect("the registration verifies")
 }
 
@@ -76,7 +79,7 @@ fn user_verification_discouraged(request: RequestChallengeResponse) -> RequestCh
 }
 
 /// A world's login: the binding from the disclosed claims, and a challenge for `transaction`.
-fn start_login(
+async fn start_login(
     verifier: &PasskeyVerifier,
     binding: &PasskeyBinding,
     transaction: &str,
@@ -84,6 +87,7 @@ fn start_login(
     let binding = require_passkey(&disclosed(binding)).expect("the claim is disclosed");
     verifier
         .start_authentication(&binding, transaction, LOGIN)
+        .await
         .expect("authentication starts")
 }
 
@@ -107,10 +111,10 @@ fn assert_webauthn_refused(
     }
 }
 
-#[test]
-fn registers_binds_and_authenticates_a_passkey() {
+#[tokio::test]
+async fn registers_binds_and_authenticates_a_passkey() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     assert_eq!(binding.rp_id(), RP_ID);
     assert_eq!(binding.origin(), ORIGIN);
     let claim = binding.to_claim();
@@ -118,7 +122,7 @@ fn registers_binds_and_authenticates_a_passkey() {
     assert_eq!(claim["jwk"]["alg"], "ES256");
 
     let verifier = PasskeyVerifier::in_memory();
-    let request = start_login(&verifier, &binding, "login-1");
+    let request = start_login(&verifier, &binding, "login-1").await;
     assert_eq!(request.public_key.allow_credentials.len(), 1);
     assert_eq!(
         request.public_key.allow_credentials[0].id.as_ref() as &[u8],
@@ -127,25 +131,27 @@ fn registers_binds_and_authenticates_a_passkey() {
     let assertion = answer(&mut passkey, origin(), request);
     let verified = verifier
         .finish_authentication("login-1", &assertion, LOGIN + 10)
+        .await
         .expect("the assertion verifies");
     assert_eq!(&verified.credential_id, binding.credential_id());
     assert_eq!(verified.counter, 1);
 
     // A later login with the same passkey: the counter has grown.
-    let request = start_login(&verifier, &binding, "login-2");
+    let request = start_login(&verifier, &binding, "login-2").await;
     let assertion = answer(&mut passkey, origin(), request);
     let verified = verifier
         .finish_authentication("login-2", &assertion, LOGIN + 20)
+        .await
         .expect("the second assertion verifies");
     assert_eq!(verified.counter, 2);
 }
 
-#[test]
-fn the_wire_messages_are_json() {
+#[tokio::test]
+async fn the_wire_messages_are_json() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let verifier = PasskeyVerifier::in_memory();
-    let request = start_login(&verifier, &binding, "login-1");
+    let request = start_login(&verifier, &binding, "login-1").await;
     // The world sends the options as JSON; the wallet answers with JSON.
     let request: RequestChallengeResponse =
         serde_json::from_str(&serde_json::to_string(&request).unwrap()).unwrap();
@@ -154,91 +160,101 @@ fn the_wire_messages_are_json() {
     let assertion = require_assertion(Some(&posted)).expect("an assertion");
     verifier
         .finish_authentication("login-1", &assertion, LOGIN + 10)
+        .await
         .expect("the assertion verifies");
 }
 
-#[test]
-fn a_ceremony_started_on_one_replica_finishes_on_another() {
+#[tokio::test]
+async fn a_ceremony_started_on_one_replica_finishes_on_another() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
-    let ceremonies = Arc::new(InMemoryCeremonyStore::new());
+    let binding = register(&mut passkey, "holder-1").await;
+    let ceremonies = Arc::new(InMemorySingleUseStore::default());
     let counters = Arc::new(InMemoryCounterStore::new());
     let first = PasskeyVerifier::new(ceremonies.clone(), counters.clone());
     let second = PasskeyVerifier::new(ceremonies, counters);
-    let request = start_login(&first, &binding, "login-1");
+    let request = start_login(&first, &binding, "login-1").await;
     let assertion = answer(&mut passkey, origin(), request);
     second
         .finish_authentication("login-1", &assertion, LOGIN + 10)
+        .await
         .expect("the shared state finishes the ceremony");
 }
 
-#[test]
-fn rejects_an_assertion_made_at_another_origin() {
+#[tokio::test]
+async fn rejects_an_assertion_made_at_another_origin() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let verifier = PasskeyVerifier::in_memory();
-    let request = start_login(&verifier, &binding, "login-1");
+    let request = start_login(&verifier, &binding, "login-1").await;
     // A page on a sibling host within the RP ID: the client lets it use the passkey, but it is
     // not the issuer's origin.
     let evil = Url::parse("https://evil.avid.example").unwrap();
     let assertion = answer(&mut passkey, evil, request);
     assert_webauthn_refused(
-        verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
+        verifier
+            .finish_authentication("login-1", &assertion, LOGIN + 10)
+            .await,
         WebauthnError::InvalidRPOrigin,
     );
 }
 
-#[test]
-fn rejects_an_assertion_for_another_rp_id() {
+#[tokio::test]
+async fn rejects_an_assertion_for_another_rp_id() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let verifier = PasskeyVerifier::in_memory();
-    let mut request = start_login(&verifier, &binding, "login-1");
+    let mut request = start_login(&verifier, &binding, "login-1").await;
     // The client is told another RP ID (one the origin may claim): the authenticator hashes
     // that one into its signed data.
     request.public_key.rp_id = "issuer.avid.example".into();
     let assertion = answer(&mut passkey, origin(), request);
     assert_webauthn_refused(
-        verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
+        verifier
+            .finish_authentication("login-1", &assertion, LOGIN + 10)
+            .await,
         WebauthnError::InvalidRPIDHash,
     );
 }
 
-#[test]
-fn rejects_another_passkey_answering() {
+#[tokio::test]
+async fn rejects_another_passkey_answering() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let mut other = authenticator();
-    let other_binding = register(&mut other, "mallory");
+    let other_binding = register(&mut other, "mallory").await;
 
     let verifier = PasskeyVerifier::in_memory();
-    let mut request = start_login(&verifier, &binding, "login-1");
+    let mut request = start_login(&verifier, &binding, "login-1").await;
     // Mallory's client answers the holder's challenge with Mallory's own passkey.
     let scratch = PasskeyVerifier::in_memory();
     request.public_key.allow_credentials = scratch
         .start_authentication(&other_binding, "scratch", LOGIN)
+        .await
         .unwrap()
         .public_key
         .allow_credentials;
     let assertion = answer(&mut other, origin(), request);
     assert_webauthn_refused(
-        verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
+        verifier
+            .finish_authentication("login-1", &assertion, LOGIN + 10)
+            .await,
         WebauthnError::CredentialNotFound,
     );
 }
 
-#[test]
-fn rejects_another_passkey_posing_as_the_bound_one() {
+#[tokio::test]
+async fn rejects_another_passkey_posing_as_the_bound_one() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let mut other = authenticator();
-    let other_binding = register(&mut other, "mallory");
+    let other_binding = register(&mut other, "mallory").await;
 
     let verifier = PasskeyVerifier::in_memory();
-    let mut request = start_login(&verifier, &binding, "login-1");
+    let mut request = start_login(&verifier, &binding, "login-1").await;
     let scratch = PasskeyVerifier::in_memory();
     request.public_key.allow_credentials = scratch
         .start_authentication(&other_binding, "scratch", LOGIN)
+        .await
         .unwrap()
         .public_key
         .allow_credentials;
@@ -248,22 +264,27 @@ fn rejects_another_passkey_posing_as_the_bound_one() {
     assertion.id = binding.credential_id().to_base64url();
     assertion.raw_id = binding.credential_id().as_bytes().to_vec();
     assert_webauthn_refused(
-        verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
+        verifier
+            .finish_authentication("login-1", &assertion, LOGIN + 10)
+            .await,
         WebauthnError::AuthenticationFailure,
     );
 }
 
-#[test]
-fn rejects_a_replayed_assertion() {
+#[tokio::test]
+async fn rejects_a_replayed_assertion() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let verifier = PasskeyVerifier::in_memory();
-    let request = start_login(&verifier, &binding, "login-1");
+    let request = start_login(&verifier, &binding, "login-1").await;
     let assertion = answer(&mut passkey, origin(), request);
     verifier
         .finish_authentication("login-1", &assertion, LOGIN + 10)
+        .await
         .expect("the first use verifies");
-    let replayed = verifier.finish_authentication("login-1", &assertion, LOGIN + 11);
+    let replayed = verifier
+        .finish_authentication("login-1", &assertion, LOGIN + 11)
+        .await;
     assert!(
         matches!(replayed, Err(PasskeyError::NoPendingChallenge)),
         "{replayed:?}"
@@ -271,29 +292,32 @@ fn rejects_a_replayed_assertion() {
     assert_eq!(code(&replayed.unwrap_err()), ErrorCode::WebauthnFailed);
 }
 
-#[test]
-fn rejects_an_assertion_replayed_into_a_new_transaction() {
+#[tokio::test]
+async fn rejects_an_assertion_replayed_into_a_new_transaction() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let verifier = PasskeyVerifier::in_memory();
-    let request = start_login(&verifier, &binding, "login-1");
+    let request = start_login(&verifier, &binding, "login-1").await;
     let assertion = answer(&mut passkey, origin(), request);
     verifier
         .finish_authentication("login-1", &assertion, LOGIN + 10)
+        .await
         .expect("the first use verifies");
-    start_login(&verifier, &binding, "login-2");
+    start_login(&verifier, &binding, "login-2").await;
     assert_webauthn_refused(
-        verifier.finish_authentication("login-2", &assertion, LOGIN + 20),
+        verifier
+            .finish_authentication("login-2", &assertion, LOGIN + 20)
+            .await,
         WebauthnError::MismatchedChallenge,
     );
 }
 
-#[test]
-fn rejects_an_assertion_without_user_verification() {
+#[tokio::test]
+async fn rejects_an_assertion_without_user_verification() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let verifier = PasskeyVerifier::in_memory();
-    let request = start_login(&verifier, &binding, "login-1");
+    let request = start_login(&verifier, &binding, "login-1").await;
     assert_eq!(
         serde_json::to_value(&request).unwrap()["publicKey"]["userVerification"],
         "required"
@@ -304,16 +328,18 @@ fn rejects_an_assertion_without_user_verification() {
         user_verification_discouraged(request),
     );
     assert_webauthn_refused(
-        verifier.finish_authentication("login-1", &assertion, LOGIN + 10),
+        verifier
+            .finish_authentication("login-1", &assertion, LOGIN + 10)
+            .await,
         WebauthnError::UserNotVerified,
     );
 }
 
-#[test]
-fn rejects_a_registration_without_user_verification() {
+#[tokio::test]
+async fn rejects_a_registration_without_user_verification() {
     let mut passkey = authenticator();
     let registrar = registrar();
-    let options = registrar.start_registration("holder-1", NOW).unwrap();
+    let options = registrar.start_registration("holder-1", NOW).await.unwrap();
     let mut options = serde_json::to_value(&options).unwrap();
     assert_eq!(
         options["publicKey"]["authenticatorSelection"]["userVerification"],
@@ -323,28 +349,33 @@ fn rejects_a_registration_without_user_verification() {
     let options: CreationChallengeResponse = serde_json::from_value(options).unwrap();
     let response = passkey.do_registration(origin(), options).unwrap();
     assert_webauthn_refused(
-        registrar.finish_registration("holder-1", &response, NOW + 5),
+        registrar
+            .finish_registration("holder-1", &response, NOW + 5)
+            .await,
         WebauthnError::UserNotVerified,
     );
 }
 
-#[test]
-fn rejects_an_expired_challenge() {
+#[tokio::test]
+async fn rejects_an_expired_challenge() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let verifier = PasskeyVerifier::in_memory();
 
     // Answered within two minutes: accepted.
-    let request = start_login(&verifier, &binding, "login-1");
+    let request = start_login(&verifier, &binding, "login-1").await;
     let assertion = answer(&mut passkey, origin(), request);
     verifier
         .finish_authentication("login-1", &assertion, LOGIN + 119)
+        .await
         .expect("answered in time");
 
     // Two minutes after it was issued, the challenge is dead.
-    let request = start_login(&verifier, &binding, "login-2");
+    let request = start_login(&verifier, &binding, "login-2").await;
     let assertion = answer(&mut passkey, origin(), request);
-    let late = verifier.finish_authentication("login-2", &assertion, LOGIN + 120);
+    let late = verifier
+        .finish_authentication("login-2", &assertion, LOGIN + 120)
+        .await;
     assert!(
         matches!(late, Err(PasskeyError::ChallengeExpired)),
         "{late:?}"
@@ -352,63 +383,72 @@ fn rejects_an_expired_challenge() {
     assert_eq!(code(&late.unwrap_err()), ErrorCode::WebauthnFailed);
 }
 
-#[test]
-fn rejects_an_expired_registration_challenge() {
+#[tokio::test]
+async fn rejects_an_expired_registration_challenge() {
     let mut passkey = authenticator();
     let registrar = registrar();
-    let options = registrar.start_registration("holder-1", NOW).unwrap();
+    let options = registrar.start_registration("holder-1", NOW).await.unwrap();
     let response = passkey.do_registration(origin(), options).unwrap();
-    let late = registrar.finish_registration("holder-1", &response, NOW + 120);
+    let late = registrar
+        .finish_registration("holder-1", &response, NOW + 120)
+        .await;
     assert!(
         matches!(late, Err(PasskeyError::ChallengeExpired)),
         "{late:?}"
     );
 }
 
-#[test]
-fn a_configured_challenge_lifetime_is_kept() {
+#[tokio::test]
+async fn a_configured_challenge_lifetime_is_kept() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let verifier = PasskeyVerifier::in_memory().with_challenge_ttl(30);
-    let request = start_login(&verifier, &binding, "login-1");
+    let request = start_login(&verifier, &binding, "login-1").await;
     assert_eq!(request.public_key.timeout, Some(30_000));
     let assertion = answer(&mut passkey, origin(), request);
-    let late = verifier.finish_authentication("login-1", &assertion, LOGIN + 30);
+    let late = verifier
+        .finish_authentication("login-1", &assertion, LOGIN + 30)
+        .await;
     assert!(
         matches!(late, Err(PasskeyError::ChallengeExpired)),
         "{late:?}"
     );
 }
 
-#[test]
-fn rejects_the_challenge_of_another_transaction() {
+#[tokio::test]
+async fn rejects_the_challenge_of_another_transaction() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let verifier = PasskeyVerifier::in_memory();
-    let theirs = start_login(&verifier, &binding, "login-theirs");
-    start_login(&verifier, &binding, "login-mine");
+    let theirs = start_login(&verifier, &binding, "login-theirs").await;
+    start_login(&verifier, &binding, "login-mine").await;
     // An assertion obtained for one login is posted to another.
     let assertion = answer(&mut passkey, origin(), theirs);
     assert_webauthn_refused(
-        verifier.finish_authentication("login-mine", &assertion, LOGIN + 10),
+        verifier
+            .finish_authentication("login-mine", &assertion, LOGIN + 10)
+            .await,
         WebauthnError::MismatchedChallenge,
     );
 }
 
-#[test]
-fn rejects_a_counter_that_does_not_increase() {
+#[tokio::test]
+async fn rejects_a_counter_that_does_not_increase() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let verifier = PasskeyVerifier::in_memory();
-    let first = start_login(&verifier, &binding, "login-1");
-    let second = start_login(&verifier, &binding, "login-2");
+    let first = start_login(&verifier, &binding, "login-1").await;
+    let second = start_login(&verifier, &binding, "login-2").await;
     let older = answer(&mut passkey, origin(), first);
     let newer = answer(&mut passkey, origin(), second);
     // The newer signature arrives first; the older one then looks like a clone's.
     verifier
         .finish_authentication("login-2", &newer, LOGIN + 10)
+        .await
         .expect("the newer assertion verifies");
-    let cloned = verifier.finish_authentication("login-1", &older, LOGIN + 11);
+    let cloned = verifier
+        .finish_authentication("login-1", &older, LOGIN + 11)
+        .await;
     assert!(
         matches!(
             cloned,
@@ -422,18 +462,18 @@ fn rejects_a_counter_that_does_not_increase() {
     assert_eq!(code(&cloned.unwrap_err()), ErrorCode::WebauthnFailed);
 }
 
-#[test]
-fn rejects_a_login_without_the_passkey_claim() {
+#[tokio::test]
+async fn rejects_a_login_without_the_passkey_claim() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let mut claims = disclosed(&binding);
     claims.remove("passkey");
     let missing = require_passkey(&claims).unwrap_err();
     assert_eq!(missing.code, ErrorCode::FactorMissing);
 }
 
-#[test]
-fn rejects_a_login_without_an_assertion() {
+#[tokio::test]
+async fn rejects_a_login_without_an_assertion() {
     for response in [None, Some(&Value::Null)] {
         let missing = require_assertion(response);
         assert!(
@@ -444,10 +484,10 @@ fn rejects_a_login_without_an_assertion() {
     }
 }
 
-#[test]
-fn rejects_a_malformed_passkey_claim_or_assertion() {
+#[tokio::test]
+async fn rejects_a_malformed_passkey_claim_or_assertion() {
     let mut passkey = authenticator();
-    let binding = register(&mut passkey, "holder-1");
+    let binding = register(&mut passkey, "holder-1").await;
     let mut claims = disclosed(&binding);
     claims["passkey"]["origin"] = json!("http://issuer.avid.example");
     assert_eq!(

@@ -13,14 +13,16 @@ use did_core::resolution::Resolver;
 use did_core::resolution::dispatch::MethodDispatcher;
 use serde_json::{Map, Value, json};
 use vc_issuer::issuer_keys::DidIssuerKeys;
+use vc_issuer::mfa::PasskeyVerifier;
 use vc_issuer::openid4vp::{
     AuthorizationRequest, AuthorizationResponse, AvatarLogin, ClientId, ClientMetadata, Factor,
-    Holding, InMemoryTransactionStore, LoginResult, LoginVerifier, Openid4vpError,
-    REQUEST_OBJECT_TYP, RequestUrl, check_request, respond, select,
+    Holding, LoginResult, LoginVerifier, Openid4vpError, REQUEST_OBJECT_TYP, RequestUrl,
+    check_request, respond, select,
 };
 use vc_issuer::report::ErrorCode;
 use vc_issuer::sd_jwt::{ClaimPath, DisclosureFrame, SdJwtKb};
 use vc_issuer::sd_jwt_vc::{HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload};
+use vc_issuer::single_use::InMemorySingleUseStore;
 
 const NOW: u64 = 1_750_000_000;
 const RESPONSE_URI: &str = "https://world.example/login/responses";
@@ -41,6 +43,7 @@ struct Setup {
     world: SecretKey,
     resolver: Arc<dyn Resolver>,
     keys: DidIssuerKeys,
+    passkeys: PasskeyVerifier,
 }
 
 fn setup() -> Setup {
@@ -80,6 +83,7 @@ fn setup() -> Setup {
         holder,
         world: SecretKey::generate(KeyType::Ed25519),
         keys: DidIssuerKeys::new(resolver.clone()),
+        passkeys: PasskeyVerifier::in_memory(),
         resolver,
     }
 }
@@ -153,17 +157,27 @@ impl Setup {
     }
 }
 
-fn verify(setup: &Setup, store: &InMemoryTransactionStore, form: &str, at: u64) -> LoginResult {
-    block_on(LoginVerifier::new(store, &setup.keys).check_response(form, at)).expect("store works")
+fn verify(setup: &Setup, store: &InMemorySingleUseStore, form: &str, at: u64) -> LoginResult {
+    block_on(
+        LoginVerifier::new(store, &setup.keys)
+            .with_passkeys(&setup.passkeys)
+            .check_response(form, at),
+    )
+    .expect("store works")
 }
 
 fn begin(
     setup: &Setup,
-    store: &InMemoryTransactionStore,
+    store: &InMemorySingleUseStore,
     request: &AuthorizationRequest,
     login: &AvatarLogin,
 ) {
-    block_on(LoginVerifier::new(store, &setup.keys).begin(request, login, NOW)).expect("begun");
+    block_on(
+        LoginVerifier::new(store, &setup.keys)
+            .with_passkeys(&setup.passkeys)
+            .begin(request, login, NOW),
+    )
+    .expect("begun");
 }
 
 fn error_codes(result: &LoginResult) -> Vec<ErrorCode> {
@@ -208,7 +222,7 @@ fn assert_granted_for_resonite(result: &LoginResult) {
 #[test]
 fn logs_in_with_redirect_uri_request_by_value() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite").over_18();
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);
@@ -250,7 +264,7 @@ fn logs_in_with_redirect_uri_request_by_value() {
 #[test]
 fn logs_in_with_signed_request_by_value() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite").with_holder_did();
     let request = setup.request(setup.world_client_id(), &login);
     begin(&setup, &store, &request, &login);
@@ -278,7 +292,7 @@ fn logs_in_with_signed_request_by_value() {
 #[test]
 fn logs_in_with_signed_request_by_reference() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite");
     let request = setup.request(setup.world_client_id(), &login);
     begin(&setup, &store, &request, &login);
@@ -311,34 +325,9 @@ fn logs_in_with_signed_request_by_reference() {
 }
 
 #[test]
-fn passkey_factor_is_pending_after_the_presentation() {
-    let setup = setup();
-    let store = InMemoryTransactionStore::default();
-    let login = AvatarLogin::new("resonite").with_passkey();
-    let request = setup.redirect_request(&login);
-    begin(&setup, &store, &request, &login);
-    let result = verify(
-        &setup,
-        &store,
-        &setup.answer(&request, NOW + 5).to_form(),
-        NOW + 6,
-    );
-    assert!(result.report.verified, "{:?}", result.report.errors);
-    assert!(!result.granted(), "the WebAuthn step is still to come");
-    assert_eq!(
-        result
-            .pending_passkey
-            .as_ref()
-            .map(|p| p["credential_id"].clone()),
-        Some(json!("cred-1"))
-    );
-    assert_eq!(result.factors, [Factor::HolderKey]);
-}
-
-#[test]
 fn rejects_missing_passkey_factor() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite").with_passkey();
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);
@@ -352,7 +341,7 @@ fn rejects_missing_passkey_factor() {
 #[test]
 fn rejects_replayed_response() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite");
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);
@@ -367,7 +356,7 @@ fn rejects_replayed_response() {
 #[test]
 fn rejects_state_reuse_with_a_fresh_presentation() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite");
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);
@@ -393,7 +382,7 @@ fn rejects_state_reuse_with_a_fresh_presentation() {
 #[test]
 fn rejects_unknown_state() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite");
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);
@@ -409,7 +398,7 @@ fn rejects_unknown_state() {
 #[test]
 fn rejects_expired_transaction() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite");
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);
@@ -426,7 +415,7 @@ fn rejects_expired_transaction() {
 #[test]
 fn rejects_kb_audience_without_the_client_id_prefix() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite");
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);
@@ -441,7 +430,7 @@ fn rejects_kb_audience_without_the_client_id_prefix() {
 #[test]
 fn rejects_nonce_of_another_transaction() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite");
     let first = setup.redirect_request(&login);
     let second = setup.redirect_request(&login);
@@ -458,7 +447,7 @@ fn rejects_nonce_of_another_transaction() {
 #[test]
 fn rejects_withheld_dcql_claim() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite").over_18();
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);
@@ -473,7 +462,7 @@ fn rejects_withheld_dcql_claim() {
 #[test]
 fn rejects_avatar_of_another_platform() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite");
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);
@@ -486,7 +475,7 @@ fn rejects_avatar_of_another_platform() {
 #[test]
 fn warns_about_claims_not_asked_for() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite");
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);
@@ -718,7 +707,7 @@ fn rejects_kb_algorithm_the_verifier_does_not_list() {
 #[test]
 fn login_result_debug_shows_no_claim_values() {
     let setup = setup();
-    let store = InMemoryTransactionStore::default();
+    let store = InMemorySingleUseStore::default();
     let login = AvatarLogin::new("resonite").over_18().with_holder_did();
     let request = setup.redirect_request(&login);
     begin(&setup, &store, &request, &login);

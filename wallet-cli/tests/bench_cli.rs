@@ -38,6 +38,7 @@ fn bench_reports_every_operation_beside_the_baseline() {
         "sd_jwt_issue",
         "avatar_link_issue",
         "avatar_login_verify",
+        "avatar_login_verify_passkey",
     ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
@@ -66,7 +67,11 @@ fn bench_reports_every_operation_beside_the_baseline() {
             .and_then(|row| row["ratio_to_ed25519_verify"].as_f64())
             .unwrap()
     };
-    for name in ["sd_jwt_kb_verify", "avatar_login_verify"] {
+    for name in [
+        "sd_jwt_kb_verify",
+        "avatar_login_verify",
+        "avatar_login_verify_passkey",
+    ] {
         assert!(
             ratio(name) > 1.0,
             "{name} at {} × ed25519_verify",

@@ -62,8 +62,9 @@ pub const DEFAULT_AVATAR_BOUND: usize = 8;
 pub const MAX_AVATAR_BOUND: usize = 64;
 
 /// Claims, beyond the personal data, that an issuer may add, each disclosable on its own:
-/// `passkey`, the WebAuthn credential of factor 2 (`{credential_id, jwk, rp_id, origin}`),
-/// which the passkey binding builds.
+/// `passkey`, the WebAuthn credential of factor 2 (`{credential_id, jwk, rp_id, origin,
+/// backup_eligible}`), which [`PasskeyBinding::to_claim`](crate::mfa::PasskeyBinding::to_claim)
+/// builds.
 pub const EXTRA_DISCLOSABLE_CLAIMS: [&str; 1] = ["passkey"];
 
 /// The longest handle or personal-data string, in characters.

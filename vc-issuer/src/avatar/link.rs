@@ -44,7 +44,7 @@ use did_core::time::Clock;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::nonce::{MAX_NONCE_LEN, NonceStore};
+use super::nonce::{LinkNonces, MAX_NONCE_LEN};
 use super::{AvatarError, Platform};
 use crate::report::{ErrorCode, ReportError};
 
@@ -361,7 +361,7 @@ impl VerifiedLink {
 pub async fn verify_link_proof(
     proof: &LinkProof,
     expected: &LinkExpectations,
-    nonces: &dyn NonceStore,
+    nonces: &LinkNonces,
     resolver: &dyn Resolver,
     policy: &LinkPolicy,
     now: u64,

@@ -14,14 +14,14 @@
 //! use did_core::resolution::dispatch::MethodDispatcher;
 //! use vc_issuer::avatar::{
 //!     AvatarLinkCredential, HolderBinding, LinkExpectations, LinkPolicy, LinkProof, LinkStatement,
-//!     LinkedAvatar, MemoryNonceStore, NonceStore, PersonalData, Platform, verify_link_proof,
+//!     LinkNonces, LinkedAvatar, PersonalData, Platform, verify_link_proof,
 //! };
 //! use vc_issuer::status::StatusListReference;
 //!
 //! # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 //! let now = 1_750_000_000;
 //! let resolver = MethodDispatcher::new().with_method("key", Arc::new(DID_KEY));
-//! let nonces = MemoryNonceStore::default();
+//! let nonces = LinkNonces::in_memory();
 //!
 //! // The holder, and one avatar of theirs on the platform `vrchat`.
 //! let holder_key = SecretKey::generate(KeyType::Ed25519);
@@ -82,5 +82,5 @@ pub use link::{
     LINK_TYP, LinkExpectations, LinkPolicy, LinkProof, LinkProofError, LinkProofPart,
     LinkStatement, VerifiedLink, verify_link_proof,
 };
-pub use nonce::{MemoryNonceStore, NonceError, NonceStore};
+pub use nonce::{LinkNonces, NonceError};
 pub use platform::{MAX_PLATFORM_LEN, Platform};

@@ -1,13 +1,17 @@
 //! The avatar fixtures: an avatar-link credential over three verified links (issued as
 //! `avatar_link_issue`), and the world's side of an avatar login over OpenID4VP
 //! (`avatar_login_verify`), each response answering a fresh transaction, its credential's
-//! status checked against the issuer's Token Status List.
+//! status checked against the issuer's Token Status List; and the same login with the passkey
+//! factor (`avatar_login_verify_passkey`), the holder's software passkey answering the world's
+//! WebAuthn challenge.
 
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use did_core::cache::CacheLimits;
 use did_core::did::DidUrl;
 use did_core::fetch::{FetchError, FetchedBody, Fetcher};
 use did_core::jose::{Algorithm, LocalSigner};
@@ -17,21 +21,26 @@ use did_core::method::key::did_key_verification_method;
 use did_core::method::peer::did_peer_2_for_key;
 use did_core::method::{DID_JWK, DID_KEY, DID_PEER};
 use did_core::resolution::dispatch::MethodDispatcher;
-use serde_json::Value;
+use serde_json::{Map, Value};
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_authenticator_rs::prelude::Url;
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 
 use super::ISSUED_AT;
 use crate::avatar::{
     AVATAR_LINK_VCT, AvatarError, AvatarLinkCredential, HolderBinding, LinkExpectations,
-    LinkPolicy, LinkProof, LinkStatement, LinkedAvatar, MemoryNonceStore, NonceStore, PersonalData,
-    Platform, verify_link_proof,
+    LinkNonces, LinkPolicy, LinkProof, LinkStatement, LinkedAvatar, PersonalData, Platform,
+    verify_link_proof,
 };
 use crate::issuer_keys::{DidIssuerKeys, KeyCacheConfig};
+use crate::mfa::{PASSKEY_CLAIM, PasskeyRegistrar, PasskeyVerifier, RelyingParty};
 use crate::openid4vp::{
-    AuthorizationRequest, AvatarLogin, ClientId, Holding, InMemoryTransactionStore, LoginResult,
-    LoginVerifier, Openid4vpError, respond, select,
+    AuthorizationRequest, AvatarLogin, ClientId, Holding, LoginResult, LoginVerifier,
+    Openid4vpError, respond, select,
 };
 use crate::sd_jwt::SdJwt;
 use crate::sd_jwt_vc::HolderCredential;
+use crate::single_use::InMemorySingleUseStore;
 use crate::status::{
     STATUS_LIST_JWT_MEDIA_TYPE, StatusBits, StatusListClient, StatusListReference, TokenStatusList,
     issue_status_list_token,
@@ -49,6 +58,10 @@ pub const STATUS_LIST_URI: &str = "https://issuer.example/statuslists/1";
 
 /// The platform the login is for: the holder has exactly one avatar there.
 pub const LOGIN_PLATFORM: &str = "resonite";
+
+/// The issuer's passkey relying party: its id and the origin of its pages.
+const PASSKEY_RP_ID: &str = "issuer.example";
+const PASSKEY_ORIGIN: &str = "https://issuer.example";
 
 /// The credential's avatars: (platform, handle), the first on a did:key (Ed25519), the second
 /// on a did:jwk (P-256), the third on a did:peer:2.
@@ -83,10 +96,14 @@ pub struct AvatarFixture {
     binding: HolderBinding,
     holder_signer: LocalSigner,
     held: HolderCredential,
+    held_with_passkey: HolderCredential,
+    passkey: Mutex<SoftPasskey>,
     login: AvatarLogin,
+    passkey_login: AvatarLogin,
     keys: Arc<DidIssuerKeys>,
     status: StatusListClient,
-    store: InMemoryTransactionStore,
+    store: InMemorySingleUseStore,
+    passkeys: PasskeyVerifier,
     policy: VerificationPolicy,
     logins: AtomicU64,
 }
@@ -165,6 +182,26 @@ fn avatar_parties() -> Result<Vec<Party>, FixtureError> {
     ])
 }
 
+fn passkey_origin() -> Result<Url, FixtureError> {
+    Ok(Url::parse(PASSKEY_ORIGIN)?)
+}
+
+/// The issuer registers a software passkey (with user verification) for the holder: the
+/// passkey, and the `passkey` claim that binds it.
+async fn register_passkey() -> Result<(SoftPasskey, Value), FixtureError> {
+    let registrar =
+        PasskeyRegistrar::in_memory(RelyingParty::new(PASSKEY_RP_ID, PASSKEY_ORIGIN, "issuer")?)?;
+    let mut passkey = SoftPasskey::new(true);
+    let options = registrar.start_registration("holder", ISSUED_AT).await?;
+    let response = passkey
+        .do_registration(passkey_origin()?, options)
+        .map_err(|error| format!("the fixture passkey did not register: {error:?}"))?;
+    let binding = registrar
+        .finish_registration("holder", &response, ISSUED_AT + 1)
+        .await?;
+    Ok((passkey, binding.to_claim()))
+}
+
 fn personal_data() -> PersonalData {
     PersonalData {
         name: Some("Alice Liddell".into()),
@@ -194,7 +231,7 @@ impl AvatarFixture {
         let holder = Party::did_key(KeyType::Ed25519)?;
         let holder_did = holder.kid.did().clone();
 
-        let nonces = MemoryNonceStore::default();
+        let nonces = LinkNonces::in_memory();
         let mut credential =
             AvatarLinkCredential::new(holder_did.clone(), ISSUED_AT + 5, ISSUED_AT + 365 * 86_400)
                 .with_personal_data(personal_data());
@@ -233,6 +270,19 @@ impl AvatarFixture {
         if disclosures != 9 {
             return Err(format!("the credential has {disclosures} disclosures, not 9").into());
         }
+        // The same credential with the passkey the issuer registered for the holder.
+        let (passkey, passkey_claim) = register_passkey().await?;
+        let with_passkey = credential
+            .clone()
+            .with_disclosable_claims(Map::from_iter([(PASSKEY_CLAIM.to_owned(), passkey_claim)]))?
+            .issue(
+                &issuer.signer,
+                &issuer.kid,
+                &HolderBinding::new(
+                    holder.secret.public_key(),
+                    StatusListReference::new(43, STATUS_LIST_URI)?,
+                ),
+            )?;
 
         // Every credential of the list valid; cached by the world for an hour of the fixture's
         // clock (57 600 logins), valid for ten years.
@@ -270,14 +320,19 @@ impl AvatarFixture {
             binding,
             holder_signer: holder.signer,
             held: HolderCredential::parse(&issued)?,
+            held_with_passkey: HolderCredential::parse(&with_passkey)?,
+            passkey: Mutex::new(passkey),
             login: AvatarLogin::new(LOGIN_PLATFORM).over_18(),
-            store: InMemoryTransactionStore::new(STORE_ENTRIES),
+            passkey_login: AvatarLogin::new(LOGIN_PLATFORM).over_18().with_passkey(),
+            store: InMemorySingleUseStore::with_limits(CacheLimits::entries(STORE_ENTRIES)),
+            passkeys: PasskeyVerifier::in_memory(),
             policy,
             logins: AtomicU64::new(0),
         };
         let verifier = fixture.verifier();
         let attempt = fixture.login_attempt(&verifier).await?;
         fixture.check_granted(&verifier.check_response(&attempt.form, attempt.at).await?)?;
+        fixture.passkey_login(&verifier).await?;
         Ok(fixture)
     }
 
@@ -289,11 +344,12 @@ impl AvatarFixture {
     }
 
     /// The world's verifier: its transaction store, the issuer keys and the status list client
-    /// (both caches warm), and a policy that trusts the fixture's issuer. Built once, outside
-    /// what is measured.
+    /// (both caches warm), its passkey verifier, and a policy that trusts the fixture's
+    /// issuer. Built once, outside what is measured.
     pub fn verifier(&self) -> LoginVerifier<'_> {
         LoginVerifier::new(&self.store, self.keys.as_ref())
             .with_status(&self.status)
+            .with_passkeys(&self.passkeys)
             .with_policy(self.policy.clone())
             .with_transaction_ttl(TRANSACTION_TTL)
     }
@@ -306,17 +362,63 @@ impl AvatarFixture {
         &self,
         verifier: &LoginVerifier<'_>,
     ) -> Result<LoginAttempt, Openid4vpError> {
+        self.attempt(verifier, &self.login, &self.held).await
+    }
+
+    /// `avatar_login_verify_passkey`: the same login requiring the passkey factor, run to the
+    /// end, and the time the world spent on it. Untimed: the world begins the transaction,
+    /// the wallet answers it, and the holder's software passkey answers the WebAuthn
+    /// challenge. Timed: the world checks the response (which starts the WebAuthn step) and
+    /// finishes the passkey step. The login must be granted with both factors.
+    pub async fn passkey_login(
+        &self,
+        verifier: &LoginVerifier<'_>,
+    ) -> Result<Duration, FixtureError> {
+        let attempt = self
+            .attempt(verifier, &self.passkey_login, &self.held_with_passkey)
+            .await?;
+        let checking = Instant::now();
+        let pending = verifier.check_response(&attempt.form, attempt.at).await?;
+        let mut world_time = checking.elapsed();
+        let (Some(state), Some(challenge)) = (&pending.state, &pending.passkey_challenge) else {
+            return Err(format!("the fixture login started no passkey step: {pending:?}").into());
+        };
+        let assertion = self
+            .passkey
+            .lock()
+            .map_err(|_| "the fixture passkey was poisoned")?
+            .do_authentication(passkey_origin()?, challenge.clone())
+            .map_err(|error| format!("the fixture passkey did not answer: {error:?}"))?;
+        let assertion = serde_json::to_value(&assertion)?;
+        let finishing = Instant::now();
+        let result = verifier
+            .finish_passkey(state, Some(&assertion), attempt.at)
+            .await?;
+        world_time += finishing.elapsed();
+        if !result.granted() || result.factors.len() != 2 {
+            return Err(format!("the fixture passkey login was refused: {result:?}").into());
+        }
+        Ok(world_time)
+    }
+
+    /// A fresh transaction for `login`, begun with `verifier`, answered with `held`.
+    async fn attempt(
+        &self,
+        verifier: &LoginVerifier<'_>,
+        login: &AvatarLogin,
+        held: &HolderCredential,
+    ) -> Result<LoginAttempt, Openid4vpError> {
         let count = self.logins.fetch_add(1, Ordering::Relaxed);
         let at = FIRST_LOGIN_AT + count / LOGINS_PER_SECOND;
         let request = AuthorizationRequest::builder(
             ClientId::redirect_uri(RESPONSE_URI)?,
             RESPONSE_URI,
-            self.login.dcql_query(),
+            login.dcql_query(),
         )
         .build()?;
-        verifier.begin(&request, &self.login, at).await?;
+        verifier.begin(&request, login, at).await?;
         let held = [Holding {
-            credential: &self.held,
+            credential: held,
             signer: &self.holder_signer,
         }];
         let selection = select(&request, &held)?;
@@ -372,6 +474,16 @@ mod tests {
         }
         // Fresh salts and decoys each time: the timed call does the whole issuance.
         assert_ne!(fixture.issue().unwrap(), issued);
+    }
+
+    #[tokio::test]
+    async fn avatar_login_verify_passkey_grants_both_factors_each_time() {
+        let fixture = AvatarFixture::new().await.unwrap();
+        let verifier = fixture.verifier();
+        for _ in 0..3 {
+            let world_time = fixture.passkey_login(&verifier).await.unwrap();
+            assert!(world_time > Duration::ZERO);
+        }
     }
 
     #[tokio::test]

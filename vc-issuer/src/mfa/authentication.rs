@@ -12,11 +12,10 @@ use webauthn_rs::prelude::{PasskeyAuthentication, PublicKeyCredential, RequestCh
 use super::binding::{CredentialId, PASSKEY_CLAIM, PasskeyBinding};
 use super::error::PasskeyError;
 use super::registration::webauthn_for;
-use super::store::{
-    Ceremony, CeremonyStore, CounterStore, InMemoryCeremonyStore, InMemoryCounterStore, Taken,
-};
+use super::store::{CounterStore, InMemoryCounterStore};
 use super::{DEFAULT_CHALLENGE_TTL_SECS, check_ceremony_id};
 use crate::report::ReportError;
+use crate::single_use::{InMemorySingleUseStore, Purpose, SingleUseError, SingleUseStore, Taken};
 
 /// How many times a counter update is retried when other assertions of the same credential
 /// keep updating it in between.
@@ -74,7 +73,7 @@ pub struct VerifiedAssertion {
 /// issuer's origin (or where the issuer lists the world's origin as a WebAuthn related origin,
 /// which this verifier does not accept yet).
 pub struct PasskeyVerifier {
-    ceremonies: Arc<dyn CeremonyStore>,
+    ceremonies: Arc<dyn SingleUseStore>,
     counters: Arc<dyn CounterStore>,
     challenge_ttl_secs: u64,
 }
@@ -90,7 +89,7 @@ impl fmt::Debug for PasskeyVerifier {
 impl PasskeyVerifier {
     /// A verifier keeping its pending challenges in `ceremonies` and the counters in
     /// `counters`.
-    pub fn new(ceremonies: Arc<dyn CeremonyStore>, counters: Arc<dyn CounterStore>) -> Self {
+    pub fn new(ceremonies: Arc<dyn SingleUseStore>, counters: Arc<dyn CounterStore>) -> Self {
         Self {
             ceremonies,
             counters,
@@ -101,7 +100,7 @@ impl PasskeyVerifier {
     /// A verifier keeping everything in memory.
     pub fn in_memory() -> Self {
         Self::new(
-            Arc::new(InMemoryCeremonyStore::new()),
+            Arc::new(InMemorySingleUseStore::default()),
             Arc::new(InMemoryCounterStore::new()),
         )
     }
@@ -112,11 +111,16 @@ impl PasskeyVerifier {
         self
     }
 
+    /// How long a challenge can be answered, in seconds.
+    pub fn challenge_ttl(&self) -> u64 {
+        self.challenge_ttl_secs
+    }
+
     /// Starts a WebAuthn authentication of the credential in `binding` for the login
     /// `transaction_id` at `now` (Unix seconds). Gives the options to send to the wallet: the
-    /// allow-list holds exactly the bound credential id, and user verification is required. A
-    /// challenge already pending for this transaction is replaced.
-    pub fn start_authentication(
+    /// allow-list holds exactly the bound credential id, and user verification is required.
+    /// One challenge per transaction: a second start for the same transaction is refused.
+    pub async fn start_authentication(
         &self,
         binding: &PasskeyBinding,
         transaction_id: &str,
@@ -130,13 +134,20 @@ impl PasskeyVerifier {
             state,
         })
         .map_err(|_| PasskeyError::State)?;
-        self.ceremonies.put(
-            Ceremony::Authentication,
-            transaction_id,
-            pending,
-            now.saturating_add(self.challenge_ttl_secs),
-            now,
-        )?;
+        let expires_at = now.saturating_add(self.challenge_ttl_secs);
+        self.ceremonies
+            .put(
+                Purpose::PasskeyAuthentication,
+                transaction_id,
+                pending,
+                expires_at,
+                now,
+            )
+            .await
+            .map_err(|error| match error {
+                SingleUseError::Duplicate => PasskeyError::ChallengeAlreadyIssued,
+                other => other.into(),
+            })?;
         Ok(options)
     }
 
@@ -148,7 +159,7 @@ impl PasskeyVerifier {
     ///
     /// The pending challenge is consumed whatever the outcome, so an assertion is accepted at
     /// most once and a failed attempt needs a new challenge.
-    pub fn finish_authentication(
+    pub async fn finish_authentication(
         &self,
         transaction_id: &str,
         assertion: &PublicKeyCredential,
@@ -157,11 +168,12 @@ impl PasskeyVerifier {
         check_ceremony_id(transaction_id)?;
         let pending = match self
             .ceremonies
-            .take(Ceremony::Authentication, transaction_id, now)?
+            .take(Purpose::PasskeyAuthentication, transaction_id, now)
+            .await?
         {
             Taken::Fresh(bytes) => bytes,
             Taken::Expired => return Err(PasskeyError::ChallengeExpired),
-            Taken::Unknown => return Err(PasskeyError::NoPendingChallenge),
+            Taken::Used | Taken::Unknown => return Err(PasskeyError::NoPendingChallenge),
         };
         let pending: PendingAuthentication =
             serde_json::from_slice(&pending).map_err(|_| PasskeyError::State)?;
@@ -169,7 +181,7 @@ impl PasskeyVerifier {
         let result = webauthn.finish_passkey_authentication(assertion, &pending.state)?;
         let credential_id = pending.binding.credential_id().clone();
         let counter = result.counter();
-        self.advance_counter(&credential_id, counter, now)?;
+        self.advance_counter(&credential_id, counter, now).await?;
         Ok(VerifiedAssertion {
             credential_id,
             counter,
@@ -180,14 +192,14 @@ impl PasskeyVerifier {
     /// Level 3 §7.2 step 22 — when the received or the kept counter is non-zero, the received
     /// one must be greater, else the authenticator may be cloned and the assertion is refused.
     /// Two zeros mean an authenticator without a counter.
-    fn advance_counter(
+    async fn advance_counter(
         &self,
         credential_id: &CredentialId,
         received: u32,
         now: u64,
     ) -> Result<(), PasskeyError> {
         for _ in 0..COUNTER_ATTEMPTS {
-            let kept = self.counters.get(credential_id, now)?;
+            let kept = self.counters.get(credential_id, now).await?;
             let stored = kept.unwrap_or(0);
             if received == 0 && stored == 0 {
                 return Ok(());
@@ -197,7 +209,8 @@ impl PasskeyVerifier {
             }
             if self
                 .counters
-                .compare_and_set(credential_id, kept, received, now)?
+                .compare_and_set(credential_id, kept, received, now)
+                .await?
             {
                 return Ok(());
             }

@@ -7,6 +7,7 @@ use webauthn_rs::prelude::WebauthnError;
 use super::binding::BindingError;
 use super::store::StoreError;
 use crate::report::{ErrorCode, ReportError};
+use crate::single_use::SingleUseError;
 
 /// Why a passkey registration or authentication failed.
 ///
@@ -40,6 +41,12 @@ pub enum PasskeyError {
     /// already answered (a replay), or it expired long ago.
     #[error("no WebAuthn challenge is pending for this ceremony: never started, or already used")]
     NoPendingChallenge,
+    /// A WebAuthn challenge was already issued for this login transaction: one transaction
+    /// gets one challenge.
+    #[error(
+        "a WebAuthn challenge was already issued for this login transaction; start a new login"
+    )]
+    ChallengeAlreadyIssued,
     /// The challenge was not answered in time (WebAuthn Level 3 §13.4.3).
     #[error("the WebAuthn challenge has expired; start the ceremony again")]
     ChallengeExpired,
@@ -64,9 +71,12 @@ pub enum PasskeyError {
     /// A ceremony state could not be written or read back.
     #[error("a WebAuthn ceremony state could not be stored or read back")]
     State,
-    /// The state store failed.
+    /// The counter store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The store of pending challenges failed.
+    #[error(transparent)]
+    PendingStore(#[from] SingleUseError),
 }
 
 impl PasskeyError {
@@ -78,12 +88,14 @@ impl PasskeyError {
                 ErrorCode::Malformed
             }
             Self::NoPendingChallenge
+            | Self::ChallengeAlreadyIssued
             | Self::ChallengeExpired
             | Self::Webauthn(_)
             | Self::CounterNotIncreasing { .. }
             | Self::CounterContended
             | Self::State
-            | Self::Store(_) => ErrorCode::WebauthnFailed,
+            | Self::Store(_)
+            | Self::PendingStore(_) => ErrorCode::WebauthnFailed,
         }
     }
 }

@@ -18,9 +18,9 @@
 //!
 //! Challenges are single use and expire ([`DEFAULT_CHALLENGE_TTL_SECS`], two minutes). The
 //! ceremonies are pure over their inputs: `now` is passed in as Unix seconds, and the state
-//! between a start and its finish sits in a [`CeremonyStore`] and a [`CounterStore`], with
-//! in-memory defaults; the states serialize (`webauthn-rs`'s `danger-allow-state-serialisation`)
-//! so that a database can keep them.
+//! between a start and its finish sits in a [`SingleUseStore`](crate::single_use::SingleUseStore)
+//! and a [`CounterStore`], with in-memory defaults; the states serialize (`webauthn-rs`'s
+//! `danger-allow-state-serialisation`) so that a database can keep them.
 //!
 //! # Privacy
 //!
@@ -49,6 +49,7 @@
 //! use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 //! let now = 1_780_000_000;
 //! let origin = Url::parse("https://issuer.avid.example")?;
 //! let mut authenticator = SoftPasskey::new(true);
@@ -56,23 +57,25 @@
 //! // The issuer registers the holder's passkey and signs the binding into the credential…
 //! let relying_party = RelyingParty::new("avid.example", origin.as_str(), "avid issuer")?;
 //! let registrar = PasskeyRegistrar::in_memory(relying_party)?;
-//! let options = registrar.start_registration("holder-42", now)?;
+//! let options = registrar.start_registration("holder-42", now).await?;
 //! let response = authenticator
 //!     .do_registration(origin.clone(), options)
 //!     .map_err(|error| format!("{error:?}"))?;
-//! let binding = registrar.finish_registration("holder-42", &response, now + 10)?;
+//! let binding = registrar.finish_registration("holder-42", &response, now + 10).await?;
 //! let mut disclosed = Map::new();
 //! disclosed.insert("passkey".to_owned(), binding.to_claim());
 //!
 //! // …and a world that requires the factor authenticates that passkey at login.
 //! let verifier = PasskeyVerifier::in_memory();
 //! let binding = require_passkey(&disclosed).map_err(|error| error.message)?;
-//! let request = verifier.start_authentication(&binding, "login-7", now + 3600)?;
+//! let request = verifier.start_authentication(&binding, "login-7", now + 3600).await?;
 //! let assertion = authenticator
 //!     .do_authentication(origin, request)
 //!     .map_err(|error| format!("{error:?}"))?;
-//! let verified = verifier.finish_authentication("login-7", &assertion, now + 3630)?;
+//! let verified = verifier.finish_authentication("login-7", &assertion, now + 3630).await?;
 //! assert_eq!(&verified.credential_id, binding.credential_id());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
 //! # Ok(())
 //! # }
 //! ```
@@ -89,10 +92,7 @@ pub use binding::{
 };
 pub use error::PasskeyError;
 pub use registration::{PasskeyRegistrar, RelyingParty};
-pub use store::{
-    Ceremony, CeremonyStore, CounterStore, DEFAULT_CEREMONY_LIMITS, DEFAULT_COUNTER_LIMITS,
-    InMemoryCeremonyStore, InMemoryCounterStore, StoreError, Taken,
-};
+pub use store::{CounterStore, DEFAULT_COUNTER_LIMITS, InMemoryCounterStore, StoreError};
 /// The WebAuthn messages of the ceremonies, as `webauthn-rs` defines them: the options sent to
 /// a client and the responses it sends back, all JSON.
 pub use webauthn_rs::prelude::{

@@ -14,8 +14,8 @@ use webauthn_rs::{Webauthn, WebauthnBuilder};
 
 use super::binding::{BindingError, CredentialId, PasskeyBinding, Scope, public_key_from_cose_key};
 use super::error::PasskeyError;
-use super::store::{Ceremony, CeremonyStore, InMemoryCeremonyStore, Taken};
 use super::{DEFAULT_CHALLENGE_TTL_SECS, check_ceremony_id};
+use crate::single_use::{InMemorySingleUseStore, Purpose, SingleUseStore, Taken};
 
 /// The relying party an issuer registers passkeys for: its id (the domain a credential is
 /// scoped to), the origin of the issuer's pages, and the name a client shows to the person.
@@ -67,14 +67,41 @@ pub(crate) fn webauthn_for(
     Ok(builder.build()?)
 }
 
-/// What the issuer keeps between the start and the finish of a registration.
+/// What the issuer keeps between the start and the finish of a registration, under its
+/// challenge.
 #[derive(Serialize, Deserialize)]
 struct PendingRegistration {
+    holder_id: String,
     state: PasskeyRegistration,
 }
 
-/// The issuer's WebAuthn registration: one pending ceremony per holder, single use, expiring
-/// after [`DEFAULT_CHALLENGE_TTL_SECS`] unless configured otherwise.
+/// The client data of a WebAuthn response, as far as finding its ceremony needs.
+#[derive(Deserialize)]
+struct ClientData {
+    challenge: String,
+}
+
+/// The key a registration is kept under: its challenge, base64url as clients echo it.
+fn challenge_key(challenge: &[u8]) -> String {
+    did_core::base64url::encode(challenge)
+}
+
+/// The challenge a registration response answers, read from its client data (WebAuthn Level 3
+/// §5.8.1); `webauthn-rs` checks it against the kept state afterwards.
+fn answered_challenge(response: &RegisterPublicKeyCredential) -> Result<String, PasskeyError> {
+    let client_data: ClientData =
+        serde_json::from_slice(response.response.client_data_json.as_ref()).map_err(|_| {
+            PasskeyError::MalformedResponse("the client data is not WebAuthn client data".into())
+        })?;
+    let challenge = did_core::base64url::decode(&client_data.challenge).ok_or_else(|| {
+        PasskeyError::MalformedResponse("the client data's challenge is not base64url".into())
+    })?;
+    Ok(challenge_key(&challenge))
+}
+
+/// The issuer's WebAuthn registration: each ceremony kept under its challenge, single use,
+/// expiring after [`DEFAULT_CHALLENGE_TTL_SECS`] unless configured otherwise. A holder may
+/// have several pending at once (a retry does not wait for the first to expire).
 ///
 /// The registration requires user verification (WebAuthn `userVerification: "required"`), so
 /// the passkey is itself two factors (the device and the person's PIN or biometric), and asks
@@ -82,7 +109,7 @@ struct PendingRegistration {
 pub struct PasskeyRegistrar {
     relying_party: RelyingParty,
     webauthn: Webauthn,
-    ceremonies: Arc<dyn CeremonyStore>,
+    ceremonies: Arc<dyn SingleUseStore>,
     challenge_ttl_secs: u64,
 }
 
@@ -99,20 +126,20 @@ impl PasskeyRegistrar {
     /// A registrar for `relying_party` keeping its pending ceremonies in `ceremonies`.
     pub fn new(
         relying_party: RelyingParty,
-        ceremonies: Arc<dyn CeremonyStore>,
+        ceremonies: Arc<dyn SingleUseStore>,
     ) -> Result<Self, PasskeyError> {
         Self::with_challenge_ttl(relying_party, ceremonies, DEFAULT_CHALLENGE_TTL_SECS)
     }
 
     /// A registrar for `relying_party` keeping its pending ceremonies in memory.
     pub fn in_memory(relying_party: RelyingParty) -> Result<Self, PasskeyError> {
-        Self::new(relying_party, Arc::new(InMemoryCeremonyStore::new()))
+        Self::new(relying_party, Arc::new(InMemorySingleUseStore::default()))
     }
 
     /// A registrar whose challenges expire `challenge_ttl_secs` after they are issued.
     pub fn with_challenge_ttl(
         relying_party: RelyingParty,
-        ceremonies: Arc<dyn CeremonyStore>,
+        ceremonies: Arc<dyn SingleUseStore>,
         challenge_ttl_secs: u64,
     ) -> Result<Self, PasskeyError> {
         let webauthn = webauthn_for(
@@ -135,12 +162,11 @@ impl PasskeyRegistrar {
 
     /// Starts registering a passkey for `holder_id` (the issuer's name for the holder, shown by
     /// the authenticator as the account name) at `now` (Unix seconds). Gives the options to
-    /// send to the holder's client; a registration already pending for this holder is
-    /// replaced.
+    /// send to the holder's client.
     ///
     /// The WebAuthn user handle is random, so the authenticator stores nothing that links the
     /// credential to the holder's DID.
-    pub fn start_registration(
+    pub async fn start_registration(
         &self,
         holder_id: &str,
         now: u64,
@@ -155,41 +181,48 @@ impl PasskeyRegistrar {
             .public_key
             .pub_key_cred_params
             .retain(|param| param.alg == COSEAlgorithm::ES256 as i64);
-        let pending =
-            serde_json::to_vec(&PendingRegistration { state }).map_err(|_| PasskeyError::State)?;
-        self.ceremonies.put(
-            Ceremony::Registration,
-            holder_id,
-            pending,
-            now.saturating_add(self.challenge_ttl_secs),
-            now,
-        )?;
+        let key = challenge_key(options.public_key.challenge.as_ref());
+        let pending = serde_json::to_vec(&PendingRegistration {
+            holder_id: holder_id.to_owned(),
+            state,
+        })
+        .map_err(|_| PasskeyError::State)?;
+        let expires_at = now.saturating_add(self.challenge_ttl_secs);
+        self.ceremonies
+            .put(Purpose::PasskeyRegistration, &key, pending, expires_at, now)
+            .await?;
         Ok(options)
     }
 
-    /// Finishes the registration pending for `holder_id` with the client's `response` at `now`:
-    /// the challenge must be fresh and unused, the origin and RP ID hash the relying party's,
-    /// and user verification performed. Gives the binding to sign as the `passkey` claim.
+    /// Finishes the registration that `response` answers (found by its challenge) for
+    /// `holder_id` at `now`: the challenge must be fresh, unused and issued for this holder,
+    /// the origin and RP ID hash the relying party's, and user verification performed. Gives
+    /// the binding to sign as the `passkey` claim.
     ///
     /// The pending registration is consumed whatever the outcome: a failed attempt starts
     /// again with a new challenge.
-    pub fn finish_registration(
+    pub async fn finish_registration(
         &self,
         holder_id: &str,
         response: &RegisterPublicKeyCredential,
         now: u64,
     ) -> Result<PasskeyBinding, PasskeyError> {
         check_ceremony_id(holder_id)?;
+        let key = answered_challenge(response)?;
         let pending = match self
             .ceremonies
-            .take(Ceremony::Registration, holder_id, now)?
+            .take(Purpose::PasskeyRegistration, &key, now)
+            .await?
         {
             Taken::Fresh(bytes) => bytes,
             Taken::Expired => return Err(PasskeyError::ChallengeExpired),
-            Taken::Unknown => return Err(PasskeyError::NoPendingChallenge),
+            Taken::Used | Taken::Unknown => return Err(PasskeyError::NoPendingChallenge),
         };
         let pending: PendingRegistration =
             serde_json::from_slice(&pending).map_err(|_| PasskeyError::State)?;
+        if pending.holder_id != holder_id {
+            return Err(PasskeyError::NoPendingChallenge);
+        }
         let passkey = self
             .webauthn
             .finish_passkey_registration(response, &pending.state)?;

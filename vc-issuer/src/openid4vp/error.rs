@@ -5,7 +5,7 @@
 use did_core::jose::JoseError;
 
 use super::dcql::DcqlError;
-use super::transaction::TransactionStoreError;
+use crate::single_use::SingleUseError;
 
 /// Why an Authorization Request could not be built or was refused by the wallet, or why the
 /// wallet could not answer it.
@@ -69,9 +69,9 @@ pub enum Openid4vpError {
     /// Signing the Request Object failed.
     #[error(transparent)]
     Jose(#[from] JoseError),
-    /// The transaction store refused a transaction.
+    /// The store of transactions refused one or failed (a duplicate `state` among them).
     #[error(transparent)]
-    Store(#[from] TransactionStoreError),
+    Store(#[from] SingleUseError),
 }
 
 impl Openid4vpError {

@@ -2,7 +2,7 @@
 //! the verifier's Authorization Request (by value, or signed and by reference) and its check
 //! of the `direct_post` response into a [`LoginResult`], the wallet's check of a request, its
 //! DCQL evaluation and its response — with the verifier's transactions behind
-//! [`TransactionStore`].
+//! [`SingleUseStore`](crate::single_use::SingleUseStore).
 //!
 //! Two Client Identifier Prefixes are spoken (§5.9.3): `redirect_uri:` (unsigned requests,
 //! the Client Identifier is the Response URI) and `decentralized_identifier:` (Request Objects
@@ -24,9 +24,10 @@
 //! # use vc_issuer::sd_jwt::DisclosureFrame;
 //! # use vc_issuer::sd_jwt_vc::{HolderCredential, SdJwtVcIssuer, UnsecuredPayload};
 //! use vc_issuer::openid4vp::{
-//!     AuthorizationRequest, AvatarLogin, ClientId, Holding, InMemoryTransactionStore,
-//!     LoginVerifier, RequestUrl, check_request, respond, select,
+//!     AuthorizationRequest, AvatarLogin, ClientId, Holding, LoginVerifier, RequestUrl,
+//!     check_request, respond, select,
 //! };
+//! use vc_issuer::single_use::InMemorySingleUseStore;
 //! # let runtime = tokio::runtime::Builder::new_current_thread().build()?;
 //! # runtime.block_on(async {
 //! # let now = 1_700_000_000;
@@ -41,7 +42,7 @@
 //! # let resolver = Arc::new(MethodDispatcher::new().with_method("key", Arc::new(DID_KEY)));
 //! # let keys = DidIssuerKeys::new(resolver.clone());
 //! // The world asks for an avatar of one platform and remembers the transaction.
-//! let store = InMemoryTransactionStore::default();
+//! let store = InMemorySingleUseStore::default();
 //! let verifier = LoginVerifier::new(&store, &keys);
 //! let login = AvatarLogin::new("resonite");
 //! let response_uri = "https://world.example/login/responses";
@@ -88,9 +89,7 @@ pub use request_object::{
     SignedRequest,
 };
 pub use response::{AuthorizationResponse, MAX_PRESENTATIONS, MAX_RESPONSE_LEN};
-pub use transaction::{
-    InMemoryTransactionStore, Taken, Transaction, TransactionStore, TransactionStoreError,
-};
+pub use transaction::Transaction;
 pub use verifier::{
     AVATAR_LINK_QUERY_ID, Avatar, AvatarLogin, Factor, LoginResult, LoginVerifier, checks,
 };

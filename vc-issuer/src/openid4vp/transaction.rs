@@ -1,19 +1,17 @@
 //! The verifier's login transactions: what it must remember between its request and the
 //! wallet's response (the nonce, the Client Identifier, the query, whether the passkey factor
-//! is required), behind [`TransactionStore`] so that a service can keep them in a database.
-//! A transaction is taken once and expires; a taken one is remembered until it expires, so a
-//! replay is told from an unknown `state`.
+//! is required), kept as [`Purpose::LoginTransaction`] records of a [`SingleUseStore`] so that
+//! a service can keep them in a database. A transaction is taken once and expires.
 
-use std::collections::HashMap;
-use std::fmt;
-use std::sync::{Mutex, MutexGuard};
-
-use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::dcql::DcqlQuery;
+use super::error::Openid4vpError;
+use crate::single_use::{Purpose, SingleUseStore, Taken};
 
 /// One login transaction, keyed by its `state`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
     /// The request's `state`: the key the response comes back with.
     pub state: String,
@@ -22,147 +20,66 @@ pub struct Transaction {
     /// The whole `client_id`, prefix included: every key binding JWT's `aud`.
     pub client_id: String,
     /// The DCQL query the response must satisfy.
+    #[serde(with = "query_json")]
     pub dcql_query: DcqlQuery,
     /// The platform whose avatar the login is for.
     pub avatar_platform: String,
-    /// Whether the login needs the passkey factor on top of the holder key: the seam of the
-    /// WebAuthn step (DESIGN "Two-factor avatar login", steps 3–4).
+    /// Whether the login needs the passkey factor on top of the holder key: then a WebAuthn
+    /// step follows the response (DESIGN "Two-factor avatar login", steps 3–4).
     pub requires_passkey: bool,
     /// When the transaction expires, in Unix seconds.
     pub expires_at: u64,
 }
 
-/// What taking a transaction found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Taken {
-    /// The transaction, now marked used.
-    Fresh(Transaction),
-    /// The transaction was taken before: a replay.
-    Used,
-    /// The transaction expired before it was taken.
-    Expired,
-    /// No transaction has this `state`.
-    Unknown,
-}
+/// A kept query is read back through [`DcqlQuery::from_json`], so a store's bytes meet the
+/// same checks as a request's.
+mod query_json {
+    use super::{DcqlQuery, Deserialize, Value};
 
-/// Why a store refused to keep a transaction.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TransactionStoreError {
-    /// A transaction with this `state` exists already.
-    #[error(
-        "a transaction with this state exists already; states must be fresh (OpenID4VP 1.0 §5.3)"
-    )]
-    DuplicateState,
-    /// The store is full of live transactions.
-    #[error(
-        "the transaction store holds {max} live transactions and takes no more; try again shortly"
-    )]
-    Full {
-        /// The bound.
-        max: usize,
-    },
-    /// The backing store failed.
-    #[error("the transaction store failed: {reason}")]
-    Backend {
-        /// What failed.
-        reason: String,
-    },
-}
-
-/// Where a verifier keeps its login transactions: single use, with expiry. Time is passed in
-/// (`now`, Unix seconds), never read, so that tests and replicas agree on it.
-#[async_trait]
-pub trait TransactionStore: Send + Sync {
-    /// Keeps `transaction` until it expires.
-    async fn put(&self, transaction: Transaction, now: u64) -> Result<(), TransactionStoreError>;
-
-    /// Takes the transaction of `state`, once: it is marked used atomically, so two
-    /// concurrent responses cannot both take it.
-    async fn take(&self, state: &str, now: u64) -> Result<Taken, TransactionStoreError>;
-}
-
-/// The in-memory [`TransactionStore`] of a single verifier process, bounded.
-pub struct InMemoryTransactionStore {
-    max_entries: usize,
-    entries: Mutex<HashMap<String, Entry>>,
-}
-
-struct Entry {
-    transaction: Option<Transaction>,
-    expires_at: u64,
-}
-
-impl InMemoryTransactionStore {
-    /// A store keeping at most `max_entries` transactions, used or not, until they expire.
-    pub fn new(max_entries: usize) -> Self {
-        Self {
-            max_entries,
-            entries: Mutex::new(HashMap::new()),
-        }
+    pub(super) fn serialize<S: serde::Serializer>(
+        query: &DcqlQuery,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&query.to_json(), serializer)
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, Entry>> {
-        self.entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<DcqlQuery, D::Error> {
+        let json = Value::deserialize(deserializer)?;
+        DcqlQuery::from_json(&json).map_err(serde::de::Error::custom)
     }
 }
 
-impl Default for InMemoryTransactionStore {
-    /// Up to 10 000 transactions.
-    fn default() -> Self {
-        Self::new(10_000)
-    }
-}
-
-impl fmt::Debug for InMemoryTransactionStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InMemoryTransactionStore")
-            .field("max_entries", &self.max_entries)
-            .field("entries", &self.lock().len())
-            .finish()
-    }
-}
-
-#[async_trait]
-impl TransactionStore for InMemoryTransactionStore {
-    async fn put(&self, transaction: Transaction, now: u64) -> Result<(), TransactionStoreError> {
-        let mut entries = self.lock();
-        if entries.contains_key(&transaction.state) {
-            return Err(TransactionStoreError::DuplicateState);
-        }
-        if entries.len() >= self.max_entries {
-            // Expired entries, used or not, can go: a response to them is refused anyway.
-            entries.retain(|_, entry| entry.expires_at > now);
-            if entries.len() >= self.max_entries {
-                return Err(TransactionStoreError::Full {
-                    max: self.max_entries,
-                });
-            }
-        }
-        entries.insert(
-            transaction.state.clone(),
-            Entry {
-                expires_at: transaction.expires_at,
-                transaction: Some(transaction),
-            },
-        );
+impl Transaction {
+    /// Keeps this transaction in `store` until it expires; a `state` already kept is refused.
+    pub(super) async fn put(
+        &self,
+        store: &dyn SingleUseStore,
+        now: u64,
+    ) -> Result<(), Openid4vpError> {
+        let bytes = serde_json::to_vec(self)
+            .map_err(|_| Openid4vpError::invalid("the transaction does not serialize"))?;
+        let purpose = Purpose::LoginTransaction;
+        store
+            .put(purpose, &self.state, bytes, self.expires_at, now)
+            .await?;
         Ok(())
     }
 
-    async fn take(&self, state: &str, now: u64) -> Result<Taken, TransactionStoreError> {
-        let mut entries = self.lock();
-        let Some(entry) = entries.get_mut(state) else {
-            return Ok(Taken::Unknown);
-        };
-        if now >= entry.expires_at {
-            entry.transaction = None;
-            return Ok(Taken::Expired);
-        }
-        Ok(match entry.transaction.take() {
-            Some(transaction) => Taken::Fresh(transaction),
-            None => Taken::Used,
+    /// Takes the transaction of `state` from `store`, once.
+    pub(super) async fn take(
+        store: &dyn SingleUseStore,
+        state: &str,
+        now: u64,
+    ) -> Result<Taken<Transaction>, Openid4vpError> {
+        let taken = store.take(Purpose::LoginTransaction, state, now).await?;
+        taken.try_map(|bytes| {
+            serde_json::from_slice(&bytes).map_err(|_| {
+                Openid4vpError::invalid(
+                    "a kept transaction does not read back; the store is corrupt",
+                )
+            })
         })
     }
 }
@@ -172,6 +89,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::single_use::InMemorySingleUseStore;
 
     fn transaction(state: &str, expires_at: u64) -> Transaction {
         Transaction {
@@ -182,7 +100,7 @@ mod tests {
                 "id": "c", "format": "dc+sd-jwt", "meta": {"vct_values": ["urn:x"]}}]}))
             .unwrap(),
             avatar_platform: "B".into(),
-            requires_passkey: false,
+            requires_passkey: true,
             expires_at,
         }
     }
@@ -195,49 +113,46 @@ mod tests {
     }
 
     #[test]
-    fn takes_once_then_reports_a_replay() {
+    fn a_transaction_reads_back_whole_once() {
         block_on(async {
-            let store = InMemoryTransactionStore::default();
-            store.put(transaction("s", 100), 0).await.unwrap();
-            assert!(matches!(
-                store.take("s", 10).await.unwrap(),
-                Taken::Fresh(_)
-            ));
-            assert_eq!(store.take("s", 11).await.unwrap(), Taken::Used);
-            assert_eq!(store.take("other", 11).await.unwrap(), Taken::Unknown);
-        });
-    }
-
-    #[test]
-    fn rejects_expired_transaction() {
-        block_on(async {
-            let store = InMemoryTransactionStore::default();
-            store.put(transaction("s", 100), 0).await.unwrap();
-            assert_eq!(store.take("s", 100).await.unwrap(), Taken::Expired);
+            let store = InMemorySingleUseStore::default();
+            let kept = transaction("s", 100);
+            kept.put(&store, 0).await.unwrap();
             assert_eq!(
-                store.take("s", 50).await.unwrap(),
-                Taken::Used,
-                "never revived"
+                Transaction::take(&store, "s", 10).await.unwrap(),
+                Taken::Fresh(kept)
+            );
+            assert_eq!(
+                Transaction::take(&store, "s", 11).await.unwrap(),
+                Taken::Used
             );
         });
     }
 
     #[test]
-    fn rejects_duplicate_state_and_bounds_entries() {
+    fn rejects_duplicate_state() {
         block_on(async {
-            let store = InMemoryTransactionStore::new(2);
-            store.put(transaction("a", 100), 0).await.unwrap();
-            assert_eq!(
-                store.put(transaction("a", 100), 0).await,
-                Err(TransactionStoreError::DuplicateState)
-            );
-            store.put(transaction("b", 100), 0).await.unwrap();
+            let store = InMemorySingleUseStore::default();
+            transaction("s", 100).put(&store, 0).await.unwrap();
             assert!(matches!(
-                store.put(transaction("c", 100), 0).await,
-                Err(TransactionStoreError::Full { max: 2 })
+                transaction("s", 100).put(&store, 0).await,
+                Err(Openid4vpError::Store(_))
             ));
-            // Once the others expire they make room.
-            store.put(transaction("c", 300), 200).await.unwrap();
+        });
+    }
+
+    #[test]
+    fn rejects_a_kept_query_that_breaks_dcql() {
+        block_on(async {
+            let store = InMemorySingleUseStore::default();
+            let mut json = serde_json::to_value(transaction("s", 100)).unwrap();
+            json["dcql_query"] = json!({"credentials": []});
+            let bytes = serde_json::to_vec(&json).unwrap();
+            store
+                .put(Purpose::LoginTransaction, "s", bytes, 100, 0)
+                .await
+                .unwrap();
+            assert!(Transaction::take(&store, "s", 1).await.is_err());
         });
     }
 }

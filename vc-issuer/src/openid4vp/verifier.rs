@@ -1,22 +1,25 @@
 //! The verifier's side of the avatar login (DESIGN "Two-factor avatar login"): the DCQL query
-//! a world asks, the transaction it remembers, and the check of the wallet's `direct_post`
+//! a world asks, the transaction it remembers, the check of the wallet's `direct_post`
 //! response — state known and unused, every presentation verified for this transaction, the
-//! query satisfied — into a [`LoginResult`].
+//! query satisfied — into a [`LoginResult`], and, when the world requires the passkey factor,
+//! the WebAuthn step bound to the same transaction that completes it.
 
 use did_core::excerpt::excerpt;
 use did_core::jose::{AlgorithmPolicy, decode_compact, parse_json_object};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::dcql::{Candidate, DcqlQuery};
 use super::error::Openid4vpError;
 use super::request::AuthorizationRequest;
 use super::response::AuthorizationResponse;
-use super::transaction::{Taken, Transaction, TransactionStore};
+use super::transaction::Transaction;
 use crate::avatar::AVATAR_LINK_VCT;
 use crate::issuer_keys::IssuerKeys;
+use crate::mfa::{PasskeyVerifier, RequestChallengeResponse, require_assertion, require_passkey};
 use crate::report::{ErrorCode, ReportError, VerificationReport};
 use crate::sd_jwt::{ClaimPath, SdJwt, SdJwtKb, VerifyOptions, verify_disclosures};
+use crate::single_use::{Purpose, SingleUseStore, Taken};
 use crate::status::StatusCheck;
 use crate::verify::{VerificationPolicy, verify_credential};
 
@@ -35,8 +38,10 @@ pub mod checks {
     pub const VP_TOKEN: &str = "vp_token";
     /// The presented claims satisfy the DCQL query (§8.6 step 3).
     pub const DCQL_QUERY: &str = "dcql_query";
-    /// The passkey required as second factor was disclosed.
+    /// The passkey required as second factor was disclosed, and is a valid binding.
     pub const PASSKEY: &str = "passkey";
+    /// The WebAuthn assertion of the disclosed passkey verified for this transaction.
+    pub const PASSKEY_ASSERTION: &str = "passkey_assertion";
     /// An avatar of the platform the login is for was disclosed.
     pub const AVATAR: &str = "avatar";
 }
@@ -111,7 +116,7 @@ impl AvatarLogin {
 }
 
 /// An avatar as the avatar-link credential holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Avatar {
     /// The platform.
     pub platform: String,
@@ -122,12 +127,15 @@ pub struct Avatar {
 }
 
 /// An authentication factor a login proved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Factor {
     /// Possession of the credential's holder key, proved by the key binding JWT.
     HolderKey,
+    /// Possession of the passkey the issuer bound, with user verification, proved by a
+    /// WebAuthn assertion for this transaction.
+    Passkey,
 }
 
 /// The outcome of an avatar login response. `report.verified` says whether the presentation
@@ -135,7 +143,7 @@ pub enum Factor {
 ///
 /// `Debug` shows the verdict, the factors and the names of the claims, not their values nor
 /// the avatar and holder identifiers: a log is no place for them (DESIGN "Privacy").
-#[derive(Clone, PartialEq, Serialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct LoginResult {
     /// The transaction's `state`, when the response named one.
     pub state: Option<String>,
@@ -147,10 +155,11 @@ pub struct LoginResult {
     pub claims: Option<Map<String, Value>>,
     /// The factors proved so far.
     pub factors: Vec<Factor>,
-    /// When the transaction requires the passkey factor: the disclosed `passkey` claim
-    /// (`credential_id`, `jwk`, `rp_id`, `origin`) that a WebAuthn assertion must answer
-    /// for this transaction before the login is granted.
-    pub pending_passkey: Option<Value>,
+    /// When the transaction requires the passkey factor and the response verified: the
+    /// WebAuthn authentication options (for exactly the disclosed passkey's credential id,
+    /// user verification required) that the wallet must answer, through
+    /// [`LoginVerifier::finish_passkey`], before the login is granted.
+    pub passkey_challenge: Option<RequestChallengeResponse>,
     /// The verification report: the credential's checks and the login's.
     pub report: VerificationReport,
 }
@@ -169,7 +178,7 @@ impl std::fmt::Debug for LoginResult {
                 &self.claims.as_ref().map(|c| c.keys().collect::<Vec<_>>()),
             )
             .field("factors", &self.factors)
-            .field("passkey_pending", &self.pending_passkey.is_some())
+            .field("passkey_pending", &self.passkey_challenge.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -177,7 +186,7 @@ impl std::fmt::Debug for LoginResult {
 impl LoginResult {
     /// Whether the login is granted: the response verified and no factor is pending.
     pub fn granted(&self) -> bool {
-        self.report.verified && self.pending_passkey.is_none()
+        self.report.verified && self.passkey_challenge.is_none()
     }
 
     fn refused(state: Option<String>, report: VerificationReport) -> Self {
@@ -187,18 +196,20 @@ impl LoginResult {
             holder: None,
             claims: None,
             factors: Vec::new(),
-            pending_passkey: None,
+            passkey_challenge: None,
             report: report.finish(None),
         }
     }
 }
 
-/// The verifier of avatar logins: its transaction store, how it finds issuer keys and
-/// credential status, and the verification policy every presentation meets.
+/// The verifier of avatar logins: where it keeps its transactions, how it finds issuer keys
+/// and credential status, the passkey verifier of the second factor, and the verification
+/// policy every presentation meets.
 pub struct LoginVerifier<'a> {
-    store: &'a dyn TransactionStore,
+    store: &'a dyn SingleUseStore,
     keys: &'a dyn IssuerKeys,
     status: Option<&'a dyn StatusCheck>,
+    passkeys: Option<&'a PasskeyVerifier>,
     policy: VerificationPolicy,
     transaction_ttl: u64,
 }
@@ -215,11 +226,12 @@ impl std::fmt::Debug for LoginVerifier<'_> {
 impl<'a> LoginVerifier<'a> {
     /// A verifier keeping transactions in `store` for 5 minutes and finding issuer keys
     /// through `keys`, with the default policy expecting the avatar-link type.
-    pub fn new(store: &'a dyn TransactionStore, keys: &'a dyn IssuerKeys) -> Self {
+    pub fn new(store: &'a dyn SingleUseStore, keys: &'a dyn IssuerKeys) -> Self {
         Self {
             store,
             keys,
             status: None,
+            passkeys: None,
             policy: VerificationPolicy::default().expecting_vct(AVATAR_LINK_VCT),
             transaction_ttl: 300,
         }
@@ -228,6 +240,13 @@ impl<'a> LoginVerifier<'a> {
     /// This verifier, checking credential status through `status`.
     pub fn with_status(mut self, status: &'a dyn StatusCheck) -> Self {
         self.status = Some(status);
+        self
+    }
+
+    /// This verifier, checking the passkey factor with `passkeys`: needed for logins that
+    /// require it.
+    pub fn with_passkeys(mut self, passkeys: &'a PasskeyVerifier) -> Self {
+        self.passkeys = Some(passkeys);
         self
     }
 
@@ -247,7 +266,8 @@ impl<'a> LoginVerifier<'a> {
 
     /// Remembers the transaction of `request`, made for `login`, at `now`: its `state`,
     /// `nonce`, whole `client_id` and query. The request must carry a `state` and ask
-    /// exactly `login`'s query.
+    /// exactly `login`'s query, and a login that requires the passkey factor needs a verifier
+    /// configured [`with_passkeys`](Self::with_passkeys).
     pub async fn begin(
         &self,
         request: &AuthorizationRequest,
@@ -257,6 +277,11 @@ impl<'a> LoginVerifier<'a> {
         let state = request.state().ok_or_else(|| {
             Openid4vpError::invalid("a login request needs a `state` to find its transaction")
         })?;
+        if login.passkey && self.passkeys.is_none() {
+            return Err(Openid4vpError::invalid(
+                "the login requires the passkey factor and this verifier has no passkey verifier",
+            ));
+        }
         let dcql_query = login.dcql_query();
         if request.dcql_query() != &dcql_query {
             return Err(Openid4vpError::invalid(
@@ -272,7 +297,7 @@ impl<'a> LoginVerifier<'a> {
             requires_passkey: login.passkey,
             expires_at: now.saturating_add(self.transaction_ttl),
         };
-        self.store.put(transaction.clone(), now).await?;
+        transaction.put(self.store, now).await?;
         Ok(transaction)
     }
 
@@ -281,8 +306,9 @@ impl<'a> LoginVerifier<'a> {
     /// `transaction_expired`), which is used up by this call whatever comes next; every
     /// presentation must verify with key binding to the transaction's `client_id` and
     /// `nonce`; the DCQL query must be satisfied (`missing_claim`; a disclosed claim not asked
-    /// for is a warning); a required passkey must be disclosed (`factor_missing`). The error
-    /// is only for a failing transaction store.
+    /// for is a warning); a required passkey must be disclosed (`factor_missing`), and then
+    /// the result carries the WebAuthn challenge that [`finish_passkey`](Self::finish_passkey)
+    /// must see answered before the login is granted. The error is only for a failing store.
     pub async fn check_response(
         &self,
         form: &str,
@@ -301,9 +327,101 @@ impl<'a> LoginVerifier<'a> {
         let Some(transaction) = self.take(state.as_deref(), now, &mut report).await? else {
             return Ok(LoginResult::refused(state, report));
         };
-        Ok(self
+        let result = self
             .check_presentations(&response, &transaction, now, report)
-            .await)
+            .await;
+        if !transaction.requires_passkey || !result.report.verified {
+            return Ok(result);
+        }
+        self.challenge_passkey(result, &transaction, now).await
+    }
+
+    /// Starts the WebAuthn authentication of the disclosed passkey for this transaction, and
+    /// keeps the verified result until the assertion comes back.
+    async fn challenge_passkey(
+        &self,
+        mut result: LoginResult,
+        transaction: &Transaction,
+        now: u64,
+    ) -> Result<LoginResult, Openid4vpError> {
+        let passkeys = self
+            .passkeys
+            .ok_or_else(|| Openid4vpError::invalid("this verifier has no passkey verifier"))?;
+        let claims = result.claims.clone().unwrap_or_default();
+        let started = match require_passkey(&claims) {
+            Ok(binding) => passkeys
+                .start_authentication(&binding, &transaction.state, now)
+                .await
+                .map_err(ReportError::from),
+            Err(error) => Err(error),
+        };
+        let options = match started {
+            Ok(options) => options,
+            Err(error) => {
+                let mut report = result.report;
+                report.fail(checks::PASSKEY, error);
+                return Ok(LoginResult::refused(result.state, report));
+            }
+        };
+        result.passkey_challenge = Some(options);
+        let bytes = serde_json::to_vec(&result)
+            .map_err(|_| Openid4vpError::invalid("the login result does not serialize"))?;
+        let expires_at = now.saturating_add(passkeys.challenge_ttl());
+        self.store
+            .put(
+                Purpose::LoginAwaitingPasskey,
+                &transaction.state,
+                bytes,
+                expires_at,
+                now,
+            )
+            .await?;
+        Ok(result)
+    }
+
+    /// Finishes the passkey step of the login `state` with the wallet's WebAuthn `assertion`
+    /// (the JSON of a `PublicKeyCredential`) received at `now`: the login must be awaiting it
+    /// (`transaction_unknown`, `replayed`, `transaction_expired`), the assertion present
+    /// (`factor_missing`) and verified for this transaction's challenge against the bound
+    /// passkey (`webauthn_failed`). The waiting login is used up by this call whatever comes
+    /// next. On success the result is granted with both factors.
+    pub async fn finish_passkey(
+        &self,
+        state: &str,
+        assertion: Option<&Value>,
+        now: u64,
+    ) -> Result<LoginResult, Openid4vpError> {
+        let mut report = VerificationReport::new();
+        let taken = self
+            .store
+            .take(Purpose::LoginAwaitingPasskey, state, now)
+            .await?
+            .try_map(|bytes| serde_json::from_slice::<LoginResult>(&bytes))
+            .map_err(|_| Openid4vpError::invalid("a kept login does not read back"))?;
+        let Some(mut result) = transaction_found(taken, &mut report) else {
+            return Ok(LoginResult::refused(Some(state.to_owned()), report));
+        };
+        let passkeys = self
+            .passkeys
+            .ok_or_else(|| Openid4vpError::invalid("this verifier has no passkey verifier"))?;
+        let verified = match require_assertion(assertion) {
+            Ok(assertion) => passkeys.finish_authentication(state, &assertion, now).await,
+            Err(error) => Err(error),
+        };
+        let mut report = result.report;
+        match verified {
+            Ok(_) => {
+                report.pass(checks::PASSKEY_ASSERTION);
+                result.report = report;
+                result.factors.push(Factor::Passkey);
+                result.passkey_challenge = None;
+                Ok(result)
+            }
+            Err(error) => {
+                report.fail(checks::PASSKEY_ASSERTION, &error);
+                Ok(LoginResult::refused(result.state, report))
+            }
+        }
     }
 
     async fn take(
@@ -323,36 +441,8 @@ impl<'a> LoginVerifier<'a> {
             );
             return Ok(None);
         };
-        Ok(match self.store.take(state, now).await? {
-            Taken::Fresh(transaction) => {
-                report.pass(checks::TRANSACTION);
-                Some(transaction)
-            }
-            Taken::Used => {
-                fail(
-                    report,
-                    ErrorCode::Replayed,
-                    "this transaction was answered before: the response is a replay",
-                );
-                None
-            }
-            Taken::Expired => {
-                fail(
-                    report,
-                    ErrorCode::TransactionExpired,
-                    "the transaction expired before the response came; start the login again",
-                );
-                None
-            }
-            Taken::Unknown => {
-                fail(
-                    report,
-                    ErrorCode::TransactionUnknown,
-                    "the response's `state` names no transaction of this verifier",
-                );
-                None
-            }
-        })
+        let taken = Transaction::take(self.store, state, now).await?;
+        Ok(transaction_found(taken, report))
     }
 
     async fn check_presentations(
@@ -415,14 +505,8 @@ impl<'a> LoginVerifier<'a> {
         };
         let claims = claims.clone();
         if transaction.requires_passkey {
-            if claims.get("passkey").is_none() {
-                report.fail(
-                    checks::PASSKEY,
-                    ReportError::new(
-                        ErrorCode::FactorMissing,
-                        "this world requires the passkey factor, and the presentation does not disclose `passkey`",
-                    ),
-                );
+            if let Err(error) = require_passkey(&claims) {
+                report.fail(checks::PASSKEY, error);
                 return LoginResult::refused(state, report);
             }
             report.pass(checks::PASSKEY);
@@ -471,10 +555,7 @@ impl<'a> LoginVerifier<'a> {
             state,
             avatar: Some(avatar),
             holder: claims.get("sub").and_then(Value::as_str).map(str::to_owned),
-            pending_passkey: transaction
-                .requires_passkey
-                .then(|| claims.get("passkey").cloned())
-                .flatten(),
+            passkey_challenge: None,
             claims: Some(claims),
             factors: if key_bound {
                 vec![Factor::HolderKey]
@@ -484,6 +565,31 @@ impl<'a> LoginVerifier<'a> {
             report,
         }
     }
+}
+
+/// What a single-use record found for a login step: the record if fresh, otherwise the
+/// failed `transaction` check that says why (a replay, an expiry, an unknown `state`).
+fn transaction_found<T>(taken: Taken<T>, report: &mut VerificationReport) -> Option<T> {
+    let (code, message) = match taken {
+        Taken::Fresh(found) => {
+            report.pass(checks::TRANSACTION);
+            return Some(found);
+        }
+        Taken::Used => (
+            ErrorCode::Replayed,
+            "this step of the login was answered before: this is a replay",
+        ),
+        Taken::Expired => (
+            ErrorCode::TransactionExpired,
+            "the login transaction expired before this answer came; start the login again",
+        ),
+        Taken::Unknown => (
+            ErrorCode::TransactionUnknown,
+            "the `state` names no login transaction of this verifier",
+        ),
+    };
+    report.fail(checks::TRANSACTION, ReportError::new(code, message));
+    None
 }
 
 /// §8.1: every key of the `vp_token` is a Credential Query id, and a query without `multiple`
