@@ -19,6 +19,8 @@ use vc_issuer::issuer::{
     ChainProblem, IssueError, IssuerStore, KeyEvent, LogKind, NewCredential, Registration,
     StoreConfig, StoreError,
 };
+use vc_issuer::mfa::{CounterStore as _, CredentialId as PasskeyCredentialId};
+use vc_issuer::single_use::{Purpose, REMEMBER_SECS, SingleUseError, SingleUseStore as _, Taken};
 use vc_issuer::status::{StatusBits, StatusListToken, StatusListValidation, StatusValue};
 
 #[path = "support/postgres.rs"]
@@ -574,6 +576,191 @@ async fn audit_names_an_entry_appended_behind_the_head(fixture: Fixture) {
     );
 }
 
+async fn single_use_records_are_taken_once(fixture: Fixture) {
+    let store = fixture.store(config(64)).await;
+    let purpose = Purpose::LinkNonce;
+    store
+        .put(purpose, "n-1", b"state".to_vec(), T0 + 100, T0)
+        .await
+        .expect("put");
+    assert_eq!(
+        store.take(purpose, "n-1", T0 + 10).await.expect("take"),
+        Taken::Fresh(b"state".to_vec())
+    );
+    assert_eq!(
+        store.take(purpose, "n-1", T0 + 11).await.expect("take"),
+        Taken::Used
+    );
+    assert_eq!(
+        store.take(purpose, "n-2", T0 + 11).await.expect("take"),
+        Taken::Unknown
+    );
+    // Purposes do not share keys.
+    assert_eq!(
+        store
+            .take(Purpose::PasskeyRegistration, "n-1", T0 + 11)
+            .await
+            .expect("take"),
+        Taken::Unknown
+    );
+}
+
+async fn rejects_an_expired_single_use_record(fixture: Fixture) {
+    let store = fixture.store(config(64)).await;
+    let purpose = Purpose::LoginTransaction;
+    store
+        .put(purpose, "s", vec![1], T0 + 100, T0)
+        .await
+        .expect("put");
+    assert_eq!(
+        store.take(purpose, "s", T0 + 100).await.expect("take"),
+        Taken::Expired
+    );
+    assert_eq!(
+        store.take(purpose, "s", T0 + 50).await.expect("take"),
+        Taken::Used,
+        "an expired record never revives"
+    );
+    let forgotten = T0 + 100 + REMEMBER_SECS;
+    assert_eq!(
+        store.take(purpose, "s", forgotten).await.expect("take"),
+        Taken::Unknown
+    );
+}
+
+async fn rejects_a_duplicate_single_use_key(fixture: Fixture) {
+    let store = fixture.store(config(64)).await;
+    let purpose = Purpose::PasskeyAuthentication;
+    store
+        .put(purpose, "k", vec![1], T0 + 100, T0)
+        .await
+        .expect("put");
+    assert_eq!(
+        store.put(purpose, "k", vec![2], T0 + 100, T0).await,
+        Err(SingleUseError::Duplicate)
+    );
+    store.take(purpose, "k", T0 + 1).await.expect("take");
+    assert_eq!(
+        store.put(purpose, "k", vec![3], T0 + 200, T0 + 2).await,
+        Err(SingleUseError::Duplicate),
+        "a used key cannot be put again while it is remembered"
+    );
+    // Once forgotten, the key is free again.
+    let later = T0 + 100 + REMEMBER_SECS;
+    store
+        .put(purpose, "k", vec![4], later + 100, later)
+        .await
+        .expect("put after forgetting");
+    assert_eq!(
+        store.take(purpose, "k", later + 1).await.expect("take"),
+        Taken::Fresh(vec![4])
+    );
+}
+
+async fn rejects_a_replayed_take_under_concurrency(fixture: Fixture) {
+    let node_a = fixture.store(config(64)).await;
+    let node_b = fixture.store(config(64)).await;
+    let purpose = Purpose::PasskeyRegistration;
+    node_a
+        .put(purpose, "c", vec![7], T0 + 100, T0)
+        .await
+        .expect("put");
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let store = if n % 2 == 0 {
+            node_a.clone()
+        } else {
+            node_b.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            store.take(purpose, "c", T0 + 1).await
+        }));
+    }
+    let mut fresh = 0;
+    for task in tasks {
+        match task.await.expect("task").expect("take") {
+            Taken::Fresh(value) => {
+                assert_eq!(value, vec![7]);
+                fresh += 1;
+            }
+            Taken::Used => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(fresh, 1, "exactly one take gets the record");
+
+    // Two nodes putting one key at once: exactly one succeeds.
+    let mut tasks = Vec::new();
+    for n in 0..8u8 {
+        let store = if n % 2 == 0 {
+            node_a.clone()
+        } else {
+            node_b.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            store.put(purpose, "d", vec![n], T0 + 100, T0).await
+        }));
+    }
+    let mut stored = 0;
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(()) => stored += 1,
+            Err(SingleUseError::Duplicate) => {}
+            Err(other) => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(stored, 1);
+}
+
+async fn passkey_counters_swap_only_from_what_was_read(fixture: Fixture) {
+    let node_a = fixture.store(config(64)).await;
+    let node_b = fixture.store(config(64)).await;
+    let id = PasskeyCredentialId::new(vec![1, 2, 3]).expect("id");
+    assert_eq!(node_a.get(&id, T0).await.expect("get"), None);
+    assert!(node_a.compare_and_set(&id, None, 5, T0).await.expect("cas"));
+    assert!(!node_b.compare_and_set(&id, None, 6, T0).await.expect("cas"));
+    assert!(
+        !node_b
+            .compare_and_set(&id, Some(4), 6, T0)
+            .await
+            .expect("cas")
+    );
+    assert!(
+        node_b
+            .compare_and_set(&id, Some(5), 7, T0)
+            .await
+            .expect("cas")
+    );
+    assert_eq!(node_a.get(&id, T0).await.expect("get"), Some(7));
+    assert_eq!(
+        node_a
+            .get(&PasskeyCredentialId::new(vec![9]).expect("id"), T0)
+            .await
+            .expect("get"),
+        None
+    );
+    // Of concurrent swaps from the same reading, one wins.
+    let mut tasks = Vec::new();
+    for n in 0..8u32 {
+        let store = if n % 2 == 0 {
+            node_a.clone()
+        } else {
+            node_b.clone()
+        };
+        let id = id.clone();
+        tasks.push(tokio::spawn(async move {
+            store.compare_and_set(&id, Some(7), 100 + n, T0).await
+        }));
+    }
+    let mut won = 0;
+    for task in tasks {
+        if task.await.expect("task").expect("cas") {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 1);
+}
+
 macro_rules! on_both_backends {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -613,6 +800,11 @@ on_both_backends!(
     audit_names_an_edited_hash,
     audit_names_the_entry_after_a_rehashed_edit,
     audit_names_an_entry_appended_behind_the_head,
+    single_use_records_are_taken_once,
+    rejects_an_expired_single_use_record,
+    rejects_a_duplicate_single_use_key,
+    rejects_a_replayed_take_under_concurrency,
+    passkey_counters_swap_only_from_what_was_read,
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ mod error;
 mod lists;
 mod log;
 mod register;
+mod single_use;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -197,7 +198,7 @@ impl IssuerStore {
                 .execute(&pool)
                 .await?;
         }
-        migrator().run(&pool).await?;
+        migrator(backend).run(&pool).await?;
         Ok(IssuerStore {
             pool,
             backend,
@@ -252,15 +253,29 @@ impl IssuerStore {
 }
 
 /// The embedded migrations: SQL text compiled into the binary, so that neither building nor
-/// opening needs anything but the database itself.
-fn migrator() -> Migrator {
-    let mut migrator = Migrator::with_migrations(vec![Migration::new(
-        1,
-        Cow::Borrowed("issuer store"),
-        MigrationType::Simple,
-        include_str!("../../migrations/0001_issuer_store.sql").into_sql_str(),
-        false,
-    )]);
+/// opening needs anything but the database itself. One text serves both backends unless a
+/// type differs (bytes: BLOB in SQLite, BYTEA in PostgreSQL).
+fn migrator(backend: Backend) -> Migrator {
+    let single_use = match backend {
+        Backend::Sqlite => include_str!("../../migrations/sqlite/0002_single_use.sql"),
+        Backend::Postgres => include_str!("../../migrations/postgres/0002_single_use.sql"),
+    };
+    let mut migrator = Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            Cow::Borrowed("issuer store"),
+            MigrationType::Simple,
+            include_str!("../../migrations/0001_issuer_store.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            2,
+            Cow::Borrowed("single use and passkey counters"),
+            MigrationType::Simple,
+            single_use.into_sql_str(),
+            false,
+        ),
+    ]);
     // Two nodes starting at once must not both apply a migration.
     migrator.set_locking(true);
     migrator
