@@ -823,7 +823,7 @@ async fn issue_until_killed(url: &str) -> ! {
     loop {
         store
             .issue(&credential(3), |_| {
-                std::thread::sleep(Duration::from_millis(2));
+                std::thread::sleep(Duration::from_millis(5));
                 Ok::<_, std::convert::Infallible>(())
             })
             .await
@@ -832,13 +832,16 @@ async fn issue_until_killed(url: &str) -> ! {
     }
 }
 
-async fn survives_a_kill_mid_issuance(test_name: &str, fixture: Fixture) {
-    // Create the schema first, so that the kill lands in issuance and not in the migration.
-    let store = fixture.store(config(64)).await;
-    store.close().await;
+/// How often the child is killed.
+const KILL_ROUNDS: usize = 6;
+
+/// Runs the child until it has committed 8 issuances, waits 1–5 ms (most of which the child
+/// spends signing, inside its transaction), kills it with SIGKILL and returns how many
+/// issuances it reported.
+fn issue_then_kill(test_name: &str, url: &str) -> u64 {
     let mut child = Command::new(std::env::current_exe().expect("test binary"))
         .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_URL, &fixture.url)
+        .env(CHILD_URL, url)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -847,20 +850,31 @@ async fn survives_a_kill_mid_issuance(test_name: &str, fixture: Fixture) {
     let mut lines = BufReader::new(stdout).lines();
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut printed = 0u64;
-    // Enough commits to cross list boundaries (64 entries, 3 per credential), then a kill
-    // at a moment the child does not choose.
-    while printed < 40 {
+    while printed < 8 {
         let line = lines.next().expect("the child ended early").expect("read");
         if line == "issued" {
             printed += 1;
         }
         assert!(Instant::now() < deadline, "the child issues too slowly");
     }
-    std::thread::sleep(Duration::from_micros(u64::from(
-        rand::random::<u16>() % 5000,
-    )));
+    std::thread::sleep(Duration::from_micros(
+        1000 + u64::from(rand::random::<u16>() % 4000),
+    ));
     child.kill().expect("SIGKILL");
     child.wait().expect("reap");
+    printed
+}
+
+async fn survives_a_kill_mid_issuance(test_name: &str, fixture: Fixture) {
+    // Create the schema first, so that the kill lands in issuance and not in the migration.
+    let store = fixture.store(config(64)).await;
+    store.close().await;
+    // Several kills, each after a few commits (enough, over all rounds, to cross list
+    // boundaries: 64 entries, 3 per credential), at a moment the child does not choose.
+    let mut printed = 0u64;
+    for _ in 0..KILL_ROUNDS {
+        printed += issue_then_kill(test_name, &fixture.url);
+    }
 
     let store = fixture.store(config(64)).await;
     let raw = fixture.raw().await;
@@ -954,4 +968,31 @@ async fn survives_a_kill_mid_issuance_postgres() {
         Fixture::postgres().await,
     )
     .await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_sqlite_file_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let fixture = Fixture::sqlite();
+    let path = fixture.dir.as_ref().expect("dir").join("owner-only.db");
+    let store = IssuerStore::open_sqlite(&path, config(64))
+        .await
+        .expect("open");
+    issue(&store, 1).await;
+    for file in [path.clone(), path.with_extension("db-wal")] {
+        let mode = std::fs::metadata(&file)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{} is readable by others", file.display());
+    }
+}
+
+#[tokio::test]
+async fn rejects_an_unsupported_database_url() {
+    assert!(matches!(
+        IssuerStore::open("mysql://root@127.0.0.1/db", config(64)).await,
+        Err(StoreError::UnsupportedDatabase(scheme)) if scheme == "mysql"
+    ));
 }

@@ -139,11 +139,21 @@ enum Backend {
 
 /// The issuer's store over a pool of database connections. Cheap to clone (the pool is shared);
 /// two stores opened on one PostgreSQL database behave as two nodes of one issuer.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct IssuerStore {
     pool: AnyPool,
     backend: Backend,
     config: StoreConfig,
+}
+
+impl std::fmt::Debug for IssuerStore {
+    /// The backend and the list settings; never the database URL, which may hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuerStore")
+            .field("backend", &self.backend)
+            .field("config", &self.config)
+            .finish()
+    }
 }
 
 /// A write transaction holding the lock on the log's head, and the head as it stood.
@@ -164,6 +174,7 @@ impl IssuerStore {
                 "the store's path may not contain `?` or `#`".to_owned(),
             ));
         }
+        create_owner_only(Path::new(path))?;
         IssuerStore::open(&format!("sqlite://{path}?mode=rwc"), config).await
     }
 
@@ -249,6 +260,22 @@ impl IssuerStore {
                     .await?
             }
         })
+    }
+}
+
+/// Creates the database file readable by its owner only, unless it exists: the register names
+/// holders. SQLite gives its `-wal` and `-shm` files the mode of the database file.
+fn create_owner_only(path: &Path) -> Result<(), StoreError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(StoreError::InvalidConfig(format!(
+            "the store's file cannot be created: {err}"
+        ))),
     }
 }
 
