@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use vc_issuer::issuer::{
-    ChainProblem, IssueError, IssuerStore, KeyEvent, LogKind, NewCredential, Registration,
-    StoreConfig, StoreError,
+    ChainProblem, IssueError, IssuerStore, KeyEvent, LogKind, MAX_COPIES, MAX_FIELD_LEN,
+    NewCredential, Registration, StoreConfig, StoreError,
 };
 use vc_issuer::mfa::{CounterStore as _, CredentialId as PasskeyCredentialId};
 use vc_issuer::single_use::{Purpose, REMEMBER_SECS, SingleUseError, SingleUseStore as _, Taken};
@@ -186,6 +186,60 @@ async fn rejects_half_issuance_when_signing_fails(fixture: Fixture) {
     // The store goes on working after the rollback.
     issue(&store, 1).await;
     assert_eq!(store.audit().await.expect("audit").first_break, None);
+}
+
+async fn rejects_a_request_out_of_bounds(fixture: Fixture) {
+    let store = fixture.store(config(64)).await;
+    let oversized = NewCredential::new(&"x".repeat(MAX_FIELD_LEN + 1), VCT, T0);
+    for request in [
+        credential(0),
+        credential(MAX_COPIES + 1),
+        oversized,
+        NewCredential::new("did:example:holder", "", T0),
+        NewCredential::new("did:example:holder", VCT, T0).expiring_at(T0),
+    ] {
+        let result = store
+            .issue(&request, |_| Ok::<_, std::convert::Infallible>(()))
+            .await;
+        assert!(
+            matches!(
+                result,
+                Err(IssueError::Store(StoreError::InvalidRequest(_)))
+            ),
+            "{request:?} was accepted"
+        );
+    }
+    assert!(store.credential_ids(0, 10).await.expect("ids").is_empty());
+}
+
+async fn finds_the_credentials_of_a_holder(fixture: Fixture) {
+    let store = fixture.store(config(64)).await;
+    let first = issue(&store, 1).await.id;
+    let other = store
+        .issue(
+            &NewCredential::new("did:example:other", VCT, T0 + 1),
+            |_| Ok::<_, std::convert::Infallible>(()),
+        )
+        .await
+        .expect("issue")
+        .0
+        .id;
+    let second = issue(&store, 2).await.id;
+    let mut expected = vec![first, second];
+    expected.sort();
+    let mut found = store
+        .credential_ids_of("did:example:holder")
+        .await
+        .expect("ids");
+    found.sort();
+    assert_eq!(found, expected);
+    assert_eq!(
+        store
+            .credential_ids_of("did:example:other")
+            .await
+            .expect("ids"),
+        [other]
+    );
 }
 
 async fn two_nodes_never_share_an_index(fixture: Fixture) {
@@ -785,6 +839,8 @@ macro_rules! on_both_backends {
 on_both_backends!(
     records_what_it_issues,
     rejects_half_issuance_when_signing_fails,
+    rejects_a_request_out_of_bounds,
+    finds_the_credentials_of_a_holder,
     two_nodes_never_share_an_index,
     concurrent_revocations_lose_no_update,
     rejects_reinstating_a_revoked_credential,

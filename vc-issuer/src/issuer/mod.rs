@@ -68,7 +68,7 @@ use crate::status::{StatusBits, TokenStatusList};
 pub use error::{IssueError, StoreError};
 pub use lists::StatusListInfo;
 pub use log::{AuditReport, ChainBreak, ChainHead, ChainProblem, KeyEvent, LogEntry, LogKind};
-pub use register::{CredentialRecord, MAX_COPIES, NewCredential, Registration};
+pub use register::{CredentialRecord, MAX_COPIES, MAX_FIELD_LEN, NewCredential, Registration};
 
 /// The default number of entries of a status list: 2^17, the size the W3C Bitstring Status List
 /// requires as a minimum for herd privacy, used here for Token Status Lists too (a verifier that

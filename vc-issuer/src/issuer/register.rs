@@ -13,6 +13,9 @@ use crate::status::{StatusBits, StatusListReference, StatusValue};
 /// meant for a holder's worlds, not for filling lists.
 pub const MAX_COPIES: u32 = 64;
 
+/// The longest holder DID or credential type the register keeps, in bytes.
+pub const MAX_FIELD_LEN: usize = 2048;
+
 /// A credential to register: everything the register keeps, and nothing more (no claim values,
 /// no PII beyond the holder's DID, which revocation by holder needs).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,10 +63,13 @@ impl NewCredential {
                 self.copies
             )));
         }
-        if self.holder.is_empty() || self.vct.is_empty() {
-            return Err(StoreError::InvalidRequest(
-                "the holder and the credential type may not be empty".to_owned(),
-            ));
+        for (field, value) in [("holder", &self.holder), ("credential type", &self.vct)] {
+            if value.is_empty() || value.len() > MAX_FIELD_LEN {
+                return Err(StoreError::InvalidRequest(format!(
+                    "the {field} must have 1 to {MAX_FIELD_LEN} bytes, not {}",
+                    value.len()
+                )));
+            }
         }
         if self.expires_at.is_some_and(|exp| exp <= self.issued_at) {
             return Err(StoreError::InvalidRequest(
@@ -290,6 +296,17 @@ impl IssuerStore {
             status: status_value(row.try_get("status")?)?,
             references,
         })
+    }
+
+    /// The ids of the credentials issued to `holder`, oldest first: what revoking everything a
+    /// holder has starts from.
+    pub async fn credential_ids_of(&self, holder: &str) -> Result<Vec<String>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id FROM credentials WHERE holder = $1 ORDER BY issued_at, id")
+                .bind(holder)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|row| Ok(row.try_get("id")?)).collect()
     }
 
     /// The ids of the registered credentials, oldest first, `limit` at most, skipping `offset`.
