@@ -49,6 +49,20 @@ fn list_from_row(row: &sqlx::any::AnyRow) -> Result<StatusListInfo, StoreError> 
     })
 }
 
+/// The `n`-th (from 0) index not in `taken`, which is sorted ascending without duplicates.
+fn nth_free(taken: &[u64], n: u64) -> u64 {
+    // Each taken index at or below the candidate pushes it one further.
+    let mut candidate = n;
+    for &taken_idx in taken {
+        if taken_idx <= candidate {
+            candidate += 1;
+        } else {
+            break;
+        }
+    }
+    candidate
+}
+
 impl IssuerStore {
     /// Allocates an index for copy `copy` of credential `credential_id`: a random free one of
     /// the newest list, or of a new list when that one is full. Runs under the write lock, so
@@ -158,17 +172,7 @@ impl IssuerStore {
                 list.number, list.allocated, list.size
             )));
         }
-        // The `pick`-th free index: walk the sorted taken ones, shifting past each at or
-        // below the candidate.
-        let mut candidate = rand::rngs::OsRng.gen_range(0..free);
-        for taken_idx in taken {
-            if taken_idx <= candidate {
-                candidate += 1;
-            } else {
-                break;
-            }
-        }
-        Ok(candidate)
+        Ok(nth_free(&taken, rand::rngs::OsRng.gen_range(0..free)))
     }
 
     /// Every status list, oldest first.
@@ -243,5 +247,31 @@ impl IssuerStore {
             Some(exp),
             Some(ttl),
         )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nth_free;
+
+    #[test]
+    fn nth_free_skips_every_taken_index() {
+        assert_eq!(nth_free(&[], 5), 5);
+        assert_eq!(nth_free(&[0, 1, 3], 0), 2);
+        assert_eq!(nth_free(&[0, 1, 3], 1), 4);
+        assert_eq!(nth_free(&[2, 3, 4], 2), 5);
+        assert_eq!(nth_free(&[2, 3, 4], 1), 1);
+        // Exhaustively on a list of 8: the free indexes, in order, for every taken set.
+        for mask in 0u16..256 {
+            let taken: Vec<u64> = (0..8).filter(|i| mask & (1 << i) != 0).collect();
+            let free: Vec<u64> = (0..8).filter(|i| mask & (1 << i) == 0).collect();
+            for (n, expected) in free.iter().enumerate() {
+                assert_eq!(
+                    nth_free(&taken, n as u64),
+                    *expected,
+                    "taken {taken:?}, n {n}"
+                );
+            }
+        }
     }
 }

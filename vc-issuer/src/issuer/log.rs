@@ -419,3 +419,39 @@ impl IssuerStore {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn genesis_is_32_zero_bytes_and_the_migration_agrees() {
+        assert_eq!(GENESIS_HASH, base64url::encode(&[0u8; 32]));
+        let migration = include_str!("../../migrations/0001_issuer_store.sql");
+        assert!(migration.contains(&format!("(1, 0, '{GENESIS_HASH}')")));
+    }
+
+    #[test]
+    fn the_hash_covers_every_field() {
+        let details = json!({"copies": 1});
+        let base = entry_hash(1, 10, "issue", "id", &details, GENESIS_HASH).expect("hash");
+        let changed = [
+            entry_hash(2, 10, "issue", "id", &details, GENESIS_HASH),
+            entry_hash(1, 11, "issue", "id", &details, GENESIS_HASH),
+            entry_hash(1, 10, "revoke", "id", &details, GENESIS_HASH),
+            entry_hash(1, 10, "issue", "id2", &details, GENESIS_HASH),
+            entry_hash(1, 10, "issue", "id", &json!({"copies": 2}), GENESIS_HASH),
+            entry_hash(1, 10, "issue", "id", &details, "other"),
+        ];
+        for hash in changed {
+            assert_ne!(hash.expect("hash"), base);
+        }
+        // Canonical: member order does not matter.
+        let reordered: Value = serde_json::from_str(r#"{"b":1,"a":2}"#).expect("json");
+        let ordered: Value = serde_json::from_str(r#"{"a":2,"b":1}"#).expect("json");
+        assert_eq!(
+            entry_hash(1, 10, "issue", "id", &reordered, GENESIS_HASH).expect("hash"),
+            entry_hash(1, 10, "issue", "id", &ordered, GENESIS_HASH).expect("hash")
+        );
+    }
+}
