@@ -2,7 +2,8 @@
 //! values, and the tamper-evident log, in SQLite (one file, the default) or PostgreSQL (an
 //! issuer that runs on several nodes) through one code path.
 //!
-//! Every change is one database transaction that first locks the head of the log, so that:
+//! Every change of the register, the lists or the log is one database transaction that first
+//! locks the head of the log, so that:
 //! - issuing records the credential, allocates its status indexes and appends its log entry
 //!   together, or not at all — a failure or a kill in the middle leaves no half-allocated index;
 //! - two issuers on one database (two nodes) never draw the same index, and the log never forks;
@@ -13,6 +14,11 @@
 //! URI is the configured base URI and its number. The log is a hash chain that
 //! [`IssuerStore::audit`] recomputes without any secret. No code here reads the clock: every
 //! time is passed in as Unix seconds.
+//!
+//! The same database keeps what every node of an issuer or verifier must share: the store is a
+//! [`SingleUseStore`](crate::single_use::SingleUseStore) (link nonces, login transactions,
+//! pending WebAuthn ceremonies) and a [`CounterStore`](crate::mfa::CounterStore) (passkey
+//! signature counters).
 //!
 //! ```
 //! use vc_issuer::issuer::{IssuerStore, NewCredential, StoreConfig};
