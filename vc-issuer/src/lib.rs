@@ -65,6 +65,7 @@
 //! - `issuer` (cargo feature `issuer-store`): the persistent issuer's register, status-list
 //!   allocation and tamper-evident log, in SQLite or PostgreSQL.
 //! - [`issuer_keys`]: from `iss` and `kid` to the issuer's key.
+//! - [`issuer_dir`]: the issuer directory: public configuration, encrypted signing key, store.
 //! - [`status`]: IETF Token Status Lists and W3C Bitstring Status Lists.
 //! - [`report`]: the verification report, its check names and stable error codes.
 //! - [`verify`]: one entry point for a presented credential, policy in, report out.
@@ -89,6 +90,7 @@ pub mod bench;
 pub mod error;
 #[cfg(feature = "issuer-store")]
 pub mod issuer;
+pub mod issuer_dir;
 pub mod issuer_keys;
 pub mod mfa;
 pub mod openid4vp;

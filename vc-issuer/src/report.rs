@@ -453,6 +453,11 @@ impl VerificationReport {
         self
     }
 
+    /// The codes of the errors, in order.
+    pub fn error_codes(&self) -> Vec<ErrorCode> {
+        self.errors.iter().map(|error| error.code).collect()
+    }
+
     /// The code of the first error, the one a command-line user is shown first.
     pub fn first_error_code(&self) -> Option<ErrorCode> {
         self.errors.first().map(|error| error.code)

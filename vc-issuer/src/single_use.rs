@@ -243,105 +243,88 @@ impl SingleUseStore for InMemorySingleUseStore {
 mod tests {
     use super::*;
 
-    fn block_on<F: std::future::Future>(future: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map(|runtime| runtime.block_on(future))
-            .unwrap_or_else(|error| panic!("runtime: {error}"))
+    #[tokio::test]
+    async fn takes_once_then_reports_a_replay() {
+        let store = InMemorySingleUseStore::default();
+        let purpose = Purpose::LoginTransaction;
+        store
+            .put(purpose, "s", b"v".to_vec(), 100, 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.take(purpose, "s", 10).await.unwrap(),
+            Taken::Fresh(b"v".to_vec())
+        );
+        assert_eq!(store.take(purpose, "s", 11).await.unwrap(), Taken::Used);
+        assert_eq!(store.take(purpose, "t", 11).await.unwrap(), Taken::Unknown);
     }
 
-    #[test]
-    fn takes_once_then_reports_a_replay() {
-        block_on(async {
-            let store = InMemorySingleUseStore::default();
-            let purpose = Purpose::LoginTransaction;
+    #[tokio::test]
+    async fn rejects_expired_record_and_never_revives_it() {
+        let store = InMemorySingleUseStore::default();
+        let purpose = Purpose::LinkNonce;
+        store
+            .put(purpose, "n", b"v".to_vec(), 100, 0)
+            .await
+            .unwrap();
+        assert_eq!(store.take(purpose, "n", 100).await.unwrap(), Taken::Expired);
+        assert_eq!(store.take(purpose, "n", 50).await.unwrap(), Taken::Used);
+        // Long after its expiry it is forgotten.
+        let late = 100 + REMEMBER_SECS;
+        assert_eq!(
+            store.take(purpose, "n", late).await.unwrap(),
+            Taken::Unknown
+        );
+    }
+
+    #[tokio::test]
+    async fn rejects_duplicate_key_even_after_use() {
+        let store = InMemorySingleUseStore::default();
+        let purpose = Purpose::PasskeyAuthentication;
+        store.put(purpose, "k", vec![1], 100, 0).await.unwrap();
+        assert_eq!(
+            store.put(purpose, "k", vec![2], 100, 0).await,
+            Err(SingleUseError::Duplicate)
+        );
+        store.take(purpose, "k", 1).await.unwrap();
+        assert_eq!(
+            store.put(purpose, "k", vec![3], 200, 2).await,
+            Err(SingleUseError::Duplicate),
+            "a used key cannot be put again while it is remembered"
+        );
+    }
+
+    #[tokio::test]
+    async fn purposes_do_not_share_keys() {
+        let store = InMemorySingleUseStore::default();
+        store
+            .put(Purpose::PasskeyRegistration, "k", vec![1], 100, 0)
+            .await
+            .unwrap();
+        assert_eq!(
             store
-                .put(purpose, "s", b"v".to_vec(), 100, 0)
+                .take(Purpose::PasskeyAuthentication, "k", 1)
+                .await
+                .unwrap(),
+            Taken::Unknown
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_store_forgets_the_oldest() {
+        let store = InMemorySingleUseStore::with_limits(CacheLimits::entries(2));
+        let purpose = Purpose::LinkNonce;
+        for (i, key) in ["a", "b", "c"].into_iter().enumerate() {
+            store
+                .put(purpose, key, vec![], 100, i as u64)
                 .await
                 .unwrap();
-            assert_eq!(
-                store.take(purpose, "s", 10).await.unwrap(),
-                Taken::Fresh(b"v".to_vec())
-            );
-            assert_eq!(store.take(purpose, "s", 11).await.unwrap(), Taken::Used);
-            assert_eq!(store.take(purpose, "t", 11).await.unwrap(), Taken::Unknown);
-        });
-    }
-
-    #[test]
-    fn rejects_expired_record_and_never_revives_it() {
-        block_on(async {
-            let store = InMemorySingleUseStore::default();
-            let purpose = Purpose::LinkNonce;
-            store
-                .put(purpose, "n", b"v".to_vec(), 100, 0)
-                .await
-                .unwrap();
-            assert_eq!(store.take(purpose, "n", 100).await.unwrap(), Taken::Expired);
-            assert_eq!(store.take(purpose, "n", 50).await.unwrap(), Taken::Used);
-            // Long after its expiry it is forgotten.
-            let late = 100 + REMEMBER_SECS;
-            assert_eq!(
-                store.take(purpose, "n", late).await.unwrap(),
-                Taken::Unknown
-            );
-        });
-    }
-
-    #[test]
-    fn rejects_duplicate_key_even_after_use() {
-        block_on(async {
-            let store = InMemorySingleUseStore::default();
-            let purpose = Purpose::PasskeyAuthentication;
-            store.put(purpose, "k", vec![1], 100, 0).await.unwrap();
-            assert_eq!(
-                store.put(purpose, "k", vec![2], 100, 0).await,
-                Err(SingleUseError::Duplicate)
-            );
-            store.take(purpose, "k", 1).await.unwrap();
-            assert_eq!(
-                store.put(purpose, "k", vec![3], 200, 2).await,
-                Err(SingleUseError::Duplicate),
-                "a used key cannot be put again while it is remembered"
-            );
-        });
-    }
-
-    #[test]
-    fn purposes_do_not_share_keys() {
-        block_on(async {
-            let store = InMemorySingleUseStore::default();
-            store
-                .put(Purpose::PasskeyRegistration, "k", vec![1], 100, 0)
-                .await
-                .unwrap();
-            assert_eq!(
-                store
-                    .take(Purpose::PasskeyAuthentication, "k", 1)
-                    .await
-                    .unwrap(),
-                Taken::Unknown
-            );
-        });
-    }
-
-    #[test]
-    fn a_full_store_forgets_the_oldest() {
-        block_on(async {
-            let store = InMemorySingleUseStore::with_limits(CacheLimits::entries(2));
-            let purpose = Purpose::LinkNonce;
-            for (i, key) in ["a", "b", "c"].into_iter().enumerate() {
-                store
-                    .put(purpose, key, vec![], 100, i as u64)
-                    .await
-                    .unwrap();
-            }
-            assert_eq!(store.take(purpose, "a", 5).await.unwrap(), Taken::Unknown);
-            assert!(matches!(
-                store.take(purpose, "c", 5).await.unwrap(),
-                Taken::Fresh(_)
-            ));
-        });
+        }
+        assert_eq!(store.take(purpose, "a", 5).await.unwrap(), Taken::Unknown);
+        assert!(matches!(
+            store.take(purpose, "c", 5).await.unwrap(),
+            Taken::Fresh(_)
+        ));
     }
 
     #[test]

@@ -333,6 +333,27 @@ impl Scene {
             .to_form()
     }
 
+    /// A `direct_post` body by Alice's own hand, bypassing the wallet's selection: disclosing
+    /// `pointers`, key-bound for `aud` and `request`'s nonce at `iat`.
+    fn alice_presents(
+        &self,
+        request: &AuthorizationRequest,
+        pointers: &[&str],
+        aud: &str,
+        iat: u64,
+    ) -> String {
+        let presentation = self
+            .alice
+            .credential
+            .present_with_key_binding(
+                &paths(pointers),
+                &KeyBindingRequest::new(aud, request.nonce(), iat),
+                &self.alice.key.signer,
+            )
+            .expect("presentation");
+        form_for(request, presentation)
+    }
+
     async fn alice_answers(&self, url: &str) -> String {
         self.wallet_answers(&self.alice.credential, &self.alice.key.signer, url)
             .await
@@ -357,9 +378,7 @@ impl Scene {
 
 /// The claims the world asks for: the avatar of platform B (second in the array),
 /// `age_over_18`, `passkey`.
-fn asked_paths() -> Vec<ClaimPath> {
-    paths(&["/avatars/1", "/age_over_18", "/passkey"])
-}
+const ASKED: [&str; 3] = ["/avatars/1", "/age_over_18", "/passkey"];
 
 fn paths(pointers: &[&str]) -> Vec<ClaimPath> {
     pointers
@@ -384,15 +403,6 @@ fn passkey_answers(holder: &mut Holder, challenge: RequestChallengeResponse) -> 
         .do_authentication(issuer_origin(), challenge)
         .expect("the passkey answers");
     serde_json::to_value(&assertion).expect("json")
-}
-
-fn error_codes(result: &LoginResult) -> Vec<ErrorCode> {
-    result
-        .report
-        .errors
-        .iter()
-        .map(|error| error.code)
-        .collect()
 }
 
 /// The presentation in a `direct_post` body, as the world receives it.
@@ -495,7 +505,7 @@ async fn logs_in_with_both_factors_and_the_world_learns_only_what_it_asked() {
 
     // The same assertion again: the waiting login was used up.
     let again = scene.finish(state, Some(&assertion)).await;
-    assert_eq!(error_codes(&again), [ErrorCode::Replayed]);
+    assert_eq!(again.report.error_codes(), [ErrorCode::Replayed]);
 }
 
 /// The form body, percent-decoded, as a log of the world would hold it.
@@ -556,7 +566,7 @@ async fn rejects_replayed_response() {
     assert!(scene.check(&form).await.report.verified);
     let replay = scene.check(&form).await;
     assert!(!replay.granted());
-    assert_eq!(error_codes(&replay), [ErrorCode::Replayed]);
+    assert_eq!(replay.report.error_codes(), [ErrorCode::Replayed]);
 }
 
 #[tokio::test]
@@ -570,19 +580,11 @@ async fn rejects_state_reuse() {
     // A second, freshly signed response under the same state is refused.
     let first = scene.alice_answers(&url).await;
     assert!(scene.check(&first).await.report.verified);
-    let second = scene
-        .alice
-        .credential
-        .present_with_key_binding(
-            &asked_paths(),
-            &KeyBindingRequest::new(request.client_id().to_string(), request.nonce(), LOGIN + 2),
-            &scene.alice.key.signer,
-        )
-        .expect("presentation");
-    let second = form_for(&request, second);
+    let client_id = request.client_id().to_string();
+    let second = scene.alice_presents(&request, &ASKED, &client_id, LOGIN + 2);
     assert_ne!(first, second);
     assert_eq!(
-        error_codes(&scene.check(&second).await),
+        scene.check(&second).await.report.error_codes(),
         [ErrorCode::Replayed]
     );
 }
@@ -592,23 +594,15 @@ async fn rejects_wrong_client_id_in_kb_aud() {
     let scene = scene().await;
     let (request, _) = scene.world.begin().await;
     // A presentation made for another world (its client_id as `aud`), sent to this one.
-    let presentation = scene
-        .alice
-        .credential
-        .present_with_key_binding(
-            &asked_paths(),
-            &KeyBindingRequest::new(
-                "redirect_uri:https://other-world.example/responses",
-                request.nonce(),
-                LOGIN + 1,
-            ),
-            &scene.alice.key.signer,
-        )
-        .expect("presentation");
-    let form = form_for(&request, presentation);
+    let form = scene.alice_presents(
+        &request,
+        &ASKED,
+        "redirect_uri:https://other-world.example/responses",
+        LOGIN + 1,
+    );
     let result = scene.check(&form).await;
     assert!(!result.granted() && result.passkey_challenge.is_none());
-    assert_eq!(error_codes(&result), [ErrorCode::AudMismatch]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::AudMismatch]);
 }
 
 #[tokio::test]
@@ -621,7 +615,7 @@ async fn rejects_presentation_of_another_holders_credential() {
         &scene
             .alice
             .credential
-            .present(&asked_paths())
+            .present(&paths(&ASKED))
             .expect("presented"),
     )
     .expect("an SD-JWT");
@@ -638,7 +632,7 @@ async fn rejects_presentation_of_another_holders_credential() {
     let form = form_for(&request, presentation.to_compact());
     let result = scene.check(&form).await;
     assert!(!result.granted() && result.passkey_challenge.is_none());
-    assert_eq!(error_codes(&result), [ErrorCode::BadKbSignature]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::BadKbSignature]);
 }
 
 #[tokio::test]
@@ -646,19 +640,11 @@ async fn rejects_dcql_claim_withheld() {
     let scene = scene().await;
     let (request, _) = scene.world.begin().await;
     // The wallet withholds `age_over_18`.
-    let presentation = scene
-        .alice
-        .credential
-        .present_with_key_binding(
-            &paths(&["/avatars/1", "/passkey"]),
-            &KeyBindingRequest::new(request.client_id().to_string(), request.nonce(), LOGIN + 1),
-            &scene.alice.key.signer,
-        )
-        .expect("presentation");
-    let form = form_for(&request, presentation);
+    let client_id = request.client_id().to_string();
+    let form = scene.alice_presents(&request, &["/avatars/1", "/passkey"], &client_id, LOGIN + 1);
     let result = scene.check(&form).await;
     assert!(!result.granted() && result.passkey_challenge.is_none());
-    assert_eq!(error_codes(&result), [ErrorCode::MissingClaim]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::MissingClaim]);
 }
 
 #[tokio::test]
@@ -680,7 +666,7 @@ async fn rejects_passkey_of_another_credential() {
     let state = request.state().expect("state");
     let refused = scene.finish(state, Some(&assertion)).await;
     assert!(!refused.granted());
-    assert_eq!(error_codes(&refused), [ErrorCode::WebauthnFailed]);
+    assert_eq!(refused.report.error_codes(), [ErrorCode::WebauthnFailed]);
     assert!(refused.avatar.is_none() && refused.claims.is_none());
 }
 
@@ -692,7 +678,7 @@ async fn rejects_login_without_passkey_assertion() {
     assert!(scene.check(&form).await.passkey_challenge.is_some());
     let refused = scene.finish(request.state().expect("state"), None).await;
     assert!(!refused.granted());
-    assert_eq!(error_codes(&refused), [ErrorCode::FactorMissing]);
+    assert_eq!(refused.report.error_codes(), [ErrorCode::FactorMissing]);
 }
 
 #[tokio::test]
@@ -702,7 +688,7 @@ async fn rejects_passkey_step_before_the_response_or_after_its_expiry() {
     let state = request.state().expect("state");
     // Before any response, nothing waits for a passkey under this state.
     let early = scene.finish(state, None).await;
-    assert_eq!(error_codes(&early), [ErrorCode::TransactionUnknown]);
+    assert_eq!(early.report.error_codes(), [ErrorCode::TransactionUnknown]);
     // An assertion after the challenge's two minutes.
     let form = scene.alice_answers(&url).await;
     let result = scene.check(&form).await;
@@ -714,5 +700,5 @@ async fn rejects_passkey_step_before_the_response_or_after_its_expiry() {
         .finish_passkey(state, Some(&assertion), LOGIN + 2 + 121)
         .await
         .expect("store");
-    assert_eq!(error_codes(&late), [ErrorCode::TransactionExpired]);
+    assert_eq!(late.report.error_codes(), [ErrorCode::TransactionExpired]);
 }

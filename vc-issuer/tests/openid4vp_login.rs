@@ -180,15 +180,6 @@ fn begin(
     .expect("begun");
 }
 
-fn error_codes(result: &LoginResult) -> Vec<ErrorCode> {
-    result
-        .report
-        .errors
-        .iter()
-        .map(|error| error.code)
-        .collect()
-}
-
 fn assert_granted_for_resonite(result: &LoginResult) {
     assert!(result.granted(), "{:?}", result.report.errors);
     let avatar = result.avatar.as_ref().expect("avatar");
@@ -335,7 +326,7 @@ fn rejects_missing_passkey_factor() {
     let form = setup.forged_answer(&request, &["/avatars/1"], &client_id, request.nonce());
     let result = verify(&setup, &store, &form, NOW + 6);
     assert!(!result.report.verified);
-    assert_eq!(error_codes(&result), [ErrorCode::FactorMissing]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::FactorMissing]);
 }
 
 #[test]
@@ -349,7 +340,7 @@ fn rejects_replayed_response() {
     assert!(verify(&setup, &store, &form, NOW + 6).granted());
     let replay = verify(&setup, &store, &form, NOW + 7);
     assert!(!replay.report.verified);
-    assert_eq!(error_codes(&replay), [ErrorCode::Replayed]);
+    assert_eq!(replay.report.error_codes(), [ErrorCode::Replayed]);
     assert!(replay.avatar.is_none() && replay.claims.is_none());
 }
 
@@ -376,7 +367,7 @@ fn rejects_state_reuse_with_a_fresh_presentation() {
         &setup.answer(&request, NOW + 8).to_form(),
         NOW + 9,
     );
-    assert_eq!(error_codes(&second), [ErrorCode::Replayed]);
+    assert_eq!(second.report.error_codes(), [ErrorCode::Replayed]);
 }
 
 #[test]
@@ -389,10 +380,10 @@ fn rejects_unknown_state() {
     let mut response = setup.answer(&request, NOW + 5);
     response.state = Some("not-a-transaction".into());
     let result = verify(&setup, &store, &response.to_form(), NOW + 6);
-    assert_eq!(error_codes(&result), [ErrorCode::TransactionUnknown]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::TransactionUnknown]);
     response.state = None;
     let result = verify(&setup, &store, &response.to_form(), NOW + 6);
-    assert_eq!(error_codes(&result), [ErrorCode::TransactionUnknown]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::TransactionUnknown]);
 }
 
 #[test]
@@ -409,7 +400,7 @@ fn rejects_expired_transaction() {
         &setup.answer(&request, late).to_form(),
         late,
     );
-    assert_eq!(error_codes(&result), [ErrorCode::TransactionExpired]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::TransactionExpired]);
 }
 
 #[test]
@@ -424,7 +415,7 @@ fn rejects_kb_audience_without_the_client_id_prefix() {
     let form = setup.forged_answer(&request, &["/avatars/1"], RESPONSE_URI, request.nonce());
     let result = verify(&setup, &store, &form, NOW + 6);
     assert!(!result.report.verified);
-    assert_eq!(error_codes(&result), [ErrorCode::AudMismatch]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::AudMismatch]);
 }
 
 #[test]
@@ -441,7 +432,7 @@ fn rejects_nonce_of_another_transaction() {
     let form = setup.forged_answer(&second, &["/avatars/1"], &client_id, first.nonce());
     let result = verify(&setup, &store, &form, NOW + 6);
     assert!(!result.report.verified);
-    assert_eq!(error_codes(&result), [ErrorCode::NonceMismatch]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::NonceMismatch]);
 }
 
 #[test]
@@ -455,7 +446,7 @@ fn rejects_withheld_dcql_claim() {
     let form = setup.forged_answer(&request, &["/avatars/1"], &client_id, request.nonce());
     let result = verify(&setup, &store, &form, NOW + 6);
     assert!(!result.report.verified);
-    assert_eq!(error_codes(&result), [ErrorCode::MissingClaim]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::MissingClaim]);
     assert!(result.report.errors[0].message.contains("age_over_18"));
 }
 
@@ -469,7 +460,7 @@ fn rejects_avatar_of_another_platform() {
     let client_id = request.client_id().to_string();
     let form = setup.forged_answer(&request, &["/avatars/0"], &client_id, request.nonce());
     let result = verify(&setup, &store, &form, NOW + 6);
-    assert_eq!(error_codes(&result), [ErrorCode::MissingClaim]);
+    assert_eq!(result.report.error_codes(), [ErrorCode::MissingClaim]);
 }
 
 #[test]

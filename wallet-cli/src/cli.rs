@@ -11,6 +11,10 @@ pub struct Cli {
     /// Print machine-readable JSON instead of human text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Read the passphrase from FILE (`-` for stdin; one trailing newline is dropped). Without
+    /// it, AVID_PASSPHRASE is used, else a prompt on the terminal.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -28,6 +32,63 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Measure the main operations beside a bare Ed25519 verification, in this process.
     Bench(BenchArgs),
+    /// Run a persistent issuer from its directory: keys, DID, relying party and store.
+    Issuer(IssuerArgs),
+}
+
+/// `avid issuer …`
+#[derive(Debug, Args)]
+pub struct IssuerArgs {
+    /// The issuer directory.
+    #[arg(long, global = true, env = "AVID_ISSUER_DIR", value_name = "DIR")]
+    pub issuer_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: IssuerCommand,
+}
+
+/// The subcommands of `avid issuer`.
+#[derive(Debug, Subcommand)]
+pub enum IssuerCommand {
+    /// Create an issuer directory: its signing key, DID and configuration.
+    ///
+    /// A new Ed25519 signing key sealed under a passphrase (keys.avid) and the public
+    /// configuration (issuer.json). The issuer is a did:key, or a did:web with --did-web.
+    /// Refuses a directory that exists and is not empty.
+    #[command(after_help = "Examples:\n  \
+        avid issuer init --issuer-dir ./issuer\n  \
+        avid issuer init --issuer-dir ./issuer --did-web issuer.example \
+        --passphrase-file ./passphrase\n  \
+        avid issuer init --issuer-dir ./issuer --rp-id avid.example \
+        --origin https://issuer.avid.example")]
+    Init(IssuerInitArgs),
+    /// Print the issuer's DID document (for did:web, the did.json to host).
+    ///
+    /// For a did:web issuer, the did.json to host where the DID resolves. Needs no passphrase.
+    #[command(
+        name = "did-document",
+        after_help = "Example:\n  avid issuer did-document --issuer-dir ./issuer > did.json"
+    )]
+    DidDocument,
+}
+
+/// Arguments of `avid issuer init`.
+#[derive(Debug, Args)]
+pub struct IssuerInitArgs {
+    /// Make the issuer did:web, its did.json hosted at this place: `issuer.example`,
+    /// `localhost:8443`, `example.com/issuers/one`.
+    #[arg(long, value_name = "HOST[:PORT][/PATH]")]
+    pub did_web: Option<String>,
+    /// The WebAuthn relying party id passkeys are registered for (a domain; with --origin).
+    /// Default for did:web: its host.
+    #[arg(long, value_name = "ID", requires = "origin")]
+    pub rp_id: Option<String>,
+    /// The origin of the issuer's pages, within the relying party id (with --rp-id). Default
+    /// for did:web: https:// and its host.
+    #[arg(long, value_name = "URL", requires = "rp_id")]
+    pub origin: Option<String>,
+    /// The issuer's name, shown to people by passkey prompts.
+    #[arg(long)]
+    pub name: Option<String>,
 }
 
 /// `avid sd-jwt …`

@@ -26,8 +26,10 @@ mod bench_cmd;
 mod cli;
 mod did_cmd;
 mod input;
+mod issuer_cmd;
 mod network;
 mod output;
+mod passphrase;
 mod sd_jwt_cmd;
 mod verify_cmd;
 
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         cli::Command::SdJwt(command) => sd_jwt_cmd::run(command, &out),
         cli::Command::Verify(args) => verify_cmd::run(&args, &out),
         cli::Command::Bench(args) => bench_cmd::run(&args, &out),
+        cli::Command::Issuer(args) => issuer_cmd::run(args, cli.passphrase_file.as_deref(), &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,6 +21,8 @@ mod jwk;
 mod multicodec;
 mod public;
 mod secret;
+#[cfg(feature = "keystore")]
+pub mod store;
 mod thumbprint;
 
 use std::fmt;

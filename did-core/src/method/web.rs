@@ -79,6 +79,55 @@ pub fn did_web_url(did: &Did) -> Result<Url, ResolutionError> {
     Ok(url)
 }
 
+/// The did:web DID of a document hosted at `location`, written `host[:port][/path…]`
+/// (`issuer.example`, `localhost:8443`, `example.com/users/alice`): the inverse of
+/// [`did_web_url`] (did:web "Create (Register)"). The host is lower-cased, the colon before a
+/// port percent-encoded and each `/` of the path becomes a `:`. Path segments are limited to
+/// RFC 3986 unreserved characters; the result must pass every check of [`did_web_url`].
+pub fn did_web(location: &str) -> Result<Did, ResolutionError> {
+    let refuse = |why: String| {
+        ResolutionError::new(
+            ErrorKind::InvalidDid,
+            format!("{} cannot be a did:web location: {why}", excerpt(location)),
+        )
+    };
+    let location = location.strip_suffix('/').unwrap_or(location);
+    let (authority, path) = location.split_once('/').unwrap_or((location, ""));
+    let (host, port) = match authority.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let mut id = format!("did:{METHOD}:{}", host.to_ascii_lowercase());
+    if let Some(port) = port {
+        if port.is_empty() || !port.bytes().all(|byte| byte.is_ascii_digit()) {
+            return Err(refuse(format!(
+                "the port \"{}\" is not a number",
+                excerpt(port)
+            )));
+        }
+        id.push_str("%3A");
+        id.push_str(port);
+    }
+    if !path.is_empty() {
+        for segment in path.split('/') {
+            let unreserved = segment
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || b"-._~".contains(&byte));
+            if segment.is_empty() || !unreserved {
+                return Err(refuse(format!(
+                    "the path segment \"{}\" is empty or not made of letters, digits and -._~",
+                    excerpt(segment)
+                )));
+            }
+            id.push(':');
+            id.push_str(segment);
+        }
+    }
+    let did = Did::parse(&id).map_err(|err| refuse(err.to_string()))?;
+    did_web_url(&did)?;
+    Ok(did)
+}
+
 /// The domain name and port of the first part of the method-specific id.
 fn authority<'a>(did: &Did, raw: &'a str) -> Result<(&'a str, Option<u16>), ResolutionError> {
     if raw.is_empty() {
@@ -644,5 +693,54 @@ mod tests {
             shown(&strict, &local),
             "https://localhost:8080/alice/did.json"
         );
+    }
+
+    #[test]
+    fn builds_the_did_of_a_location_and_back() {
+        for (location, did, url) in [
+            (
+                "issuer.example",
+                "did:web:issuer.example",
+                "https://issuer.example/.well-known/did.json",
+            ),
+            (
+                "Issuer.Example/",
+                "did:web:issuer.example",
+                "https://issuer.example/.well-known/did.json",
+            ),
+            (
+                "localhost:8443",
+                "did:web:localhost%3A8443",
+                "https://localhost:8443/.well-known/did.json",
+            ),
+            (
+                "example.com/users/alice",
+                "did:web:example.com:users:alice",
+                "https://example.com/users/alice/did.json",
+            ),
+        ] {
+            let built = did_web(location).expect(location);
+            assert_eq!(built.as_str(), did);
+            assert_eq!(did_web_url(&built).expect(did).as_str(), url);
+        }
+    }
+
+    #[test]
+    fn rejects_locations_no_did_web_can_name() {
+        for location in [
+            "",
+            "127.0.0.1",
+            "example.com:notaport",
+            "example.com:1:2",
+            "example.com//alice",
+            "example.com/a/../b",
+            "example.com/a b",
+            "example.com/a:b",
+            "user@example.com",
+            "https://example.com",
+        ] {
+            let error = did_web(location).expect_err(location);
+            assert_eq!(error.kind, ErrorKind::InvalidDid, "{location}");
+        }
     }
 }

@@ -114,67 +114,54 @@ impl std::fmt::Debug for LinkNonces {
 mod tests {
     use super::*;
 
-    fn block_on<F: std::future::Future>(future: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map(|runtime| runtime.block_on(future))
-            .unwrap_or_else(|error| panic!("runtime: {error}"))
-    }
-
     const T: u64 = 1_750_000_000;
 
-    #[test]
-    fn a_nonce_is_used_once() {
+    #[tokio::test]
+    async fn a_nonce_is_used_once() {
         let store = LinkNonces::in_memory();
-        let nonce = block_on(store.issue(T)).unwrap();
+        let nonce = store.issue(T).await.unwrap();
         assert_eq!(nonce.len(), 22);
-        assert_eq!(block_on(store.consume(&nonce, T + 1)), Ok(()));
+        assert_eq!(store.consume(&nonce, T + 1).await, Ok(()));
     }
 
-    #[test]
-    fn rejects_replayed_nonce() {
+    #[tokio::test]
+    async fn rejects_replayed_nonce() {
         let store = LinkNonces::in_memory();
-        let nonce = block_on(store.issue(T)).unwrap();
-        block_on(store.consume(&nonce, T + 1)).unwrap();
-        assert_eq!(
-            block_on(store.consume(&nonce, T + 2)),
-            Err(NonceError::Used)
-        );
+        let nonce = store.issue(T).await.unwrap();
+        store.consume(&nonce, T + 1).await.unwrap();
+        assert_eq!(store.consume(&nonce, T + 2).await, Err(NonceError::Used));
     }
 
-    #[test]
-    fn rejects_foreign_nonce() {
+    #[tokio::test]
+    async fn rejects_foreign_nonce() {
         let store = LinkNonces::in_memory();
         let other = LinkNonces::in_memory();
-        let nonce = block_on(other.issue(T)).unwrap();
-        assert_eq!(
-            block_on(store.consume(&nonce, T + 1)),
-            Err(NonceError::Unknown)
-        );
+        let nonce = other.issue(T).await.unwrap();
+        assert_eq!(store.consume(&nonce, T + 1).await, Err(NonceError::Unknown));
     }
 
-    #[test]
-    fn rejects_expired_nonce() {
+    #[tokio::test]
+    async fn rejects_expired_nonce() {
         let store = LinkNonces::new(
             Arc::new(InMemorySingleUseStore::default()),
             Duration::from_secs(60),
         );
-        let nonce = block_on(store.issue(T)).unwrap();
+        let nonce = store.issue(T).await.unwrap();
         assert_eq!(
-            block_on(store.consume(&nonce, T + 60)),
+            store.consume(&nonce, T + 60).await,
             Err(NonceError::Expired)
         );
         assert_eq!(
-            block_on(store.consume(&nonce, T + 61)),
+            store.consume(&nonce, T + 61).await,
             Err(NonceError::Used),
             "an expired nonce is spent"
         );
     }
 
-    #[test]
-    fn debug_shows_no_nonce() {
+    #[tokio::test]
+    async fn debug_shows_no_nonce() {
         let store = LinkNonces::in_memory();
-        let nonce = block_on(store.issue(T)).unwrap();
+        let nonce = store.issue(T).await.unwrap();
         assert!(!format!("{store:?}").contains(&nonce));
     }
 }

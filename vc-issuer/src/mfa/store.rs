@@ -132,59 +132,48 @@ mod tests {
         CredentialId::new(bytes.to_vec()).expect("a valid credential id")
     }
 
-    fn block_on<F: std::future::Future>(future: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map(|runtime| runtime.block_on(future))
-            .unwrap_or_else(|error| panic!("runtime: {error}"))
+    #[tokio::test]
+    async fn compare_and_set_refuses_a_stale_expectation() {
+        let store = InMemoryCounterStore::new();
+        let credential = id(b"cred");
+        assert_eq!(store.get(&credential, 0).await.unwrap(), None);
+        assert!(
+            store
+                .compare_and_set(&credential, None, 3, 0)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .compare_and_set(&credential, None, 4, 0)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .compare_and_set(&credential, Some(2), 4, 0)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .compare_and_set(&credential, Some(3), 4, 0)
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.get(&credential, 0).await.unwrap(), Some(4));
     }
 
-    #[test]
-    fn compare_and_set_refuses_a_stale_expectation() {
-        block_on(async {
-            let store = InMemoryCounterStore::new();
-            let credential = id(b"cred");
-            assert_eq!(store.get(&credential, 0).await.unwrap(), None);
-            assert!(
-                store
-                    .compare_and_set(&credential, None, 3, 0)
-                    .await
-                    .unwrap()
-            );
-            assert!(
-                !store
-                    .compare_and_set(&credential, None, 4, 0)
-                    .await
-                    .unwrap()
-            );
-            assert!(
-                !store
-                    .compare_and_set(&credential, Some(2), 4, 0)
-                    .await
-                    .unwrap()
-            );
-            assert!(
-                store
-                    .compare_and_set(&credential, Some(3), 4, 0)
-                    .await
-                    .unwrap()
-            );
-            assert_eq!(store.get(&credential, 0).await.unwrap(), Some(4));
-        });
-    }
-
-    #[test]
-    fn counters_are_kept_per_credential() {
-        block_on(async {
-            let store = InMemoryCounterStore::new();
-            assert!(
-                store
-                    .compare_and_set(&id(b"one"), None, 7, 0)
-                    .await
-                    .unwrap()
-            );
-            assert_eq!(store.get(&id(b"two"), 0).await.unwrap(), None);
-            assert_eq!(store.get(&id(b"one"), u64::MAX - 1).await.unwrap(), Some(7));
-        });
+    #[tokio::test]
+    async fn counters_are_kept_per_credential() {
+        let store = InMemoryCounterStore::new();
+        assert!(
+            store
+                .compare_and_set(&id(b"one"), None, 7, 0)
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.get(&id(b"two"), 0).await.unwrap(), None);
+        assert_eq!(store.get(&id(b"one"), u64::MAX - 1).await.unwrap(), Some(7));
     }
 }

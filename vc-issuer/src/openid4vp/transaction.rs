@@ -105,54 +105,41 @@ mod tests {
         }
     }
 
-    fn block_on<F: std::future::Future>(future: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map(|runtime| runtime.block_on(future))
-            .unwrap_or_else(|error| panic!("runtime: {error}"))
+    #[tokio::test]
+    async fn a_transaction_reads_back_whole_once() {
+        let store = InMemorySingleUseStore::default();
+        let kept = transaction("s", 100);
+        kept.put(&store, 0).await.unwrap();
+        assert_eq!(
+            Transaction::take(&store, "s", 10).await.unwrap(),
+            Taken::Fresh(kept)
+        );
+        assert_eq!(
+            Transaction::take(&store, "s", 11).await.unwrap(),
+            Taken::Used
+        );
     }
 
-    #[test]
-    fn a_transaction_reads_back_whole_once() {
-        block_on(async {
-            let store = InMemorySingleUseStore::default();
-            let kept = transaction("s", 100);
-            kept.put(&store, 0).await.unwrap();
-            assert_eq!(
-                Transaction::take(&store, "s", 10).await.unwrap(),
-                Taken::Fresh(kept)
-            );
-            assert_eq!(
-                Transaction::take(&store, "s", 11).await.unwrap(),
-                Taken::Used
-            );
-        });
+    #[tokio::test]
+    async fn rejects_duplicate_state() {
+        let store = InMemorySingleUseStore::default();
+        transaction("s", 100).put(&store, 0).await.unwrap();
+        assert!(matches!(
+            transaction("s", 100).put(&store, 0).await,
+            Err(Openid4vpError::Store(_))
+        ));
     }
 
-    #[test]
-    fn rejects_duplicate_state() {
-        block_on(async {
-            let store = InMemorySingleUseStore::default();
-            transaction("s", 100).put(&store, 0).await.unwrap();
-            assert!(matches!(
-                transaction("s", 100).put(&store, 0).await,
-                Err(Openid4vpError::Store(_))
-            ));
-        });
-    }
-
-    #[test]
-    fn rejects_a_kept_query_that_breaks_dcql() {
-        block_on(async {
-            let store = InMemorySingleUseStore::default();
-            let mut json = serde_json::to_value(transaction("s", 100)).unwrap();
-            json["dcql_query"] = json!({"credentials": []});
-            let bytes = serde_json::to_vec(&json).unwrap();
-            store
-                .put(Purpose::LoginTransaction, "s", bytes, 100, 0)
-                .await
-                .unwrap();
-            assert!(Transaction::take(&store, "s", 1).await.is_err());
-        });
+    #[tokio::test]
+    async fn rejects_a_kept_query_that_breaks_dcql() {
+        let store = InMemorySingleUseStore::default();
+        let mut json = serde_json::to_value(transaction("s", 100)).unwrap();
+        json["dcql_query"] = json!({"credentials": []});
+        let bytes = serde_json::to_vec(&json).unwrap();
+        store
+            .put(Purpose::LoginTransaction, "s", bytes, 100, 0)
+            .await
+            .unwrap();
+        assert!(Transaction::take(&store, "s", 1).await.is_err());
     }
 }

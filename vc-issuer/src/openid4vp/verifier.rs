@@ -166,7 +166,7 @@ pub struct LoginResult {
 
 impl std::fmt::Debug for LoginResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let codes: Vec<ErrorCode> = self.report.errors.iter().map(|e| e.code).collect();
+        let codes = self.report.error_codes();
         f.debug_struct("LoginResult")
             .field("verified", &self.report.verified)
             .field("granted", &self.granted())
