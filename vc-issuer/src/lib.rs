@@ -62,6 +62,8 @@
 //! - [`sd_jwt`]: the RFC 9901 core, pure functions over strings and JSON.
 //! - [`sd_jwt_vc`]: the issuer and the holder of an SD-JWT VC, and the key binding JWT.
 //! - [`w3c`]: VCDM 2.0 credentials as `vc+jwt`, and the one reader of their data model.
+//! - `issuer` (cargo feature `issuer-store`): the persistent issuer's register, status-list
+//!   allocation and tamper-evident log, in SQLite or PostgreSQL.
 //! - [`issuer_keys`]: from `iss` and `kid` to the issuer's key.
 //! - [`issuer_dir`]: the issuer directory: public configuration, encrypted signing key, store.
 //! - [`status`]: IETF Token Status Lists and W3C Bitstring Status Lists.
@@ -86,6 +88,8 @@ pub mod avatar;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod error;
+#[cfg(feature = "issuer-store")]
+pub mod issuer;
 pub mod issuer_dir;
 pub mod issuer_keys;
 pub mod mfa;
