@@ -54,6 +54,7 @@
 //! ```
 
 mod error;
+pub mod issuance;
 mod lists;
 mod log;
 mod register;
