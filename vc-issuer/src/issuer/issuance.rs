@@ -19,11 +19,10 @@ use super::{IssueError, IssuerStore, NewCredential, StoreError};
 use crate::avatar::{
     AVATAR_LINK_VCT, AvatarError, AvatarLinkCredential, HolderBinding, LinkExpectations,
     LinkNonces, LinkPolicy, LinkProof, LinkProofError, LinkedAvatar, PersonalData, Platform,
-    verify_link_proof,
+    verify_link_proofs,
 };
 use crate::mfa::{
-    CreationChallengeResponse, PASSKEY_CLAIM, PasskeyError, PasskeyRegistrar,
-    RegisterPublicKeyCredential, RelyingParty,
+    PASSKEY_CLAIM, PasskeyError, PasskeyRegistrar, RegisterPublicKeyCredential, RelyingParty,
 };
 use crate::single_use::SingleUseStore;
 
@@ -156,6 +155,31 @@ impl From<crate::avatar::NonceError> for IssuanceError {
     }
 }
 
+impl IssuerStore {
+    /// The issuer's link nonces, kept in this store for [`ISSUER_CHALLENGE_TTL`], so that
+    /// any node of the issuer checks a proof over a nonce another node handed out.
+    pub fn link_nonces(&self) -> LinkNonces {
+        LinkNonces::new(self.shared(), ISSUER_CHALLENGE_TTL)
+    }
+
+    /// The issuer's passkey registrations for `relying_party` (user verification required),
+    /// their state kept in this store, single use, for [`ISSUER_CHALLENGE_TTL`].
+    pub fn passkey_registrar(
+        &self,
+        relying_party: &RelyingParty,
+    ) -> Result<PasskeyRegistrar, IssuanceError> {
+        Ok(PasskeyRegistrar::with_challenge_ttl(
+            relying_party.clone(),
+            self.shared(),
+            ISSUER_CHALLENGE_TTL.as_secs(),
+        )?)
+    }
+
+    fn shared(&self) -> Arc<dyn SingleUseStore> {
+        Arc::new(self.clone())
+    }
+}
+
 /// The persistent issuer of avatar-link credentials: its store, its signing key and
 /// verification method, its passkey relying party, and the resolver that checks link proofs.
 pub struct AvatarIssuer<'a> {
@@ -203,45 +227,16 @@ impl<'a> AvatarIssuer<'a> {
         self
     }
 
-    fn shared(&self) -> Arc<dyn SingleUseStore> {
-        Arc::new(self.store.clone())
-    }
-
-    fn nonces(&self) -> LinkNonces {
-        LinkNonces::new(self.shared(), ISSUER_CHALLENGE_TTL)
-    }
-
     fn registrar(&self) -> Result<PasskeyRegistrar, IssuanceError> {
         let relying_party = self.relying_party.ok_or(IssuanceError::NoRelyingParty)?;
-        Ok(PasskeyRegistrar::with_challenge_ttl(
-            relying_party.clone(),
-            self.shared(),
-            ISSUER_CHALLENGE_TTL.as_secs(),
-        )?)
-    }
-
-    /// A fresh single-use nonce for link proofs, kept in the store.
-    pub async fn link_nonce(&self, now: u64) -> Result<String, IssuanceError> {
-        Ok(self.nonces().issue(now).await?)
-    }
-
-    /// Starts the WebAuthn registration of `holder`'s passkey (user verification required);
-    /// its state is kept in the store, single use, until it expires.
-    pub async fn passkey_challenge(
-        &self,
-        holder: &Did,
-        now: u64,
-    ) -> Result<CreationChallengeResponse, IssuanceError> {
-        Ok(self
-            .registrar()?
-            .start_registration(holder.as_str(), now)
-            .await?)
+        self.store.passkey_registrar(relying_party)
     }
 
     /// Issues the avatar-link credential `request` asks for, with `personal` data and, when
     /// given, the passkey the holder's authenticator registered (`registration`, answering a
     /// [`passkey_challenge`](Self::passkey_challenge) for the same holder): every link proof
-    /// is checked (and its nonce spent), the registration finished, then the credential is
+    /// is checked (all signed over the one nonce of this issuance, then spent), the
+    /// registration finished, then the credential is
     /// registered, its status indexes drawn and its copies signed in one store transaction.
     pub async fn issue(
         &self,
@@ -261,20 +256,27 @@ impl<'a> AvatarIssuer<'a> {
         let expires_at = now.saturating_add(self.validity.as_secs());
         let mut credential = AvatarLinkCredential::new(request.holder.clone(), now, expires_at)
             .with_personal_data(personal);
-        let nonces = self.nonces();
-        for (position, link) in request.links.iter().enumerate() {
-            let index = position + 1;
-            let expected = LinkExpectations::new(request.holder.clone(), link.platform.clone());
-            let verified = verify_link_proof(
-                &link.proof,
-                &expected,
-                &nonces,
-                self.resolver,
-                &LinkPolicy::default(),
-                now,
-            )
-            .await
-            .map_err(|source| IssuanceError::Link { index, source })?;
+        let proofs: Vec<(&LinkProof, LinkExpectations)> = request
+            .links
+            .iter()
+            .map(|link| {
+                let expected = LinkExpectations::new(request.holder.clone(), link.platform.clone());
+                (&link.proof, expected)
+            })
+            .collect();
+        let verified = verify_link_proofs(
+            &proofs,
+            &self.store.link_nonces(),
+            self.resolver,
+            &LinkPolicy::default(),
+            now,
+        )
+        .await
+        .map_err(|(position, source)| IssuanceError::Link {
+            index: position + 1,
+            source,
+        })?;
+        for (link, verified) in request.links.iter().zip(verified) {
             credential = credential.with_avatar(LinkedAvatar::new(verified, &link.handle)?);
         }
         if let Some(registration) = registration {
@@ -282,7 +284,8 @@ impl<'a> AvatarIssuer<'a> {
                 .registrar()?
                 .finish_registration(request.holder.as_str(), registration, now)
                 .await?;
-            let claims = serde_json::Map::from_iter([(PASSKEY_CLAIM.to_owned(), binding.to_claim())]);
+            let claims =
+                serde_json::Map::from_iter([(PASSKEY_CLAIM.to_owned(), binding.to_claim())]);
             credential = credential.with_disclosable_claims(claims)?;
         }
         let record = NewCredential::new(request.holder.as_str(), AVATAR_LINK_VCT, now)
