@@ -203,6 +203,10 @@ pub struct IssuerInitArgs {
     /// https:// and its host, /statuslists. A did:key issuer needs it to issue.
     #[arg(long, value_name = "URL")]
     pub status_list_base: Option<String>,
+    /// How many entries each status list holds (default 131072). A small list tells
+    /// verifiers that few credentials exist: for tests only.
+    #[arg(long, value_name = "N")]
+    pub status_list_size: Option<u64>,
 }
 
 /// `avid sd-jwt …`

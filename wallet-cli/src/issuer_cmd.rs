@@ -21,7 +21,15 @@ pub fn run(args: IssuerArgs, passphrase_file: Option<&Path>, out: &Output) -> Re
         Failure::usage("no issuer directory: give --issuer-dir DIR or set AVID_ISSUER_DIR")
     })?;
     let command = match args.command {
-        IssuerCommand::Init(init_args) => return init(&dir, &init_args, passphrase_file, out),
+        IssuerCommand::Init(init_args) => {
+            return init(
+                &dir,
+                &init_args,
+                args.database.as_deref(),
+                passphrase_file,
+                out,
+            );
+        }
         IssuerCommand::DidDocument => return did_document(&dir, out),
         store_command => store_command,
     };
@@ -50,6 +58,7 @@ pub fn run(args: IssuerArgs, passphrase_file: Option<&Path>, out: &Output) -> Re
 fn init(
     dir: &Path,
     args: &IssuerInitArgs,
+    database: Option<&str>,
     passphrase_file: Option<&Path>,
     out: &Output,
 ) -> Result<(), Failure> {
@@ -59,6 +68,7 @@ fn init(
         origin: args.origin.clone(),
         name: args.name.clone(),
         status_list_base: args.status_list_base.clone(),
+        status_list_size: args.status_list_size,
     };
     // Refuse bad settings and an occupied directory before asking for a passphrase that
     // would not be used; `init` checks both again.
@@ -68,6 +78,13 @@ fn init(
     let passphrase =
         passphrase::obtain(passphrase_file, Purpose::New, &keys.display().to_string())?;
     let issuer = IssuerDirectory::init(dir, &settings, &passphrase).map_err(|err| failure(&err))?;
+    // The store starts its log with the key's creation.
+    network::runtime()?.block_on(async {
+        OpenIssuer::open(dir, database)
+            .await?
+            .record_key_created()
+            .await
+    })?;
     let config = issuer.config();
     let document_url = issuer.did_document_url();
     if out.json() {

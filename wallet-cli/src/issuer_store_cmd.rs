@@ -14,7 +14,7 @@ use vc_issuer::avatar::PersonalData;
 use vc_issuer::issuer::issuance::{
     AvatarIssuer, ISSUER_CHALLENGE_TTL, IssuanceError, IssuanceRequest,
 };
-use vc_issuer::issuer::{IssuerStore, StoreConfig, StoreError};
+use vc_issuer::issuer::{IssuerStore, KeyEvent, StoreConfig, StoreError};
 use vc_issuer::issuer_dir::IssuerDirectory;
 use vc_issuer::mfa::RegisterPublicKeyCredential;
 use vc_issuer::status::StatusValue;
@@ -41,10 +41,13 @@ impl OpenIssuer {
     /// new list.
     pub async fn open(dir: &Path, database: Option<&str>) -> Result<OpenIssuer, Failure> {
         let directory = IssuerDirectory::open(dir).map_err(|err| directory_failure(&err))?;
-        let config = match directory.config().status_list_base() {
+        let mut config = match directory.config().status_list_base() {
             Some(base) => StoreConfig::new(base).map_err(|err| store_failure(&err))?,
             None => StoreConfig::without_new_lists(),
         };
+        if let Some(size) = directory.config().status_list_size() {
+            config = config.list_size(size).map_err(|err| store_failure(&err))?;
+        }
         let store = match database {
             Some(url) => IssuerStore::open(url, config).await,
             None => IssuerStore::open_sqlite(&directory.store_path(), config).await,
@@ -67,6 +70,18 @@ impl OpenIssuer {
             .map_err(|err| directory_failure(&err))?;
         key.signer(Algorithm::Ed25519)
             .map_err(|err| Failure::rejected("keyStore", err.to_string()))
+    }
+
+    /// Logs that the issuer's signing key was created and put to use.
+    pub async fn record_key_created(&self) -> Result<(), Failure> {
+        self.store
+            .record_key_event(
+                KeyEvent::Created,
+                self.directory.config().kid().as_str(),
+                unix_now(),
+            )
+            .await
+            .map_err(|err| store_failure(&err))
     }
 
     /// `avid issuer link-nonce`.
