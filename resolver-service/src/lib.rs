@@ -41,7 +41,12 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeExample;
 
+mod body;
 mod identifiers;
+pub mod login;
+pub mod verify;
+
+pub use body::{MAX_JSON_BODY, MAX_JSON_DEPTH};
 
 use std::sync::Arc;
 
