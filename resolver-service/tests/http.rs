@@ -339,6 +339,16 @@ async fn answers_the_dereferencing_result_when_asked() {
         body["dereferencingMetadata"]["contentType"],
         "application/did+json"
     );
+    // A whole result asked for a DID URL is its dereferencing result, labelled as such.
+    let (status, content_type, body) = server
+        .get(
+            &format!("/1.0/identifiers/{did}%23{fragment}"),
+            Some("application/did-resolution"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/did-url-dereferencing");
+    assert_eq!(body["contentStream"]["publicKeyMultibase"], fragment);
     // An error is in the dereferencing metadata (§7).
     let (status, content_type, body) = server
         .get(&format!("/1.0/identifiers/{did}%23nope"), accept)
