@@ -21,10 +21,6 @@ const MAX_PASSPHRASE_FILE_BYTES: u64 = 64 << 10;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     /// Unlock an existing store.
-    #[expect(
-        dead_code,
-        reason = "the issuer commands that sign (issue 8, item 6) and the wallet unlock with it"
-    )]
     Unlock,
     /// Choose the passphrase of a new store.
     New,

@@ -260,12 +260,12 @@ impl Wallet {
     }
 
     fn key(&self, entry: &str) -> Result<SecretKey, WalletError> {
-        self.store.secret_key(entry)?.ok_or_else(|| {
-            WalletError::Corrupt {
+        self.store
+            .secret_key(entry)?
+            .ok_or_else(|| WalletError::Corrupt {
                 path: self.store.path().to_owned(),
                 reason: format!("the key entry \"{entry}\" is missing"),
-            }
-        })
+            })
     }
 
     // --- Avatars ------------------------------------------------------------------------
@@ -280,8 +280,7 @@ impl Wallet {
     ) -> Result<String, WalletError> {
         let platform = Platform::new(platform)
             .map_err(|error| WalletError::Invalid(format!("--platform: {error}")))?;
-        if handle.trim().is_empty() || handle.len() > 256 || handle.chars().any(char::is_control)
-        {
+        if handle.trim().is_empty() || handle.len() > 256 || handle.chars().any(char::is_control) {
             return Err(WalletError::Invalid(
                 "the handle must be 1 to 256 characters, none of them control characters".into(),
             ));
@@ -433,7 +432,8 @@ impl Wallet {
             None => SoftwarePasskey::generate()?,
         };
         let response = passkey.register(options, origin)?;
-        self.store.insert_bytes(PASSKEY_ENTRY, passkey.to_bytes()?)?;
+        self.store
+            .insert_bytes(PASSKEY_ENTRY, passkey.to_bytes()?)?;
         self.state.passkey = true;
         Ok(response)
     }
@@ -452,7 +452,8 @@ impl Wallet {
         })?;
         let mut passkey = SoftwarePasskey::from_bytes(bytes)?;
         let response = passkey.authenticate(options, origin)?;
-        self.store.insert_bytes(PASSKEY_ENTRY, passkey.to_bytes()?)?;
+        self.store
+            .insert_bytes(PASSKEY_ENTRY, passkey.to_bytes()?)?;
         Ok(response)
     }
 
@@ -639,7 +640,12 @@ impl Wallet {
     }
 
     /// Remembers that copy `copy` of credential `id` was shown to `client_id`.
-    pub fn record_use(&mut self, id: &str, copy: usize, client_id: &str) -> Result<(), WalletError> {
+    pub fn record_use(
+        &mut self,
+        id: &str,
+        copy: usize,
+        client_id: &str,
+    ) -> Result<(), WalletError> {
         let record = self
             .state
             .credentials
@@ -725,8 +731,8 @@ impl HeldCopy {
 
     /// A signer of the copy's holder key with `algorithm` (`None`: the key type cannot sign).
     pub fn signer(&self, algorithm: Option<Algorithm>) -> Result<LocalSigner, WalletError> {
-        let algorithm = algorithm
-            .ok_or_else(|| WalletError::Invalid("the holder key cannot sign".into()))?;
+        let algorithm =
+            algorithm.ok_or_else(|| WalletError::Invalid("the holder key cannot sign".into()))?;
         self.key
             .signer(algorithm)
             .map_err(|error| WalletError::Invalid(format!("the holder key cannot sign: {error}")))
@@ -758,7 +764,8 @@ fn parse_copy(copy: &CopyRecord) -> Result<HolderCredential, WalletError> {
 }
 
 fn parse_did(text: &str) -> Result<Did, WalletError> {
-    Did::parse(text).map_err(|error| WalletError::Invalid(format!("bad DID in the wallet: {error}")))
+    Did::parse(text)
+        .map_err(|error| WalletError::Invalid(format!("bad DID in the wallet: {error}")))
 }
 
 fn signer(key: &SecretKey) -> Result<LocalSigner, WalletError> {
@@ -805,7 +812,9 @@ fn read_index(dir: &Path) -> Result<Index, WalletError> {
         reason,
     };
     if bytes.len() as u64 > MAX_INDEX_BYTES {
-        return Err(corrupt(format!("it is larger than {MAX_INDEX_BYTES} bytes")));
+        return Err(corrupt(format!(
+            "it is larger than {MAX_INDEX_BYTES} bytes"
+        )));
     }
     let value: Value =
         serde_json::from_slice(&bytes).map_err(|error| corrupt(format!("not JSON: {error}")))?;
@@ -816,13 +825,14 @@ fn read_index(dir: &Path) -> Result<Index, WalletError> {
 /// Refuses a file of a newer format before reading the rest, so that the error says "upgrade"
 /// rather than "damaged".
 fn check_version(path: &Path, value: &Value) -> Result<(), WalletError> {
-    let version = value
-        .get("format")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| WalletError::Corrupt {
-            path: path.to_owned(),
-            reason: "no format version".into(),
-        })?;
+    let version =
+        value
+            .get("format")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| WalletError::Corrupt {
+                path: path.to_owned(),
+                reason: "no format version".into(),
+            })?;
     if version > FORMAT_VERSION {
         return Err(WalletError::NewerVersion {
             path: path.to_owned(),
