@@ -39,6 +39,9 @@ mod link;
 mod passkey;
 mod state;
 
+#[cfg(test)]
+mod tests;
+
 use std::fs::{File, OpenOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};
