@@ -17,7 +17,8 @@ use vc_issuer::openid4vp::{
     AuthorizationRequest, Holding, REQUEST_OBJECT_MEDIA_TYPE, RequestUrl, check_request, respond,
     select,
 };
-use vc_issuer::wallet::{HeldCopy, claim_at};
+use vc_issuer::sd_jwt_vc::HolderCredential;
+use vc_issuer::wallet::HeldCopy;
 
 use crate::input;
 use crate::network;
@@ -143,8 +144,9 @@ fn request_text(request: &str) -> Result<String, Failure> {
     Ok(text.to_string())
 }
 
-/// What the person consents to: who asks, and for each credential every claim to be disclosed
-/// with its value.
+/// What the person consents to: who asks, which claims the query selected, and everything the
+/// world will see of each credential once those disclosures are sent (a disclosure of an array
+/// element reveals the whole element, so the paths alone would say too little).
 fn consent_text(
     request: &AuthorizationRequest,
     copies: &[HeldCopy],
@@ -155,23 +157,23 @@ fn consent_text(
         let copy = copies
             .get(selected.candidate)
             .ok_or_else(|| Failure::rejected("internalError", "the selection names no copy"))?;
-        let claims = copy
+        let seen = copy
             .credential
-            .claims()
+            .present(&selected.paths)
+            .and_then(|presented| HolderCredential::parse(&presented))
+            .and_then(|presented| presented.claims())
             .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
+        let requested: Vec<String> = selected.paths.iter().map(ToString::to_string).collect();
         text.push_str(&format!(
-            "  from {} ({}):\n",
+            "  from {} ({}): {}\n  the world will see:\n",
             copy.credential_id,
-            copy.credential.vct().unwrap_or("-")
+            copy.credential.vct().unwrap_or("-"),
+            requested.join(", ")
         ));
-        for path in &selected.paths {
-            let value = claim_at(&claims, path)
-                .map(Value::to_string)
-                .unwrap_or_else(|| "(always shown)".into());
-            text.push_str(&format!(
-                "    {path} = {}\n",
-                did_core::excerpt::excerpt(&value)
-            ));
+        let pretty = serde_json::to_string_pretty(&Value::Object(seen))
+            .map_err(|err| Failure::rejected("internalError", err.to_string()))?;
+        for line in pretty.lines() {
+            text.push_str(&format!("    {line}\n"));
         }
     }
     text.push_str("and a proof that this wallet holds the credential's key.");

@@ -76,6 +76,11 @@ pub enum WalletError {
         /// The library's reason.
         source: crate::Error,
     },
+    /// The credential is bound to a key the wallet does not hold (issued to someone else).
+    #[error(
+        "the credential is bound to a key this wallet does not hold: it was issued to someone else, or for another wallet; ask the issuer for one bound to your holder DID or to the keys of `avid avatar link --copies`"
+    )]
+    NotBound,
     /// The software passkey failed.
     #[error("the software passkey failed: {0}")]
     Passkey(String),
@@ -107,6 +112,7 @@ impl WalletError {
             WalletError::Missing(_) => "missing",
             WalletError::Invalid(_) => "usage",
             WalletError::Credential { .. } => "credentialRefused",
+            WalletError::NotBound => "notBound",
             WalletError::Passkey(_) => "passkeyFailed",
         }
     }

@@ -503,11 +503,7 @@ impl Wallet {
                     context: "the credential names no holder key",
                     source,
                 })?;
-            let key = self.entry_of(&bound).ok_or_else(|| {
-                WalletError::Invalid(
-                    "the credential is bound to a key this wallet does not hold: it was issued to someone else, or for another wallet".into(),
-                )
-            })?;
+            let key = self.entry_of(&bound).ok_or(WalletError::NotBound)?;
             if copies.iter().any(|copy: &CopyRecord| copy.key == key) {
                 return Err(WalletError::Invalid(
                     "two copies are bound to the same key; a batch has one key per copy".into(),
