@@ -6,18 +6,14 @@
 /// was already shown to; `None` when there is no copy.
 ///
 /// 1. A copy this world already saw: showing it again tells the world nothing new.
-/// 2. Otherwise the first copy no world has seen.
-/// 3. Otherwise (every copy used) the copy seen by the fewest worlds, so that no single copy
-///    links more worlds than it must.
+/// 2. Otherwise the copy seen by the fewest worlds, the first of them: an unused copy while
+///    there is one, and once every copy is used, none linking more worlds than it must.
 pub fn choose_copy(used_by: &[Vec<String>], client_id: &str) -> Option<usize> {
     if let Some(seen) = used_by
         .iter()
         .position(|worlds| worlds.iter().any(|world| world == client_id))
     {
         return Some(seen);
-    }
-    if let Some(unused) = used_by.iter().position(Vec::is_empty) {
-        return Some(unused);
     }
     used_by
         .iter()

@@ -543,14 +543,14 @@ impl Wallet {
 
     /// The key store entry of the wallet key whose public key is `public`.
     fn entry_of(&self, public: &PublicKey) -> Option<String> {
-        let candidates = self
+        let mut candidates = self
             .state
             .dids
             .iter()
             .map(|record| &record.key)
             .chain(&self.state.pending_copy_keys);
         candidates
-            .filter(|entry| {
+            .find(|entry| {
                 self.store
                     .secret_key(entry)
                     .ok()
@@ -558,7 +558,6 @@ impl Wallet {
                     .is_some_and(|key| key.public_key() == *public)
             })
             .cloned()
-            .next()
     }
 
     /// The credentials.
@@ -739,12 +738,9 @@ impl HeldCopy {
 }
 
 /// The value at `path` in `claims`, if there is one.
-pub fn claim_at<'a>(claims: &'a Map<String, Value>, path: &ClaimPath) -> Option<&'a Value> {
+fn claim_at<'a>(claims: &'a Map<String, Value>, path: &ClaimPath) -> Option<&'a Value> {
     let mut segments = path.segments().iter();
-    let Some(first) = segments.next() else {
-        return None;
-    };
-    let mut value = claims.get(first)?;
+    let mut value = claims.get(segments.next()?)?;
     for segment in segments {
         value = match value {
             Value::Object(object) => object.get(segment)?,
