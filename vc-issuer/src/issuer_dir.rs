@@ -91,6 +91,9 @@ pub struct IssuerSettings {
     /// Where the issuer's status lists are served: list `n` at `BASE/n`. For a did:web issuer
     /// without one, `https://` its host and port `/statuslists`.
     pub status_list_base: Option<String>,
+    /// How many entries a new status list holds; the store's default (2^17) if `None`. A
+    /// small list tells verifiers that few credentials exist: for tests.
+    pub status_list_size: Option<u64>,
 }
 
 impl IssuerSettings {
@@ -111,6 +114,7 @@ pub struct IssuerConfig {
     name: String,
     relying_party: Option<RelyingParty>,
     status_list_base: Option<String>,
+    status_list_size: Option<u64>,
 }
 
 impl IssuerConfig {
@@ -144,6 +148,11 @@ impl IssuerConfig {
             None => default_status_list_base(&did)?,
         };
         check_status_list_base(status_list_base.as_deref()).map_err(IssuerDirError::BadSetting)?;
+        if settings.status_list_size == Some(0) {
+            return Err(IssuerDirError::BadSetting(
+                "a status list holds at least one entry".into(),
+            ));
+        }
         Ok(Self {
             did,
             kid,
@@ -151,6 +160,7 @@ impl IssuerConfig {
             name,
             relying_party,
             status_list_base,
+            status_list_size: settings.status_list_size,
         })
     }
 
@@ -184,6 +194,12 @@ impl IssuerConfig {
         self.status_list_base.as_deref()
     }
 
+    /// How many entries a new status list holds, if the issuer was told (else the store's
+    /// default).
+    pub fn status_list_size(&self) -> Option<u64> {
+        self.status_list_size
+    }
+
     /// The DID document of the issuer: for did:web, the `did.json` to host (the key as a
     /// `JsonWebKey` for `assertionMethod` and `authentication`); for did:key, the document the
     /// DID itself derives.
@@ -214,6 +230,7 @@ impl IssuerConfig {
             rp_id: self.relying_party.as_ref().map(|rp| rp.rp_id().to_owned()),
             origin: self.relying_party.as_ref().map(RelyingParty::origin),
             status_list_base: self.status_list_base.clone(),
+            status_list_size: self.status_list_size,
         };
         // A struct of strings always serializes.
         let mut text = serde_json::to_string_pretty(&raw).unwrap_or_default();
@@ -280,6 +297,7 @@ impl IssuerConfig {
             name: raw.name,
             relying_party,
             status_list_base: raw.status_list_base,
+            status_list_size: raw.status_list_size,
         })
     }
 }
@@ -377,6 +395,8 @@ struct RawConfig {
     origin: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     status_list_base: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status_list_size: Option<u64>,
 }
 
 /// Only the format, read first so that a newer file is named as such whatever else changed.

@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 use vc_issuer::avatar::{
     AvatarError, AvatarLinkCredential, HolderBinding, LINK_TYP, LinkExpectations, LinkNonces,
     LinkPolicy, LinkProof, LinkProofError, LinkProofPart, LinkStatement, LinkedAvatar,
-    PersonalData, Platform, VerifiedLink, verify_link_proof,
+    PersonalData, Platform, VerifiedLink, verify_link_proof, verify_link_proofs,
 };
 use vc_issuer::issuer_keys::DidIssuerKeys;
 use vc_issuer::report::ErrorCode;
@@ -870,4 +870,90 @@ fn rejects_batch_of_linkable_copies() {
             "{error}"
         );
     }
+}
+
+impl Issuer {
+    /// The proof of `avatar` on `platform_name` for `holder`, signed over `nonce`.
+    fn proof_over(
+        &self,
+        avatar: &Party,
+        holder: &Party,
+        platform_name: &str,
+        nonce: &str,
+    ) -> LinkProof {
+        let statement = LinkStatement::new(
+            avatar.did().clone(),
+            holder.did().clone(),
+            platform(platform_name),
+            nonce.to_owned(),
+            T,
+            T + 300,
+        );
+        signed(&statement, avatar, holder)
+    }
+
+    fn check_all(
+        &self,
+        proofs: &[(&LinkProof, &str)],
+        holder: &Party,
+    ) -> Result<Vec<VerifiedLink>, (usize, LinkProofError)> {
+        let proofs: Vec<(&LinkProof, LinkExpectations)> = proofs
+            .iter()
+            .map(|(proof, name)| {
+                (
+                    *proof,
+                    LinkExpectations::new(holder.did().clone(), platform(name)),
+                )
+            })
+            .collect();
+        block_on(verify_link_proofs(
+            &proofs,
+            &self.nonces,
+            self.resolver.as_ref(),
+            &self.policy,
+            T + 5,
+        ))
+    }
+}
+
+#[test]
+fn links_of_one_issuance_share_one_nonce_spent_once() {
+    let story = Story::new();
+    let issuer = &story.issuer;
+    let nonce = issuer.nonce();
+    let proofs: Vec<(LinkProof, &str)> = story
+        .avatars
+        .iter()
+        .map(|(avatar, name, _)| {
+            (
+                issuer.proof_over(avatar, &story.holder, name, &nonce),
+                *name,
+            )
+        })
+        .collect();
+    let asked: Vec<(&LinkProof, &str)> = proofs.iter().map(|(p, n)| (p, *n)).collect();
+    let links = issuer.check_all(&asked, &story.holder).expect("verified");
+    assert_eq!(links.len(), 3);
+    // The same request again: its nonce is spent.
+    let (index, error) = issuer
+        .check_all(&asked, &story.holder)
+        .expect_err("a replayed issuance");
+    assert_eq!((index, error.part), (0, LinkProofPart::Nonce));
+}
+
+#[test]
+fn rejects_links_of_one_issuance_over_two_nonces() {
+    let story = Story::new();
+    let issuer = &story.issuer;
+    let (first, second) = (issuer.nonce(), issuer.nonce());
+    let (avatar_a, name_a, _) = &story.avatars[0];
+    let (avatar_b, name_b, _) = &story.avatars[1];
+    let a = issuer.proof_over(avatar_a, &story.holder, name_a, &first);
+    let b = issuer.proof_over(avatar_b, &story.holder, name_b, &second);
+    let (index, error) = issuer
+        .check_all(&[(&a, name_a), (&b, name_b)], &story.holder)
+        .expect_err("two nonces");
+    assert_eq!((index, error.part), (1, LinkProofPart::Nonce));
+    // Nothing was spent: the first nonce still serves an honest request.
+    assert!(issuer.check_all(&[(&a, name_a)], &story.holder).is_ok());
 }

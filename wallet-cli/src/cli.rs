@@ -74,6 +74,10 @@ pub struct IssuerArgs {
     /// The issuer directory.
     #[arg(long, global = true, env = "AVID_ISSUER_DIR", value_name = "DIR")]
     pub issuer_dir: Option<PathBuf>,
+    /// The issuer's database, for an issuer on several nodes: `postgres://user@host/db`.
+    /// Default: the SQLite file issuer.db in the issuer directory.
+    #[arg(long, global = true, env = "AVID_ISSUER_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
     #[command(subcommand)]
     pub command: IssuerCommand,
 }
@@ -101,6 +105,112 @@ pub enum IssuerCommand {
         after_help = "Example:\n  avid issuer did-document --issuer-dir ./issuer > did.json"
     )]
     DidDocument,
+    /// Hand out a single-use nonce for a holder's link proofs (valid ten minutes).
+    #[command(
+        name = "link-nonce",
+        after_help = "Example:\n  avid issuer link-nonce --issuer-dir ./issuer"
+    )]
+    LinkNonce,
+    /// Start the WebAuthn registration of a holder's passkey (user verification required).
+    ///
+    /// Prints the registration options for the holder's authenticator; the state waits in the
+    /// store, single use, for ten minutes.
+    #[command(
+        name = "passkey-challenge",
+        after_help = "Example:\n  avid issuer passkey-challenge --issuer-dir ./issuer \
+        --holder did:key:z6Mk… > challenge.json"
+    )]
+    PasskeyChallenge(IssuerPasskeyChallengeArgs),
+    /// Issue an avatar-link credential over a holder's link proofs.
+    ///
+    /// Checks every link proof (and spends its nonce) and the passkey registration, then
+    /// records the credential, draws its status indexes at random and signs its copies in one
+    /// transaction. Prints one credential per line.
+    #[command(
+        after_help = "Example:\n  avid issuer issue --issuer-dir ./issuer --links request.json \
+        --claims claims.json --passkey-registration registration.json"
+    )]
+    Issue(IssuerIssueArgs),
+    /// Revoke a credential: final, every copy.
+    #[command(after_help = "Example:\n  avid issuer revoke --issuer-dir ./issuer Qm3x…")]
+    Revoke(IssuerCredentialArgs),
+    /// Suspend a credential, every copy, until it is reinstated.
+    #[command(after_help = "Example:\n  avid issuer suspend --issuer-dir ./issuer Qm3x…")]
+    Suspend(IssuerCredentialArgs),
+    /// Reinstate a suspended credential.
+    #[command(after_help = "Example:\n  avid issuer reinstate --issuer-dir ./issuer Qm3x…")]
+    Reinstate(IssuerCredentialArgs),
+    /// List the issued credentials with their status.
+    #[command(after_help = "Example:\n  avid issuer list --issuer-dir ./issuer --json")]
+    List,
+    /// Sign a status list as it stands, for any static host.
+    #[command(
+        name = "status-list",
+        after_help = "Example:\n  avid issuer status-list --issuer-dir ./issuer --list 1 --out statuslists/1"
+    )]
+    StatusList(IssuerStatusListArgs),
+    /// Check the issuer's log: recompute its hash chain and name the first entry that does not
+    /// match (exit 1). Needs no passphrase: run it on a copy of the store.
+    #[command(after_help = "Example:\n  avid issuer audit --issuer-dir ./issuer")]
+    Audit,
+}
+
+/// Arguments of `avid issuer passkey-challenge`.
+#[derive(Debug, Args)]
+pub struct IssuerPasskeyChallengeArgs {
+    /// The holder's DID: the registration is kept for it.
+    #[arg(long, value_name = "DID")]
+    pub holder: String,
+}
+
+/// Arguments of `avid issuer issue`.
+#[derive(Debug, Args)]
+pub struct IssuerIssueArgs {
+    /// The holder's issuance request (`avid avatar link` prints it): the holder DID, the link
+    /// proofs and handles of its avatars, and a holder key per copy. `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub links: PathBuf,
+    /// The personal claims, a JSON object with any of name, email, phone_number, birthdate
+    /// (YYYY-MM-DD) and age_over_18.
+    #[arg(long, value_name = "FILE")]
+    pub claims: Option<PathBuf>,
+    /// The holder authenticator's answer to `avid issuer passkey-challenge`: binds the passkey
+    /// (factor 2) into the credential.
+    #[arg(long, value_name = "FILE")]
+    pub passkey_registration: Option<PathBuf>,
+    /// How many copies to sign (batch issuance): must match the holder keys of the request.
+    #[arg(long, value_name = "K")]
+    pub copies: Option<u32>,
+    /// How long the credential is valid, in days.
+    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    pub valid_days: u64,
+    /// Resolve did:web avatars over plain HTTP and on loopback (tests only).
+    #[arg(long)]
+    pub allow_http: bool,
+}
+
+/// The credential an `avid issuer revoke|suspend|reinstate` acts on.
+#[derive(Debug, Args)]
+pub struct IssuerCredentialArgs {
+    /// The credential's id, as `avid issuer issue` and `avid issuer list` print it.
+    pub id: String,
+}
+
+/// Arguments of `avid issuer status-list`.
+#[derive(Debug, Args)]
+pub struct IssuerStatusListArgs {
+    /// The list's number (its URI ends with it).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub list: u64,
+    /// Write the token to FILE (atomically) instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// How long verifiers may cache the list (`ttl`), in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    pub ttl: u64,
+    /// How long the token is valid (`exp`), in seconds: publish a new one before.
+    #[arg(long, value_name = "SECONDS", default_value_t = 86_400)]
+    pub valid_for: u64,
 }
 
 /// Arguments of `avid issuer init`.
@@ -125,6 +235,10 @@ pub struct IssuerInitArgs {
     /// https:// and its host, /statuslists. A did:key issuer needs it to issue.
     #[arg(long, value_name = "URL")]
     pub status_list_base: Option<String>,
+    /// How many entries each status list holds (default 131072). A small list tells
+    /// verifiers that few credentials exist: for tests only.
+    #[arg(long, value_name = "N")]
+    pub status_list_size: Option<u64>,
 }
 
 /// `avid sd-jwt …`

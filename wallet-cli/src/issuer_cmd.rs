@@ -7,7 +7,11 @@ use did_core::key::store::KeyStoreError;
 use serde_json::{Value, json};
 use vc_issuer::issuer_dir::{IssuerDirError, IssuerDirectory, IssuerSettings};
 
+use vc_issuer::status::StatusValue;
+
 use crate::cli::{IssuerArgs, IssuerCommand, IssuerInitArgs};
+use crate::issuer_store_cmd::OpenIssuer;
+use crate::network;
 use crate::output::{Failure, Output};
 use crate::passphrase::{self, Purpose};
 
@@ -16,15 +20,45 @@ pub fn run(args: IssuerArgs, passphrase_file: Option<&Path>, out: &Output) -> Re
     let dir = args.issuer_dir.ok_or_else(|| {
         Failure::usage("no issuer directory: give --issuer-dir DIR or set AVID_ISSUER_DIR")
     })?;
-    match args.command {
-        IssuerCommand::Init(init_args) => init(&dir, &init_args, passphrase_file, out),
-        IssuerCommand::DidDocument => did_document(&dir, out),
-    }
+    let command = match args.command {
+        IssuerCommand::Init(init_args) => {
+            return init(
+                &dir,
+                &init_args,
+                args.database.as_deref(),
+                passphrase_file,
+                out,
+            );
+        }
+        IssuerCommand::DidDocument => return did_document(&dir, out),
+        store_command => store_command,
+    };
+    let runtime = network::runtime()?;
+    runtime.block_on(async {
+        let issuer = OpenIssuer::open(&dir, args.database.as_deref()).await?;
+        match command {
+            IssuerCommand::LinkNonce => issuer.link_nonce(out).await,
+            IssuerCommand::PasskeyChallenge(challenge) => {
+                issuer.passkey_challenge(&challenge.holder, out).await
+            }
+            IssuerCommand::Issue(issue) => issuer.issue(&issue, passphrase_file, out).await,
+            IssuerCommand::Revoke(id) => issuer.set_status(&id, StatusValue::Invalid, out).await,
+            IssuerCommand::Suspend(id) => issuer.set_status(&id, StatusValue::Suspended, out).await,
+            IssuerCommand::Reinstate(id) => issuer.set_status(&id, StatusValue::Valid, out).await,
+            IssuerCommand::List => issuer.list(out).await,
+            IssuerCommand::StatusList(list) => {
+                issuer.status_list(&list, passphrase_file, out).await
+            }
+            IssuerCommand::Audit => issuer.audit(out).await,
+            IssuerCommand::Init(_) | IssuerCommand::DidDocument => Ok(()),
+        }
+    })
 }
 
 fn init(
     dir: &Path,
     args: &IssuerInitArgs,
+    database: Option<&str>,
     passphrase_file: Option<&Path>,
     out: &Output,
 ) -> Result<(), Failure> {
@@ -34,6 +68,7 @@ fn init(
         origin: args.origin.clone(),
         name: args.name.clone(),
         status_list_base: args.status_list_base.clone(),
+        status_list_size: args.status_list_size,
     };
     // Refuse bad settings and an occupied directory before asking for a passphrase that
     // would not be used; `init` checks both again.
@@ -43,6 +78,13 @@ fn init(
     let passphrase =
         passphrase::obtain(passphrase_file, Purpose::New, &keys.display().to_string())?;
     let issuer = IssuerDirectory::init(dir, &settings, &passphrase).map_err(|err| failure(&err))?;
+    // The store starts its log with the key's creation.
+    network::runtime()?.block_on(async {
+        OpenIssuer::open(dir, database)
+            .await?
+            .record_key_created()
+            .await
+    })?;
     let config = issuer.config();
     let document_url = issuer.did_document_url();
     if out.json() {
@@ -96,7 +138,7 @@ fn path_text(path: &Path) -> Value {
 
 /// The failure for an issuer directory error: settings the user gave are a usage error (2),
 /// everything else a failure (1), each with a stable code.
-fn failure(error: &IssuerDirError) -> Failure {
+pub fn failure(error: &IssuerDirError) -> Failure {
     let code = match error {
         IssuerDirError::BadSetting(_) => return Failure::usage(error.to_string()),
         IssuerDirError::AlreadyExists { .. } => "alreadyExists",

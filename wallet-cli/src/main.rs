@@ -27,6 +27,7 @@ mod cli;
 mod did_cmd;
 mod input;
 mod issuer_cmd;
+mod issuer_store_cmd;
 mod login_cmd;
 mod network;
 mod output;

@@ -366,6 +366,65 @@ pub async fn verify_link_proof(
     policy: &LinkPolicy,
     now: u64,
 ) -> Result<VerifiedLink, LinkProofError> {
+    let link = check_link_proof(proof, expected, resolver, policy, now).await?;
+    consume_nonce(nonces, &link.statement.nonce, now).await?;
+    Ok(link)
+}
+
+/// Checks the link proofs of one issuance at `now`, each against its expectations as
+/// [`verify_link_proof`] does, and consumes their nonce: the holder signs all its links over
+/// the one nonce the issuer handed out for this issuance, so the proofs must all carry the
+/// same nonce, which is consumed once, after every proof has passed. The error names the
+/// position (from 0) of the proof that failed.
+pub async fn verify_link_proofs(
+    proofs: &[(&LinkProof, LinkExpectations)],
+    nonces: &LinkNonces,
+    resolver: &dyn Resolver,
+    policy: &LinkPolicy,
+    now: u64,
+) -> Result<Vec<VerifiedLink>, (usize, LinkProofError)> {
+    let mut links: Vec<VerifiedLink> = Vec::with_capacity(proofs.len());
+    for (index, (proof, expected)) in proofs.iter().enumerate() {
+        let link = check_link_proof(proof, expected, resolver, policy, now)
+            .await
+            .map_err(|error| (index, error))?;
+        if links
+            .first()
+            .is_some_and(|first| first.statement.nonce != link.statement.nonce)
+        {
+            return Err((
+                index,
+                LinkProofError::new(
+                    LinkProofPart::Nonce,
+                    "the links of one issuance are signed over one nonce, and this one carries another",
+                ),
+            ));
+        }
+        links.push(link);
+    }
+    if let Some(first) = links.first() {
+        consume_nonce(nonces, &first.statement.nonce, now)
+            .await
+            .map_err(|error| (0, error))?;
+    }
+    Ok(links)
+}
+
+async fn consume_nonce(nonces: &LinkNonces, nonce: &str, now: u64) -> Result<(), LinkProofError> {
+    nonces
+        .consume(nonce, now)
+        .await
+        .map_err(|error| LinkProofError::new(LinkProofPart::Nonce, error.to_string()))
+}
+
+/// Every check of [`verify_link_proof`] but the nonce's.
+async fn check_link_proof(
+    proof: &LinkProof,
+    expected: &LinkExpectations,
+    resolver: &dyn Resolver,
+    policy: &LinkPolicy,
+    now: u64,
+) -> Result<VerifiedLink, LinkProofError> {
     use LinkProofPart as Part;
 
     let avatar_jws = decode(proof.avatar_jws(), Part::AvatarSignature, policy)?;
@@ -427,10 +486,6 @@ pub async fn verify_link_proof(
         )
     })?;
 
-    nonces
-        .consume(&statement.nonce, now)
-        .await
-        .map_err(|error| LinkProofError::new(Part::Nonce, error.to_string()))?;
     Ok(VerifiedLink { statement })
 }
 

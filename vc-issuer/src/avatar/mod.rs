@@ -80,7 +80,7 @@ pub use credential::{
 pub use error::AvatarError;
 pub use link::{
     LINK_TYP, LinkExpectations, LinkPolicy, LinkProof, LinkProofError, LinkProofPart,
-    LinkStatement, VerifiedLink, verify_link_proof,
+    LinkStatement, VerifiedLink, verify_link_proof, verify_link_proofs,
 };
 pub use nonce::{LinkNonces, NonceError};
 pub use platform::{MAX_PLATFORM_LEN, Platform};

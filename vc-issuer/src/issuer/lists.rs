@@ -117,7 +117,7 @@ impl IssuerStore {
         let number = previous.map_or(1, |list| list.number + 1);
         let list = StatusListInfo {
             number,
-            uri: self.config.list_uri(number),
+            uri: self.config.list_uri(number)?,
             size: self.config.list_size,
             bits: self.config.bits,
             allocated: 0,

@@ -54,6 +54,7 @@
 //! ```
 
 mod error;
+pub mod issuance;
 mod lists;
 mod log;
 mod register;
@@ -85,7 +86,7 @@ pub const DEFAULT_LIST_SIZE: u64 = 1 << 17;
 /// created with; a change applies to the next list only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoreConfig {
-    base_uri: String,
+    base_uri: Option<String>,
     list_size: u64,
     bits: StatusBits,
 }
@@ -99,10 +100,21 @@ impl StoreConfig {
         crate::status::StatusListReference::new(0, &format!("{base_uri}/1"))
             .map_err(|err| StoreError::InvalidConfig(format!("status list base URI: {err}")))?;
         Ok(StoreConfig {
-            base_uri,
+            base_uri: Some(base_uri),
             list_size: DEFAULT_LIST_SIZE,
             bits: StatusBits::Two,
         })
+    }
+
+    /// A store that opens no new status list: for commands that only read, audit or change
+    /// statuses, of an issuer that has not said where its lists are served. Issuing into it
+    /// fails once a new list would be needed.
+    pub fn without_new_lists() -> StoreConfig {
+        StoreConfig {
+            base_uri: None,
+            list_size: DEFAULT_LIST_SIZE,
+            bits: StatusBits::Two,
+        }
     }
 
     /// New lists hold `size` entries. Small sizes are for tests; a real issuer keeps the
@@ -131,8 +143,13 @@ impl StoreConfig {
     }
 
     /// The URI of list number `list_no`.
-    fn list_uri(&self, list_no: u64) -> String {
-        format!("{}/{list_no}", self.base_uri)
+    fn list_uri(&self, list_no: u64) -> Result<String, StoreError> {
+        let base = self.base_uri.as_deref().ok_or_else(|| {
+            StoreError::InvalidConfig(
+                "a new status list is needed and the issuer has no status list base URI".into(),
+            )
+        })?;
+        Ok(format!("{base}/{list_no}"))
     }
 }
 
