@@ -707,3 +707,109 @@ fn no_secret_appears_in_any_wallet_file_or_output() {
         }
     }
 }
+
+/// `avid issuer …` on the issuer directory `issuer` (its own passphrase).
+fn issuer(home: &Home, issuer: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["issuer", "--issuer-dir", path_str(issuer)];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let output = home.run(&all, Some("the issuer's passphrase"));
+    assert!(
+        output.status.success(),
+        "{all:?} failed: {}",
+        describe(&output)
+    );
+    stdout_json(&output)
+}
+
+#[test]
+fn the_issuer_accepts_the_wallets_link_proofs_and_passkey_and_the_wallet_imports_the_batch() {
+    let home = Home::new();
+    let issuer_dir = home.dir.path().join("issuer");
+    issuer(
+        &home,
+        &issuer_dir,
+        &[
+            "init",
+            "--rp-id",
+            "issuer.example",
+            "--origin",
+            "https://issuer.example",
+            "--status-list-base",
+            "https://issuer.example/statuslists",
+        ],
+    );
+    let holder = home.init();
+    home.ok(&[
+        "avatar",
+        "add",
+        "--platform",
+        "vrchat",
+        "--handle",
+        "alice_vr",
+    ]);
+    home.ok(&[
+        "avatar",
+        "add",
+        "--platform",
+        "resonite",
+        "--handle",
+        "alice_res",
+    ]);
+
+    let nonce = issuer(&home, &issuer_dir, &["link-nonce"])["nonce"]
+        .as_str()
+        .expect("nonce")
+        .to_owned();
+    let links = home.ok(&["avatar", "link", "--nonce", &nonce, "--copies", "2"]);
+    let links = write(&home, "links.json", &String::from_utf8_lossy(&links.stdout));
+    let challenge = issuer(
+        &home,
+        &issuer_dir,
+        &["passkey-challenge", "--holder", &holder],
+    );
+    let challenge = write(&home, "challenge.json", &challenge.to_string());
+    // The origin defaults to https:// and the relying party id of the options.
+    let registration = home.ok(&["passkey", "register", "--challenge", path_str(&challenge)]);
+    let registration = write(
+        &home,
+        "registration.json",
+        &String::from_utf8_lossy(&registration.stdout),
+    );
+    let claims = write(
+        &home,
+        "claims.json",
+        &json!({"age_over_18": true}).to_string(),
+    );
+    let issued = issuer(
+        &home,
+        &issuer_dir,
+        &[
+            "issue",
+            "--links",
+            path_str(&links),
+            "--claims",
+            path_str(&claims),
+            "--passkey-registration",
+            path_str(&registration),
+            "--copies",
+            "2",
+        ],
+    );
+    let issued_file = write(&home, "issued.json", &issued.to_string());
+    let imported = home.ok_json(&["credential", "import", path_str(&issued_file)]);
+    assert_eq!(imported["copies"], 2);
+    assert_eq!(imported["id"], issued["id"]);
+    let shown = home.ok_json(&["credential", "show", imported["id"].as_str().expect("id")]);
+    let platforms: Vec<&Value> = shown["claims"]["avatars"]
+        .as_array()
+        .expect("avatars")
+        .iter()
+        .map(|avatar| &avatar["platform"])
+        .collect();
+    assert_eq!(platforms, [&json!("vrchat"), &json!("resonite")]);
+    assert!(
+        shown["claims"]["passkey"].is_object(),
+        "the passkey is bound"
+    );
+}

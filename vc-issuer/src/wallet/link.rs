@@ -5,16 +5,18 @@ use did_core::did::Did;
 use did_core::key::Jwk;
 use serde::{Deserialize, Serialize};
 
-use crate::avatar::LinkProof;
+use crate::avatar::{LinkProof, Platform};
 
 /// What `avid avatar link` prints and `avid issuer issue --links` reads:
 ///
 /// ```json
 /// {"holder": "did:key:z…", "holder_keys": [{JWK}, …],
-///  "links": [{"handle": "alice_res", "avatar": "<JWS>", "holder": "<JWS>"}]}
+///  "links": [{"platform": "resonite", "handle": "alice_res", "avatar": "<JWS>", "holder": "<JWS>"}]}
 /// ```
 ///
-/// Without `holder_keys`, the single copy is bound to the holder DID's own key.
+/// Without `holder_keys`, the single copy is bound to the holder DID's own key. The issuer
+/// reads the same JSON as `issuer::issuance::IssuanceRequest` (feature `issuer-store`); the
+/// wallet's tests check that what it writes, the issuer accepts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IssuanceRequest {
@@ -30,6 +32,8 @@ pub struct IssuanceRequest {
 /// One avatar's link proof and its handle on the platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IssuanceLink {
+    /// The platform the avatar lives on (also inside the signed statement, which must agree).
+    pub platform: Platform,
     /// The avatar's display name on its platform (the platform and the avatar DID are inside
     /// the signed statement).
     pub handle: String,

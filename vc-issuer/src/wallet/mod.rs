@@ -395,6 +395,7 @@ impl Wallet {
                 sign(&holder_signer, &holder_kid)?,
             );
             links.push(IssuanceLink {
+                platform: statement.platform.clone(),
                 handle: avatar.handle.clone(),
                 proof,
             });
