@@ -101,6 +101,8 @@ pub mod single_use;
 pub mod status;
 pub mod verify;
 pub mod w3c;
+#[cfg(feature = "wallet")]
+pub mod wallet;
 
 pub use did_core::time;
 pub use error::Error;

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::wallet_cmd::args as wallet_args;
+
 /// avid: decentralized identity across metaverse platforms.
 #[derive(Debug, Parser)]
 #[command(name = "avid", version, about, propagate_version = true)]
@@ -15,6 +17,9 @@ pub struct Cli {
     /// it, AVID_PASSPHRASE is used, else a prompt on the terminal.
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+    /// The holder wallet directory. Default: $XDG_DATA_HOME/avid, else ~/.local/share/avid.
+    #[arg(long, global = true, env = "AVID_WALLET", value_name = "DIR")]
+    pub wallet: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -34,6 +39,33 @@ pub enum Command {
     Bench(BenchArgs),
     /// Run a persistent issuer from its directory: keys, DID, relying party and store.
     Issuer(IssuerArgs),
+    /// Create the holder wallet: an encrypted directory with a first holder DID.
+    ///
+    /// Every key, the software passkey and the credentials are sealed under the passphrase
+    /// (Argon2id, XChaCha20-Poly1305); only ids and metadata stay readable (wallet.json).
+    #[command(
+        after_help = "Examples:\n  avid init\n  avid init --wallet ./wallet --passphrase-file ./passphrase"
+    )]
+    Init(wallet_args::InitArgs),
+    /// Change the wallet's passphrase.
+    #[command(subcommand)]
+    Passphrase(wallet_args::PassphraseCommand),
+    /// The wallet's avatars: add, list, and the link proofs an issuer asks for.
+    #[command(subcommand)]
+    Avatar(wallet_args::AvatarCommand),
+    /// The wallet's software passkey (a hardware security key is stronger).
+    #[command(subcommand)]
+    Passkey(wallet_args::PasskeyCommand),
+    /// The wallet's credentials: import, list, show, delete.
+    #[command(subcommand)]
+    Credential(wallet_args::CredentialCommand),
+    /// Present a credential: an SD-JWT+KB disclosing the claims named, for one verifier.
+    Present(wallet_args::PresentArgs),
+    /// Log in to a world: answer its OpenID4VP request with the wallet's credentials.
+    ///
+    /// Shows who asks and exactly which claims would be disclosed, and asks before sending
+    /// (--yes for scripts); then posts the response and answers the world's passkey step.
+    Login(wallet_args::LoginArgs),
 }
 
 /// `avid issuer …`
@@ -346,7 +378,19 @@ pub struct BenchArgs {
 #[derive(Debug, Subcommand)]
 pub enum DidCommand {
     /// Create a new DID from a freshly generated key and print it.
+    ///
+    /// With a wallet (avid init), a did:key is kept there, its key sealed; without one, or with
+    /// --show-secret, the DID (and its key) is only printed.
+    #[command(
+        after_help = "Examples:\n  avid did create\n  avid did create --method jwk --show-secret"
+    )]
     Create(CreateArgs),
+    /// List the wallet's DIDs (no passphrase needed).
+    #[command(after_help = "Example:\n  avid did list --json")]
+    List,
+    /// Show one of the wallet's DIDs: its role and key.
+    #[command(after_help = "Example:\n  avid did show did:key:z6Mk…")]
+    Show(wallet_args::DidShowArgs),
     /// Resolve a DID to its document, or dereference a DID URL to the resource it names.
     Resolve(ResolveArgs),
 }

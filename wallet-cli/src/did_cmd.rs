@@ -12,20 +12,35 @@ use serde_json::{Value, json};
 use crate::cli::{CreateArgs, CreateKeyType, CreateMethod, DidCommand, ResolveArgs};
 use crate::network;
 use crate::output::{Failure, Output};
+use crate::wallet_cmd;
 
 /// Runs one `avid did` subcommand.
-pub fn run(command: DidCommand, out: &Output) -> Result<(), Failure> {
+pub fn run(command: DidCommand, wallet: &wallet_cmd::Context<'_>) -> Result<(), Failure> {
+    let out = wallet.out;
     match command {
+        // With a wallet, a did:key is kept there; otherwise (or asked for the secret, or
+        // another method) the DID is printed as before.
+        DidCommand::Create(args)
+            if !args.show_secret && args.method == CreateMethod::Key && wallet.wallet_exists() =>
+        {
+            wallet_cmd::did_create(key_type(args.key_type), wallet)
+        }
         DidCommand::Create(args) => create(&args, out),
         DidCommand::Resolve(args) => resolve(&args, out),
+        DidCommand::List => wallet_cmd::did_list(wallet),
+        DidCommand::Show(args) => wallet_cmd::did_show(&args, wallet),
+    }
+}
+
+fn key_type(key_type: CreateKeyType) -> KeyType {
+    match key_type {
+        CreateKeyType::Ed25519 => KeyType::Ed25519,
+        CreateKeyType::P256 => KeyType::P256,
     }
 }
 
 fn create(args: &CreateArgs, out: &Output) -> Result<(), Failure> {
-    let key_type = match args.key_type {
-        CreateKeyType::Ed25519 => KeyType::Ed25519,
-        CreateKeyType::P256 => KeyType::P256,
-    };
+    let key_type = key_type(args.key_type);
     let secret = SecretKey::generate(key_type);
     let public = secret.public_key();
     let did = match args.method {

@@ -28,11 +28,13 @@ mod did_cmd;
 mod input;
 mod issuer_cmd;
 mod issuer_store_cmd;
+mod login_cmd;
 mod network;
 mod output;
 mod passphrase;
 mod sd_jwt_cmd;
 mod verify_cmd;
+mod wallet_cmd;
 
 use std::process::ExitCode;
 
@@ -41,12 +43,26 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let out = output::Output::new(cli.json);
+    let wallet = wallet_cmd::Context {
+        wallet: cli.wallet.as_deref(),
+        passphrase_file: cli.passphrase_file.as_deref(),
+        out: &out,
+    };
     let result = match cli.command {
-        cli::Command::Did(did) => did_cmd::run(did, &out),
+        cli::Command::Did(did) => did_cmd::run(did, &wallet),
         cli::Command::SdJwt(command) => sd_jwt_cmd::run(command, &out),
         cli::Command::Verify(args) => verify_cmd::run(&args, &out),
         cli::Command::Bench(args) => bench_cmd::run(&args, &out),
         cli::Command::Issuer(args) => issuer_cmd::run(args, cli.passphrase_file.as_deref(), &out),
+        cli::Command::Init(_) => wallet_cmd::init(&wallet),
+        cli::Command::Passphrase(wallet_cmd::args::PassphraseCommand::Change(args)) => {
+            wallet_cmd::change_passphrase(&args, &wallet)
+        }
+        cli::Command::Avatar(command) => wallet_cmd::avatar(command, &wallet),
+        cli::Command::Passkey(command) => wallet_cmd::passkey(command, &wallet),
+        cli::Command::Credential(command) => wallet_cmd::credential(command, &wallet),
+        cli::Command::Present(args) => wallet_cmd::present(&args, &wallet),
+        cli::Command::Login(args) => login_cmd::run(&args, &wallet),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
