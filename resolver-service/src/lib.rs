@@ -1,8 +1,10 @@
 //! `avid-resolver`: DID resolution over HTTP, compatible with the DIF Universal Resolver API
-//! (`GET /1.0/identifiers/{did}`) and the HTTP binding of W3C DID Resolution.
+//! (`GET /1.0/identifiers/{did}`) and the HTTP binding of W3C DID Resolution ([`router`]);
+//! verification of credentials and presentations for third-party worlds ([`verify`]); and the
+//! avatar login over OpenID4VP ([`login`]).
 //!
-//! Handlers are thin: they extract the request, call `did-core`, and map its result to a status
-//! and a body. All resolution rules live in `did-core`.
+//! Handlers are thin: they extract the request, call `did-core` or `vc-issuer`, and map the
+//! result to a status and a body. All resolution and verification rules live in the libraries.
 //!
 //! The service as the binary builds it, over [`did_core::method::default_resolver`], serving
 //! one request on a loopback port:
@@ -41,7 +43,12 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeExample;
 
+mod body;
 mod identifiers;
+pub mod login;
+pub mod verify;
+
+pub use body::{MAX_JSON_BODY, MAX_JSON_DEPTH};
 
 use std::sync::Arc;
 

@@ -9,9 +9,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use did_core::did::Did;
+use did_core::fetch::{FetchPolicy, Fetcher, HttpFetcher};
 use did_core::method::{self, DefaultResolverConfig};
+use did_core::resolution::Resolver;
 use did_core::resolution::cache::CacheConfig;
-use resolver_service::{AppState, router};
+use resolver_service::login::{self, LoginService, VerifierKey};
+use resolver_service::{AppState, router, verify};
+use vc_issuer::mfa::PasskeyVerifier;
+use vc_issuer::single_use::InMemorySingleUseStore;
+use vc_issuer::verify::Verifier;
 
 /// avid-resolver: DID resolution over HTTP (Universal Resolver API).
 #[derive(Debug, Parser)]
@@ -29,6 +36,22 @@ struct Config {
     /// How many documents the cache holds at most.
     #[arg(long, env = "AVID_RESOLVER_CACHE_ENTRIES", default_value_t = 10_000)]
     cache_entries: usize,
+    /// An issuer whose avatar-link credentials the login accepts (a DID; repeatable). The
+    /// `/login/*` routes are served only when at least one is given.
+    #[arg(
+        long = "trusted-issuer",
+        env = "AVID_RESOLVER_TRUSTED_ISSUERS",
+        value_delimiter = ','
+    )]
+    trusted_issuers: Vec<String>,
+    /// The private JWK whose did:key signs the login's request objects; a new key is made at
+    /// every start without it.
+    #[arg(long, env = "AVID_RESOLVER_VERIFIER_KEY")]
+    verifier_key: Option<std::path::PathBuf>,
+    /// The URL the service is reached at, for the `request_uri` and `response_uri` of logins
+    /// (default: `http://` + the listen address).
+    #[arg(long, env = "AVID_RESOLVER_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[tokio::main]
@@ -54,19 +77,71 @@ async fn serve(config: Config) -> Result<(), String> {
     })
     .map_err(|err| err.to_string())?;
     let methods = resolver.inner().methods().map(str::to_owned).collect();
+    let resolver: Arc<dyn Resolver> = Arc::new(resolver);
+    let fetch_policy = if config.allow_http {
+        FetchPolicy::local_testing()
+    } else {
+        FetchPolicy::default()
+    };
+    let fetcher: Arc<dyn Fetcher> =
+        Arc::new(HttpFetcher::new(fetch_policy).map_err(|err| err.to_string())?);
     let state = AppState::new(
-        Arc::new(resolver),
+        Arc::clone(&resolver),
         methods,
         resolver_service::test_identifiers(),
     );
+    let mut app = router(state).merge(verify::router(Arc::new(Verifier::for_dids(
+        Arc::clone(&resolver),
+        Arc::clone(&fetcher),
+    ))));
+    if config.trusted_issuers.is_empty() {
+        eprintln!("avid-resolver: no --trusted-issuer, so /login/* is not served");
+    } else {
+        let login = login_service(&config, Verifier::for_dids(resolver, fetcher))?;
+        eprintln!(
+            "avid-resolver: logins are requested by {}",
+            login.verifier_did()
+        );
+        app = app.merge(login::router(Arc::new(login)));
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
     eprintln!("avid-resolver listening on http://{}", config.listen);
-    axum::serve(listener, router(state))
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|err| err.to_string())
+}
+
+/// The login service the configuration describes, in memory (one node).
+fn login_service(config: &Config, verifier: Verifier) -> Result<LoginService, String> {
+    let trusted = config
+        .trusted_issuers
+        .iter()
+        .map(|issuer| Did::parse(issuer).map_err(|err| format!("--trusted-issuer {issuer}: {err}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let key = match &config.verifier_key {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+            VerifierKey::from_jwk_json(&text).map_err(|err| err.to_string())?
+        }
+        None => VerifierKey::generate(),
+    };
+    let base_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.listen));
+    LoginService::new(
+        &base_url,
+        key,
+        verifier,
+        trusted,
+        Arc::new(InMemorySingleUseStore::default()),
+        Arc::new(PasskeyVerifier::in_memory()),
+    )
+    .map_err(|err| err.to_string())
 }
 
 async fn shutdown_signal() {

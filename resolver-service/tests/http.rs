@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use did_core::key::{KeyType, SecretKey};
-use did_core::method::{self, peer};
+use did_core::method::{self, DefaultResolverConfig, peer};
+use did_core::resolution::Resolver;
+use did_core::resolution::cache::CacheConfig;
 use resolver_service::{AppState, router, test_identifiers};
 use serde_json::{Value, json};
 
@@ -19,7 +21,11 @@ impl Server {
     async fn start() -> Server {
         let dispatcher = method::default_dispatcher(false).unwrap();
         let methods = dispatcher.methods().map(str::to_owned).collect();
-        let state = AppState::new(Arc::new(dispatcher), methods, test_identifiers());
+        Server::over(Arc::new(dispatcher), methods).await
+    }
+
+    async fn over(resolver: Arc<dyn Resolver>, methods: Vec<String>) -> Server {
+        let state = AppState::new(resolver, methods, test_identifiers());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -139,7 +145,11 @@ async fn error_statuses_follow_the_http_binding() {
     let server = Server::start().await;
     let (status, _, body) = server.get("/1.0/identifiers/did:Bad:x", None).await;
     assert_eq!(status, 400);
-    assert_eq!(body["didResolutionMetadata"]["error"], "invalidDid");
+    // DID Resolution CR §4.4, §7: `error` is a problem-details object with a type URI.
+    assert_eq!(
+        body["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#INVALID_DID"
+    );
 
     let (status, content_type, body) = server
         .get(
@@ -164,7 +174,10 @@ async fn error_statuses_follow_the_http_binding() {
         .get(&format!("/1.0/identifiers/{did}%23nope"), None)
         .await;
     assert_eq!(status, 404);
-    assert_eq!(body["didResolutionMetadata"]["error"], "notFound");
+    assert_eq!(
+        body["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#NOT_FOUND"
+    );
     server.stop().await;
 }
 
@@ -235,17 +248,212 @@ fn did_with_files_service() -> String {
 }
 
 #[tokio::test]
-async fn redirects_to_the_service_endpoint() {
+async fn redirects_to_the_service_endpoint_asked_as_uri_list() {
+    // §5.4.1: with `Accept: text/uri-list`, a 303 to the endpoint, with no body.
     let server = Server::start().await;
     let did = did_with_files_service();
-    let (status, _, location, _) = server
-        .get_with_location(
-            &format!("/1.0/identifiers/{did}?service=files&relativeRef=%2Fcv.pdf"),
-            None,
-        )
+    let path = format!("/1.0/identifiers/{did}?service=files&relativeRef=%2Fcv.pdf");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client
+        .get(format!("http://{}{path}", server.addr))
+        .header("accept", "text/uri-list")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "https://files.example/cv.pdf"
+    );
+    assert!(response.bytes().await.unwrap().is_empty(), "no body");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn selects_the_service_in_the_document_without_uri_list() {
+    // §5.4.1: without `text/uri-list`, a 200 with the document limited to the selected
+    // service, labelled with its own content type (§12.1).
+    let server = Server::start().await;
+    let did = did_with_files_service();
+    let path = format!("/1.0/identifiers/{did}?service=files");
+    let (status, content_type, location, body) = server.get_with_location(&path, None).await;
+    assert_eq!((status, location), (200, None));
+    assert_eq!(content_type, "application/did+json");
+    assert_eq!(body["id"], did.as_str());
+    assert_eq!(body["service"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        body["service"][0]["serviceEndpoint"],
+        "https://files.example/base/"
+    );
+    assert!(body.get("verificationMethod").is_none(), "{body}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn refuses_uri_list_for_what_selects_no_service() {
+    let server = Server::start().await;
+    let did = example_did("key");
+    let (status, content_type, body) = server
+        .get(&format!("/1.0/identifiers/{did}"), Some("text/uri-list"))
         .await;
-    assert_eq!(status, 303);
-    assert_eq!(location.as_deref(), Some("https://files.example/cv.pdf"));
+    assert_eq!(status, 406);
+    assert_eq!(content_type, "application/problem+json");
+    assert_eq!(
+        body["type"],
+        "https://www.w3.org/ns/did#REPRESENTATION_NOT_SUPPORTED"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn answers_a_fragment_without_accept_as_the_bare_resource() {
+    // §12.1: the Content-Type of a bare resource is its `contentType`.
+    let server = Server::start().await;
+    let did = example_did("key");
+    let fragment = did.trim_start_matches("did:key:");
+    let (status, content_type, body) = server
+        .get(&format!("/1.0/identifiers/{did}%23{fragment}"), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/did+json");
+    assert_eq!(body["publicKeyMultibase"], fragment);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn answers_the_dereferencing_result_when_asked() {
+    let server = Server::start().await;
+    let did = example_did("key");
+    let fragment = did.trim_start_matches("did:key:");
+    let accept = Some("application/did-url-dereferencing");
+    let (status, content_type, body) = server
+        .get(&format!("/1.0/identifiers/{did}%23{fragment}"), accept)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(content_type, "application/did-url-dereferencing");
+    assert_eq!(body["contentStream"]["publicKeyMultibase"], fragment);
+    assert_eq!(
+        body["dereferencingMetadata"]["contentType"],
+        "application/did+json"
+    );
+    // An error is in the dereferencing metadata (§7).
+    let (status, content_type, body) = server
+        .get(&format!("/1.0/identifiers/{did}%23nope"), accept)
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(content_type, "application/did-url-dereferencing");
+    assert_eq!(
+        body["dereferencingMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#NOT_FOUND"
+    );
+    server.stop().await;
+}
+
+/// A did:web host on loopback: serves `did.json` while `up`, counts the requests it gets.
+struct DidWebHost {
+    did: String,
+    requests: Arc<std::sync::atomic::AtomicUsize>,
+    up: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl DidWebHost {
+    async fn start(serving: bool) -> DidWebHost {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let did = format!("did:web:localhost%3A{port}");
+        let key = SecretKey::generate(KeyType::Ed25519).public_key();
+        let document = json!({
+            "id": did,
+            "verificationMethod": [{"id": "#key-1", "type": "Multikey", "controller": did,
+                "publicKeyMultibase": key.to_multikey()}],
+            "assertionMethod": ["#key-1"],
+        })
+        .to_string();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let up = Arc::new(AtomicBool::new(serving));
+        let (counted, live) = (Arc::clone(&requests), Arc::clone(&up));
+        let app = axum::Router::new().route(
+            "/.well-known/did.json",
+            axum::routing::get(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                let (document, live) = (document.clone(), live.load(Ordering::SeqCst));
+                async move {
+                    if live {
+                        (axum::http::StatusCode::OK, document)
+                    } else {
+                        (axum::http::StatusCode::SERVICE_UNAVAILABLE, String::new())
+                    }
+                }
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        DidWebHost { did, requests, up }
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// The service as the binary builds it with `--allow-http`, the cache set to `cache`.
+async fn caching_server(cache: CacheConfig) -> Server {
+    let resolver = method::default_resolver(DefaultResolverConfig {
+        allow_local: true,
+        cache,
+    })
+    .unwrap();
+    let methods = resolver.inner().methods().map(str::to_owned).collect();
+    Server::over(Arc::new(resolver), methods).await
+}
+
+#[tokio::test]
+async fn serves_a_stale_document_when_the_did_web_host_goes_down() {
+    let host = DidWebHost::start(true).await;
+    let server = caching_server(CacheConfig {
+        ttl: std::time::Duration::ZERO,
+        negative_ttl: std::time::Duration::ZERO,
+        ..CacheConfig::default()
+    })
+    .await;
+    let path = format!("/1.0/identifiers/{}", host.did);
+    let (status, _, body) = server.get(&path, None).await;
+    assert_eq!(status, 200, "{body}");
+    host.up.store(false, std::sync::atomic::Ordering::SeqCst);
+    let (status, _, body) = server.get(&path, None).await;
+    assert_eq!(status, 200, "stale-if-error: {body}");
+    assert_eq!(body["didDocument"]["id"], host.did.as_str());
+    assert_eq!(host.requests(), 2, "the host was asked again, and failed");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn remembers_an_unreachable_did_web_host_briefly() {
+    let host = DidWebHost::start(false).await;
+    let server = caching_server(CacheConfig::default()).await;
+    let path = format!("/1.0/identifiers/{}", host.did);
+    for _ in 0..3 {
+        let (status, _, body) = server.get(&path, None).await;
+        assert_eq!(status, 500, "{body}");
+    }
+    assert_eq!(host.requests(), 1, "the failure is remembered");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn refuses_a_did_web_on_loopback_by_default() {
+    let host = DidWebHost::start(true).await;
+    let resolver = method::default_resolver(DefaultResolverConfig::default()).unwrap();
+    let methods = resolver.inner().methods().map(str::to_owned).collect();
+    let server = Server::over(Arc::new(resolver), methods).await;
+    let (status, _, body) = server
+        .get(&format!("/1.0/identifiers/{}", host.did), None)
+        .await;
+    assert_eq!(status, 500, "{body}");
+    assert_eq!(host.requests(), 0, "refused before any connection");
     server.stop().await;
 }
 
@@ -269,7 +477,8 @@ async fn rejects_relative_ref_that_redirects_off_the_endpoint() {
         assert_eq!(status, 400, "{relative}: {body}");
         assert_eq!(location, None, "{relative}");
         assert_eq!(
-            body["didResolutionMetadata"]["error"], "invalidDidUrl",
+            body["didResolutionMetadata"]["error"]["type"],
+            "https://www.w3.org/ns/did#INVALID_DID_URL",
             "{relative}"
         );
     }

@@ -120,7 +120,10 @@ fn invalid_did_exits_1_with_invalid_did() {
     let output = avid(&["did", "resolve", "--json", "did:Key:abc"]);
     assert_eq!(output.status.code(), Some(1));
     let result = stdout_json(&output);
-    assert_eq!(result["didResolutionMetadata"]["error"], "invalidDid");
+    assert_eq!(
+        result["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#INVALID_DID"
+    );
     assert!(result["didDocument"].is_null());
 
     let output = avid(&["did", "resolve", "not-a-did"]);
@@ -134,8 +137,8 @@ fn unknown_method_exits_1_with_method_not_supported() {
     assert_eq!(output.status.code(), Some(1));
     let result = stdout_json(&output);
     assert_eq!(
-        result["didResolutionMetadata"]["error"],
-        "methodNotSupported"
+        result["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#METHOD_NOT_SUPPORTED"
     );
 }
 
@@ -151,8 +154,8 @@ fn wrong_multicodec_exits_1_with_unsupported_public_key_type() {
     assert_eq!(output.status.code(), Some(1));
     let result = stdout_json(&output);
     assert_eq!(
-        result["didResolutionMetadata"]["error"],
-        "unsupportedPublicKeyType"
+        result["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#UNSUPPORTED_PUBLIC_KEY_TYPE"
     );
 }
 
@@ -162,8 +165,8 @@ fn unknown_fragment_exits_1_with_not_found() {
     let output = avid(&["did", "resolve", "--json", &format!("{did}#nope")]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
-        stdout_json(&output)["didResolutionMetadata"]["error"],
-        "notFound"
+        stdout_json(&output)["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#NOT_FOUND"
     );
 }
 
@@ -173,8 +176,8 @@ fn unsupported_representation_exits_1() {
     let output = avid(&["did", "resolve", "--json", "--accept", "text/html", &did]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
-        stdout_json(&output)["didResolutionMetadata"]["error"],
-        "representationNotSupported"
+        stdout_json(&output)["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#REPRESENTATION_NOT_SUPPORTED"
     );
 }
 
@@ -233,8 +236,11 @@ fn rejects_did_web_to_loopback_by_the_address_guard() {
     let output = avid(&["did", "resolve", "--json", &host.did]);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let result = stdout_json(&output);
-    assert_eq!(result["didResolutionMetadata"]["error"], "internalError");
-    let detail = result["didResolutionMetadata"]["problemDetails"]["detail"]
+    assert_eq!(
+        result["didResolutionMetadata"]["error"]["type"],
+        "https://www.w3.org/ns/did#INTERNAL_ERROR"
+    );
+    let detail = result["didResolutionMetadata"]["error"]["detail"]
         .as_str()
         .unwrap_or_default();
     assert!(

@@ -3,8 +3,9 @@
 //! for a grace period when the resolver behind it fails with `internalError` (stale-if-error,
 //! RFC 5861 §4).
 //!
-//! Only successes are cached: an error is never remembered, so a DID that did not resolve is
-//! asked for again next time. Time is a value: [`CachingResolver::resolve_at`] takes `now` in
+//! A failure to reach a document (`internalError`) or a `notFound` verdict is remembered for a
+//! short while (a negative cache), so that an unreachable did:web host is not fetched on every
+//! request; other errors are computed locally and never remembered. Time is a value: [`CachingResolver::resolve_at`] takes `now` in
 //! Unix seconds, and the [`Resolver`] implementation passes [`crate::time::unix_now`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,6 +28,10 @@ pub struct CacheConfig {
     /// How long after expiry a document may still be served when the resolver fails with
     /// `internalError` (a network fault, not a verdict such as `notFound`).
     pub stale_if_error: Duration,
+    /// How long an `internalError` or `notFound` is answered again without asking the resolver
+    /// behind (whole seconds; zero remembers nothing). A remembered `internalError` is still
+    /// covered by stale-if-error.
+    pub negative_ttl: Duration,
 }
 
 impl Default for CacheConfig {
@@ -35,6 +40,7 @@ impl Default for CacheConfig {
             ttl: Duration::from_secs(300),
             max_entries: 10_000,
             stale_if_error: Duration::from_secs(3600),
+            negative_ttl: Duration::from_secs(30),
         }
     }
 }
@@ -50,6 +56,8 @@ pub struct CacheStats {
     pub stale_served: u64,
     /// Live entries dropped to stay within `max_entries`.
     pub evictions: u64,
+    /// Failures answered from the negative cache, without asking the resolver behind.
+    pub negative_hits: u64,
 }
 
 /// A [`Resolver`] that caches the answers of another.
@@ -57,7 +65,9 @@ pub struct CachingResolver<R> {
     inner: R,
     config: CacheConfig,
     entries: Mutex<TtlCache<Did, Resolution>>,
+    failures: Mutex<TtlCache<Did, ResolutionError>>,
     hits: AtomicU64,
+    negative_hits: AtomicU64,
     misses: AtomicU64,
     stale_served: AtomicU64,
 }
@@ -69,7 +79,9 @@ impl<R: Resolver> CachingResolver<R> {
             inner,
             config,
             entries: Mutex::new(TtlCache::new(CacheLimits::entries(config.max_entries))),
+            failures: Mutex::new(TtlCache::new(CacheLimits::entries(config.max_entries))),
             hits: AtomicU64::new(0),
+            negative_hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             stale_served: AtomicU64::new(0),
         }
@@ -87,6 +99,7 @@ impl<R: Resolver> CachingResolver<R> {
             misses: self.misses.load(Ordering::Relaxed),
             stale_served: self.stale_served.load(Ordering::Relaxed),
             evictions: self.lock().evictions(),
+            negative_hits: self.negative_hits.load(Ordering::Relaxed),
         }
     }
 
@@ -108,6 +121,12 @@ impl<R: Resolver> CachingResolver<R> {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    fn failures(&self) -> MutexGuard<'_, TtlCache<Did, ResolutionError>> {
+        self.failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// Resolves `did` as of `now` (Unix seconds): a fresh cached document if there is one,
     /// else the resolver behind; when that fails with `internalError`, a document kept within
     /// the stale-if-error window.
@@ -123,6 +142,11 @@ impl<R: Resolver> CachingResolver<R> {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(resolution.as_ref().clone());
         }
+        let remembered = self.failures().get_fresh(did, now);
+        if let Some(error) = remembered {
+            self.negative_hits.fetch_add(1, Ordering::Relaxed);
+            return self.stale_or(did, error.as_ref().clone(), now);
+        }
         self.misses.fetch_add(1, Ordering::Relaxed);
         match self.inner.resolve(did, options).await {
             Ok(resolution) => {
@@ -135,20 +159,40 @@ impl<R: Resolver> CachingResolver<R> {
                     .insert(did.clone(), Arc::new(resolution.clone()), 1, lifetime, now);
                 Ok(resolution)
             }
-            // RFC 5861 §4: stale-if-error covers a failure to reach the origin, never its
-            // verdict; `notFound` or `invalidDid` must not be hidden by an old document.
-            Err(error) if error.kind == ErrorKind::InternalError => {
-                let kept = self.lock().get(did, now);
-                match kept {
-                    Some(stale) => {
-                        tracing::warn!(%did, %error, "serving a stale DID document");
-                        self.stale_served.fetch_add(1, Ordering::Relaxed);
-                        Ok(stale.value.as_ref().clone())
-                    }
-                    None => Err(error),
+            Err(error) => {
+                let remember = matches!(error.kind, ErrorKind::InternalError | ErrorKind::NotFound);
+                let negative_ttl = self.config.negative_ttl.as_secs();
+                if remember && negative_ttl > 0 {
+                    let lifetime = Lifetime::until(now.saturating_add(negative_ttl));
+                    self.failures()
+                        .insert(did.clone(), Arc::new(error.clone()), 1, lifetime, now);
                 }
+                self.stale_or(did, error, now)
             }
-            Err(error) => Err(error),
+        }
+    }
+
+    /// `error`, unless it is an `internalError` and a document of `did` is kept within the
+    /// stale-if-error window: then that document.
+    fn stale_or(
+        &self,
+        did: &Did,
+        error: ResolutionError,
+        now: u64,
+    ) -> Result<Resolution, ResolutionError> {
+        // RFC 5861 §4: stale-if-error covers a failure to reach the origin, never its
+        // verdict; `notFound` or `invalidDid` must not be hidden by an old document.
+        if error.kind != ErrorKind::InternalError {
+            return Err(error);
+        }
+        let kept = self.lock().get(did, now);
+        match kept {
+            Some(stale) => {
+                tracing::warn!(%did, %error, "serving a stale DID document");
+                self.stale_served.fetch_add(1, Ordering::Relaxed);
+                Ok(stale.value.as_ref().clone())
+            }
+            None => Err(error),
         }
     }
 }
@@ -209,6 +253,7 @@ mod tests {
             ttl: Duration::from_secs(60),
             max_entries: 2,
             stale_if_error: Duration::from_secs(600),
+            negative_ttl: Duration::ZERO,
         }
     }
 
@@ -291,7 +336,45 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn errors_are_not_cached() {
+    async fn remembers_an_unreachable_host_briefly() {
+        let cache = CachingResolver::new(
+            Flaky::default(),
+            CacheConfig {
+                negative_ttl: Duration::from_secs(30),
+                ..config()
+            },
+        );
+        cache.inner().failing.store(true, Ordering::SeqCst);
+        for now in [T0, T0 + 1, T0 + 29] {
+            let error = resolve(&cache, 1, now).await.unwrap_err();
+            assert_eq!(error.kind, ErrorKind::InternalError);
+        }
+        assert_eq!(cache.inner().calls.load(Ordering::SeqCst), 1, "asked once");
+        assert_eq!(cache.stats().negative_hits, 2);
+        cache.inner().failing.store(false, Ordering::SeqCst);
+        resolve(&cache, 1, T0 + 30).await.unwrap();
+        assert_eq!(cache.inner().calls.load(Ordering::SeqCst), 2, "then again");
+    }
+
+    #[tokio::test]
+    async fn a_remembered_failure_still_serves_stale() {
+        let cache = CachingResolver::new(
+            Flaky::default(),
+            CacheConfig {
+                negative_ttl: Duration::from_secs(30),
+                ..config()
+            },
+        );
+        resolve(&cache, 1, T0).await.unwrap();
+        cache.inner().failing.store(true, Ordering::SeqCst);
+        assert!(resolve(&cache, 1, T0 + 61).await.is_ok());
+        assert!(resolve(&cache, 1, T0 + 62).await.is_ok());
+        assert_eq!(cache.inner().calls.load(Ordering::SeqCst), 2);
+        assert_eq!(cache.stats().stale_served, 2);
+    }
+
+    #[tokio::test]
+    async fn errors_are_not_cached_without_a_negative_ttl() {
         let cache = CachingResolver::new(Flaky::default(), config());
         cache.inner().not_found.store(true, Ordering::SeqCst);
         assert!(resolve(&cache, 1, T0).await.is_err());

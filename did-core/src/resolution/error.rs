@@ -144,15 +144,12 @@ impl ResolutionError {
         problem
     }
 
-    /// `didResolutionMetadata` for this error: `error` as the DID Core 1.0 keyword (what
-    /// Universal Resolver clients read) and `problemDetails` as RFC 9457 (DID Resolution v0.3).
+    /// `didResolutionMetadata` (or `dereferencingMetadata`) for this error: `error` is the
+    /// RFC 9457 problem-details object whose `type` is the error's URI (DID Resolution CR
+    /// §4.4, §7), no longer the DID Core 1.0 keyword.
     pub fn to_metadata(&self) -> Map<String, Value> {
         let mut metadata = Map::new();
-        metadata.insert("error".into(), Value::String(self.code().into()));
-        metadata.insert(
-            "problemDetails".into(),
-            Value::Object(self.problem_details()),
-        );
+        metadata.insert("error".into(), Value::Object(self.problem_details()));
         metadata
     }
 }

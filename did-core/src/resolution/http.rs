@@ -6,8 +6,11 @@
 //! It owns the rules both `avid-resolver` and `avid did resolve` follow: content negotiation over
 //! the old and new media types ([`negotiate`]), reading the identifier from a request path
 //! ([`did_url_from_path`]), the dereferencing result ([`dereferencing_result`]), and the status
-//! of each outcome: 410 for a deactivated DID, 303 to a service endpoint, and the status of each
-//! error of the DID Resolution error set ([`ErrorKind::http_status`]).
+//! of each outcome: 410 for a deactivated DID, 303 to a service endpoint asked as
+//! `text/uri-list`, and the status of each error of the DID Resolution error set
+//! ([`ErrorKind::http_status`]).
+//!
+//! Sections cited are those of the DID Resolution Candidate Recommendation (23 July 2026).
 //!
 //! ```
 //! use did_core::resolution::http::{self, Body, Wanted};
@@ -37,12 +40,18 @@ use super::{
     Resolver,
 };
 use crate::did::DidUrl;
+use crate::document::DidDocument;
 use crate::excerpt::excerpt;
 
 /// `application/problem+json` (RFC 9457): the body of an error when no result was asked for.
 pub const MEDIA_TYPE_PROBLEM_JSON: &str = "application/problem+json";
 /// `text/uri-list` (RFC 2483): the content type of a dereferenced service endpoint URL.
 pub const MEDIA_TYPE_URI_LIST: &str = "text/uri-list";
+/// `application/did-url-dereferencing`: the media type of a whole DID URL dereferencing result
+/// (`dereferencingMetadata`, `contentStream`, `contentMetadata`).
+pub const MEDIA_TYPE_DID_URL_DEREFERENCING: &str = "application/did-url-dereferencing";
+/// The DID URL parameter that selects a service (DID Core §3.2.1).
+const SERVICE_PARAMETER: &str = "service";
 /// The `Content-Type` of a result in the old media type, as Universal Resolver clients expect.
 const LEGACY_RESULT_CONTENT_TYPE: &str =
     "application/ld+json;profile=\"https://w3id.org/did-resolution\";charset=utf-8";
@@ -52,11 +61,19 @@ const RESOLUTION_PROFILE: &str = "https://w3id.org/did-resolution";
 /// What the response body carries, from the client's `Accept`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wanted {
-    /// The whole resolution result, as `application/did-resolution` (the new name).
+    /// No preference (no `Accept`, or `*/*`): the resolution result of a DID, and the bare
+    /// resource a DID URL names, labelled with its own `contentType` (§12.1).
+    Any,
+    /// The whole resolution result, as `application/did-resolution` (the new name); for a DID
+    /// URL, the whole dereferencing result.
     Result,
     /// The whole resolution result, as `application/ld+json;profile=…did-resolution` (the old
     /// name Universal Resolver clients send).
     LegacyResult,
+    /// The whole DID URL dereferencing result, as `application/did-url-dereferencing`.
+    Dereferencing,
+    /// The service endpoint URL a DID URL selects, as `text/uri-list`: a 303 redirect to it.
+    UriList,
     /// Only the document (or the dereferenced resource), in this media type.
     Document(&'static str),
 }
@@ -65,7 +82,9 @@ impl Wanted {
     /// The `Content-Type` of a successful response.
     pub fn content_type(self) -> &'static str {
         match self {
-            Wanted::Result => MEDIA_TYPE_DID_RESOLUTION,
+            Wanted::Any | Wanted::Result => MEDIA_TYPE_DID_RESOLUTION,
+            Wanted::Dereferencing => MEDIA_TYPE_DID_URL_DEREFERENCING,
+            Wanted::UriList => MEDIA_TYPE_URI_LIST,
             Wanted::LegacyResult => LEGACY_RESULT_CONTENT_TYPE,
             Wanted::Document(media_type) => media_type,
         }
@@ -77,7 +96,7 @@ impl Wanted {
         ResolutionOptions {
             accept: match self {
                 Wanted::Document(media_type) => Some(media_type.to_owned()),
-                Wanted::Result | Wanted::LegacyResult => None,
+                _ => None,
             },
         }
     }
@@ -85,10 +104,10 @@ impl Wanted {
 
 /// Picks the first media type of `accept` this binding can produce, in the client's order of
 /// preference (q-values sort it, stable for equal weights; `q=0` excludes). No `Accept` means
-/// the whole resolution result. `None`: nothing acceptable (406).
+/// no preference ([`Wanted::Any`]). `None`: nothing acceptable (406).
 pub fn negotiate(accept: Option<&str>) -> Option<Wanted> {
     let Some(accept) = accept.filter(|value| !value.trim().is_empty()) else {
-        return Some(Wanted::Result);
+        return Some(Wanted::Any);
     };
     let mut ranges: Vec<(f32, &str)> = accept
         .split(',')
@@ -116,7 +135,10 @@ fn media_range(range: &str) -> Option<Wanted> {
         .to_ascii_lowercase();
     let profile_is_resolution = range.contains(RESOLUTION_PROFILE);
     match essence.as_str() {
-        MEDIA_TYPE_DID_RESOLUTION | "*/*" | "application/*" => Some(Wanted::Result),
+        "*/*" | "application/*" => Some(Wanted::Any),
+        MEDIA_TYPE_DID_RESOLUTION => Some(Wanted::Result),
+        MEDIA_TYPE_DID_URL_DEREFERENCING => Some(Wanted::Dereferencing),
+        MEDIA_TYPE_URI_LIST => Some(Wanted::UriList),
         "application/ld+json" if profile_is_resolution => Some(Wanted::LegacyResult),
         MEDIA_TYPE_DID_LD_JSON | "application/ld+json" => {
             Some(Wanted::Document(MEDIA_TYPE_DID_LD_JSON))
@@ -238,12 +260,22 @@ impl Response {
     /// error when it asked for results, problem details otherwise.
     pub fn error(wanted: Wanted, error: &ResolutionError) -> Response {
         match wanted {
-            Wanted::Result | Wanted::LegacyResult => Response {
+            Wanted::Any | Wanted::Result | Wanted::LegacyResult => Response {
                 status: error.kind.http_status(),
                 content_type: wanted.content_type(),
                 body: Body::Json(ResolutionResult::from_error(error).to_json()),
             },
-            Wanted::Document(_) => Response::problem(error),
+            // §7: the error of a dereferencing is in its `dereferencingMetadata`.
+            Wanted::Dereferencing => Response {
+                status: error.kind.http_status(),
+                content_type: MEDIA_TYPE_DID_URL_DEREFERENCING,
+                body: Body::Json(json!({
+                    "dereferencingMetadata": error.to_metadata(),
+                    "contentStream": null,
+                    "contentMetadata": {},
+                })),
+            },
+            Wanted::UriList | Wanted::Document(_) => Response::problem(error),
         }
     }
 
@@ -259,7 +291,7 @@ impl Response {
 /// Resolves or dereferences `url` through `resolver` and answers as the HTTP binding does.
 pub async fn respond(resolver: &dyn Resolver, url: &DidUrl, wanted: Wanted) -> Response {
     let options = wanted.options();
-    if url.is_did() {
+    if url.is_did() && !matches!(wanted, Wanted::Dereferencing | Wanted::UriList) {
         return match resolver.resolve(url.did(), &options).await {
             Err(error) => Response::error(wanted, &error),
             Ok(resolution) => {
@@ -274,38 +306,116 @@ pub async fn respond(resolver: &dyn Resolver, url: &DidUrl, wanted: Wanted) -> R
             }
         };
     }
-    match dereference::dereference(resolver, url, &options).await {
-        // DID Resolution HTTP binding: a dereferenced service endpoint URL is a redirect.
-        Ok(Dereferenced::Url(target)) => Response {
-            status: 303,
-            content_type: MEDIA_TYPE_URI_LIST,
-            body: Body::Redirect(target),
-        },
-        Ok(resource) => {
-            let body = match wanted {
-                Wanted::Document(_) => resource.to_json(&options),
-                Wanted::Result | Wanted::LegacyResult => dereferencing_result(&resource, &options),
-            };
-            match body {
-                Ok(body) => Response::json(200, wanted.content_type(), body),
-                Err(error) => Response::error(wanted, &error),
-            }
-        }
+    match dereference_for(resolver, url, wanted, &options).await {
+        Ok(response) => response,
         Err(error) => Response::error(wanted, &error),
     }
+}
+
+/// Dereferences the DID URL `url` and answers in the shape `wanted`.
+async fn dereference_for(
+    resolver: &dyn Resolver,
+    url: &DidUrl,
+    wanted: Wanted,
+    options: &ResolutionOptions,
+) -> Result<Response, ResolutionError> {
+    let selected_service = match url.query_param(SERVICE_PARAMETER) {
+        Some(Ok(service)) => Some(service),
+        // `select` refuses the malformed parameter with its own error.
+        Some(Err(_)) | None => None,
+    };
+    if wanted == Wanted::UriList && selected_service.is_none() {
+        return Err(ResolutionError::new(
+            ErrorKind::RepresentationNotSupported,
+            "text/uri-list answers only a DID URL that selects a service (`?service=`)",
+        ));
+    }
+    let resolution = resolver.resolve(url.did(), options).await?;
+    let document = resolution.document.clone();
+    let metadata = resolution.document_metadata.clone();
+    let resource = dereference::select(resolution.document, resolution.document_metadata, url)?;
+    let resource = match (resource, selected_service) {
+        // §5.4.1: the service endpoint URL only when `text/uri-list` is asked, as a redirect
+        // with `Location` and no body.
+        (Dereferenced::Url(target), Some(_)) if wanted == Wanted::UriList => {
+            return Ok(Response {
+                status: 303,
+                content_type: MEDIA_TYPE_URI_LIST,
+                body: Body::Redirect(target),
+            });
+        }
+        (_, _) if wanted == Wanted::UriList => {
+            return Err(ResolutionError::new(
+                ErrorKind::RepresentationNotSupported,
+                "the selected service's endpoint is not a single URL, so it has no text/uri-list",
+            ));
+        }
+        // §5.4.1: otherwise, the DID document limited to the selected service.
+        (Dereferenced::Url(_) | Dereferenced::Service(_), Some(service)) => {
+            Dereferenced::Document(Box::new(limited_to_service(&document, &service)), metadata)
+        }
+        (resource, _) => resource,
+    };
+    let status = match &resource {
+        Dereferenced::Document(_, metadata) if metadata.deactivated => 410,
+        _ => 200,
+    };
+    Ok(match wanted {
+        // §12.1: a bare resource is labelled with its own `contentType`.
+        Wanted::Any => Response::json(
+            status,
+            content_type(&resource, options)?,
+            resource.to_json(options)?,
+        ),
+        Wanted::Document(media_type) => {
+            Response::json(status, media_type, resource.to_json(options)?)
+        }
+        Wanted::Result | Wanted::Dereferencing => Response::json(
+            status,
+            MEDIA_TYPE_DID_URL_DEREFERENCING,
+            dereferencing_result(&resource, options)?,
+        ),
+        Wanted::LegacyResult | Wanted::UriList => Response::json(
+            status,
+            wanted.content_type(),
+            dereferencing_result(&resource, options)?,
+        ),
+    })
+}
+
+/// `document` with only the service `selected` names (a fragment or a relative `#id`), and
+/// none of its other properties: what a service selection without `text/uri-list` answers.
+fn limited_to_service(document: &DidDocument, selected: &str) -> DidDocument {
+    let mut limited = DidDocument::new(document.id.clone());
+    limited.service = document
+        .service
+        .iter()
+        .filter(|service| service.has_fragment(selected))
+        .cloned()
+        .collect();
+    limited
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::DidDocument;
     use crate::method::DID_KEY;
     use crate::resolution::DocumentMetadata;
 
     #[test]
-    fn no_accept_gives_the_resolution_result() {
-        assert_eq!(negotiate(None), Some(Wanted::Result));
-        assert_eq!(negotiate(Some("*/*")), Some(Wanted::Result));
+    fn no_accept_is_no_preference() {
+        assert_eq!(negotiate(None), Some(Wanted::Any));
+        assert_eq!(negotiate(Some("*/*")), Some(Wanted::Any));
+        assert_eq!(Wanted::Any.content_type(), MEDIA_TYPE_DID_RESOLUTION);
+    }
+
+    #[test]
+    fn dereferencing_and_uri_list_are_understood() {
+        assert_eq!(
+            negotiate(Some("application/did-url-dereferencing")),
+            Some(Wanted::Dereferencing)
+        );
+        assert_eq!(negotiate(Some("text/uri-list")), Some(Wanted::UriList));
     }
 
     #[test]
@@ -410,7 +520,10 @@ mod tests {
         let Body::Json(body) = &response.body else {
             panic!("{response:?}");
         };
-        assert_eq!(body["didResolutionMetadata"]["error"], "invalidDid");
+        assert_eq!(
+            body["didResolutionMetadata"]["error"]["type"],
+            "https://www.w3.org/ns/did#INVALID_DID"
+        );
 
         let response = respond(&DID_KEY, &url, Wanted::Document(MEDIA_TYPE_DID_JSON)).await;
         assert_eq!(response.content_type, MEDIA_TYPE_PROBLEM_JSON);

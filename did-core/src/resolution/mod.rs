@@ -139,8 +139,8 @@ pub trait Resolver: Send + Sync {
 pub struct ResolutionResult {
     /// The document, in the representation asked for; `None` on error.
     pub did_document: Option<Value>,
-    /// `didResolutionMetadata`: `contentType` on success, `error` (and a problem-details
-    /// object) on failure.
+    /// `didResolutionMetadata`: `contentType` on success, `error` (a problem-details object)
+    /// on failure.
     pub did_resolution_metadata: Map<String, Value>,
     /// `didDocumentMetadata`.
     pub did_document_metadata: Map<String, Value>,
@@ -179,10 +179,12 @@ impl ResolutionResult {
         }
     }
 
-    /// The error code, if resolution failed.
-    pub fn error_code(&self) -> Option<&str> {
+    /// The error's type URI (e.g. `https://www.w3.org/ns/did#NOT_FOUND`), if resolution
+    /// failed.
+    pub fn error_type(&self) -> Option<&str> {
         self.did_resolution_metadata
             .get("error")
+            .and_then(|error| error.get("type"))
             .and_then(Value::as_str)
     }
 
