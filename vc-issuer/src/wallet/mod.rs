@@ -771,9 +771,11 @@ fn signer(key: &SecretKey) -> Result<LocalSigner, WalletError> {
         .map_err(|error| WalletError::Invalid(format!("the key cannot sign: {error}")))
 }
 
-/// Ids the issuer gives are kept only if plain: they appear in commands and listings.
+/// Ids the issuer gives are kept only if plain: they appear in commands and listings, and one
+/// starting with `-` would read as an option there.
 fn valid_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
+        && id.starts_with(|first: char| first.is_ascii_alphanumeric())
         && id
             .bytes()
             .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')

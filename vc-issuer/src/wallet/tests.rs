@@ -199,6 +199,7 @@ fn gives_each_world_its_own_copy_while_unused_ones_remain() {
         .block_on(wallet.import(&copies, Some("batch-1"), &keys(), NOW))
         .expect("import");
     assert_eq!(id, "batch-1");
+    assert!(!valid_id("-Mx3") && valid_id("Mx3-_") && !valid_id("a b"));
     let first = wallet.copies_for("world-a").expect("copies")[0].copy;
     wallet.record_use(&id, first, "world-a").expect("used");
     wallet.save().expect("saved");
