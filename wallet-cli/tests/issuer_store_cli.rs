@@ -77,6 +77,43 @@ fn init(dir: &Path) {
     ));
 }
 
+/// A new issuer in a fresh temporary directory (kept alive by the first element).
+fn fresh_issuer() -> (tempfile::TempDir, std::path::PathBuf) {
+    let work = tempfile::tempdir().expect("temp dir");
+    let dir = work.path().join("issuer");
+    init(&dir);
+    (work, dir)
+}
+
+/// A link nonce of the issuer in `dir`.
+fn nonce(dir: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["link-nonce", "--json"];
+    args.extend_from_slice(extra);
+    ok_json(&avid(dir, &args))["nonce"]
+        .as_str()
+        .expect("a nonce")
+        .to_owned()
+}
+
+/// How many credentials the register of the issuer in `dir` holds.
+fn registered(dir: &Path) -> usize {
+    ok_json(&avid(dir, &["list", "--json"]))
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+/// The exit code and the `--json` error code of a refused command.
+fn refusal(output: &Output) -> (Option<i32>, Value) {
+    let failure: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+    (output.status.code(), failure["error"]["code"].clone())
+}
+
+/// A request linking one new avatar of a new holder over `nonce`, written under `work`.
+fn one_link_request(work: &Path, nonce: &str) -> String {
+    let request = issuance_request(&Party::new(), &[(Party::new(), "vrchat", "al")], nonce);
+    write(work, "links.json", &request)
+}
+
 /// A did:key party: the holder or one of its avatars.
 struct Party {
     signer: LocalSigner,
@@ -148,14 +185,10 @@ fn issue(dir: &Path, work: &Path, extra: &[&str]) -> Issued {
         (Party::new(), "vrchat", "alice_vr"),
         (Party::new(), "resonite", "alice_res"),
     ];
-    let nonce = ok_json(&avid(dir, &["link-nonce", "--json"]))["nonce"]
-        .as_str()
-        .expect("a nonce")
-        .to_owned();
     let links = write(
         work,
         "links.json",
-        &issuance_request(&holder, &avatars, &nonce),
+        &issuance_request(&holder, &avatars, &nonce(dir, &[])),
     );
     let challenge = ok_json(&avid(
         dir,
@@ -222,9 +255,7 @@ fn published_status(token: &str, credential: &str) -> StatusValue {
 
 #[test]
 fn issues_an_avatar_link_credential_and_changes_its_status() {
-    let work = tempfile::tempdir().expect("temp dir");
-    let dir = work.path().join("issuer");
-    init(&dir);
+    let (work, dir) = fresh_issuer();
     let issued = issue(&dir, work.path(), &[]);
     assert_eq!(issued.credentials.len(), 1);
     let held = HolderCredential::parse(&issued.credentials[0]).expect("credential");
@@ -281,17 +312,10 @@ fn issues_an_avatar_link_credential_and_changes_its_status() {
 
 #[test]
 fn issues_one_copy_per_holder_key() {
-    let work = tempfile::tempdir().expect("temp dir");
-    let dir = work.path().join("issuer");
-    init(&dir);
+    let (work, dir) = fresh_issuer();
     // A request with three per-copy keys, asked as --copies 3.
-    let holder = Party::new();
-    let avatar = Party::new();
-    let nonce = ok_json(&avid(&dir, &["link-nonce", "--json"]))["nonce"]
-        .as_str()
-        .expect("nonce")
-        .to_owned();
-    let mut request = issuance_request(&holder, &[(avatar, "vrchat", "al")], &nonce);
+    let (holder, avatar) = (Party::new(), Party::new());
+    let mut request = issuance_request(&holder, &[(avatar, "vrchat", "al")], &nonce(&dir, &[]));
     let keys: Vec<SecretKey> = (0..3)
         .map(|_| SecretKey::generate(KeyType::Ed25519))
         .collect();
@@ -332,103 +356,46 @@ fn issues_one_copy_per_holder_key() {
 
 #[test]
 fn rejects_a_replayed_issuance_request() {
-    let work = tempfile::tempdir().expect("temp dir");
-    let dir = work.path().join("issuer");
-    init(&dir);
-    let holder = Party::new();
-    let nonce = ok_json(&avid(&dir, &["link-nonce", "--json"]))["nonce"]
-        .as_str()
-        .expect("nonce")
-        .to_owned();
-    let request = issuance_request(&holder, &[(Party::new(), "vrchat", "al")], &nonce);
-    let links = write(work.path(), "links.json", &request);
+    let (work, dir) = fresh_issuer();
+    let links = one_link_request(work.path(), &nonce(&dir, &[]));
     ok_json(&avid(&dir, &["issue", "--json", "--links", &links]));
     let replay = avid(&dir, &["issue", "--json", "--links", &links]);
-    assert_eq!(replay.status.code(), Some(1));
-    let failure: Value = serde_json::from_slice(&replay.stdout).expect("json");
-    assert_eq!(failure["error"]["code"], json!("link_proof_invalid"));
-    // The refused issuance recorded nothing.
-    assert_eq!(
-        ok_json(&avid(&dir, &["list", "--json"]))
-            .as_array()
-            .map(Vec::len),
-        Some(1)
-    );
+    assert_eq!(refusal(&replay), (Some(1), json!("link_proof_invalid")));
+    assert_eq!(registered(&dir), 1, "the refused issuance recorded nothing");
 }
 
 #[test]
 fn rejects_a_link_proof_over_a_foreign_nonce() {
-    let work = tempfile::tempdir().expect("temp dir");
-    let dir = work.path().join("issuer");
-    init(&dir);
-    let request = issuance_request(
-        &Party::new(),
-        &[(Party::new(), "vrchat", "al")],
-        "invented-nonce",
-    );
-    let links = write(work.path(), "links.json", &request);
+    let (work, dir) = fresh_issuer();
+    let links = one_link_request(work.path(), "invented-nonce");
     let refused = avid(&dir, &["issue", "--json", "--links", &links]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert_eq!(
-        ok_json(&avid(&dir, &["list", "--json"]))
-            .as_array()
-            .map(Vec::len),
-        Some(0)
-    );
+    assert_eq!(refusal(&refused), (Some(1), json!("link_proof_invalid")));
+    assert_eq!(registered(&dir), 0);
 }
 
 #[test]
 fn rejects_a_wrong_passphrase_and_issues_nothing() {
-    let work = tempfile::tempdir().expect("temp dir");
-    let dir = work.path().join("issuer");
-    init(&dir);
-    let nonce = ok_json(&avid(&dir, &["link-nonce", "--json"]))["nonce"]
-        .as_str()
-        .expect("nonce")
-        .to_owned();
-    let links = write(
-        work.path(),
-        "links.json",
-        &issuance_request(&Party::new(), &[(Party::new(), "vrchat", "al")], &nonce),
-    );
-    let refused = Command::new(env!("CARGO_BIN_EXE_avid"))
-        .args([
-            "issuer",
-            "issue",
-            "--json",
-            "--links",
-            &links,
-            "--issuer-dir",
-        ])
-        .arg(&dir)
+    let (work, dir) = fresh_issuer();
+    let links = one_link_request(work.path(), &nonce(&dir, &[]));
+    let refused = avid_command(&dir, &["issue", "--json", "--links", &links])
         .env("AVID_PASSPHRASE", "not the passphrase")
-        .stdin(Stdio::null())
         .output()
         .expect("runs");
-    assert_eq!(refused.status.code(), Some(1));
-    let failure: Value = serde_json::from_slice(&refused.stdout).expect("json");
-    assert_eq!(failure["error"]["code"], json!("wrongPassphrase"));
-    assert_eq!(
-        ok_json(&avid(&dir, &["list", "--json"]))
-            .as_array()
-            .map(Vec::len),
-        Some(0)
-    );
+    assert_eq!(refusal(&refused), (Some(1), json!("wrongPassphrase")));
+    assert_eq!(registered(&dir), 0);
 }
 
 #[test]
 fn rejects_unknown_personal_claims() {
-    let work = tempfile::tempdir().expect("temp dir");
-    let dir = work.path().join("issuer");
-    init(&dir);
-    let links = write(
-        work.path(),
-        "links.json",
-        &issuance_request(&Party::new(), &[(Party::new(), "vrchat", "al")], "n"),
-    );
+    let (work, dir) = fresh_issuer();
+    let links = one_link_request(work.path(), &nonce(&dir, &[]));
     let claims = write(work.path(), "claims.json", &json!({"ssn": "123"}));
-    let refused = avid(&dir, &["issue", "--links", &links, "--claims", &claims]);
-    assert_eq!(refused.status.code(), Some(2));
+    let refused = avid(
+        &dir,
+        &["issue", "--json", "--links", &links, "--claims", &claims],
+    );
+    assert_eq!(refusal(&refused), (Some(2), json!("usage")));
+    assert_eq!(registered(&dir), 0);
 }
 
 /// Runs SQL statements on the issuer's SQLite store, as someone with the file would.
@@ -462,9 +429,7 @@ fn audit_names_the_first_edited_deleted_or_reordered_entry() {
              UPDATE issuer_log SET seq = 3 WHERE seq = 1000;",
         ),
     ] {
-        let work = tempfile::tempdir().expect("temp dir");
-        let dir = work.path().join("issuer");
-        init(&dir);
+        let (work, dir) = fresh_issuer();
         let issued = issue(&dir, work.path(), &[]);
         ok_json(&avid(&dir, &["suspend", "--json", &issued.id]));
         ok_json(&avid(&dir, &["reinstate", "--json", &issued.id]));
@@ -510,13 +475,11 @@ fn two_issuer_processes_on_one_postgresql_never_share_a_status_index() {
     // Every request ready first, its nonce from the shared database.
     let requests: Vec<String> = (0..2 * PER_PROCESS)
         .map(|n| {
-            let nonce =
-                ok_json(&avid(&dir, &["link-nonce", "--json", "--database", &url]))["nonce"]
-                    .as_str()
-                    .expect("nonce")
-                    .to_owned();
-            let request =
-                issuance_request(&Party::new(), &[(Party::new(), "vrchat", "al")], &nonce);
+            let request = issuance_request(
+                &Party::new(),
+                &[(Party::new(), "vrchat", "al")],
+                &nonce(&dir, &["--database", &url]),
+            );
             write(work.path(), &format!("links-{n}.json"), &request)
         })
         .collect();

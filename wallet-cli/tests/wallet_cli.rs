@@ -814,3 +814,26 @@ fn the_issuer_accepts_the_wallets_link_proofs_and_passkey_and_the_wallet_imports
         "the passkey is bound"
     );
 }
+
+#[test]
+fn rejects_a_damaged_index_and_rebuilds_it_on_unlock() {
+    let home = Home::new();
+    let holder = home.init();
+    std::fs::write(
+        home.wallet().join("wallet.json"),
+        b"{\"format\": 1, \"dids\": [",
+    )
+    .expect("cut");
+    let output = home.run(&["did", "list"], None);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        stderr(&output).contains("rebuilds it"),
+        "{}",
+        describe(&output)
+    );
+    // Unlocking rebuilds the index from the sealed state, even when the command then fails.
+    let unknown = home.run(&["credential", "show", "none"], Some(PASSPHRASE));
+    assert_eq!(unknown.status.code(), Some(2), "{}", describe(&unknown));
+    let listed = stdout_json(&home.run(&["--json", "did", "list"], None));
+    assert_eq!(listed["dids"], json!([holder]));
+}

@@ -234,10 +234,10 @@ impl<'a> AvatarIssuer<'a> {
 
     /// Issues the avatar-link credential `request` asks for, with `personal` data and, when
     /// given, the passkey the holder's authenticator registered (`registration`, answering a
-    /// [`passkey_challenge`](Self::passkey_challenge) for the same holder): every link proof
-    /// is checked (all signed over the one nonce of this issuance, then spent), the
-    /// registration finished, then the credential is
-    /// registered, its status indexes drawn and its copies signed in one store transaction.
+    /// registration started with [`IssuerStore::passkey_registrar`] for the same holder):
+    /// every link proof is checked (all signed over the one nonce of this issuance, then
+    /// spent), the registration finished, then the credential is registered, its status
+    /// indexes drawn and its copies signed in one store transaction.
     pub async fn issue(
         &self,
         request: &IssuanceRequest,

@@ -37,7 +37,7 @@ pub enum WalletError {
         supported: u64,
     },
     /// A wallet file is not what this build writes.
-    #[error("{} is damaged: {reason}; run any command that unlocks the wallet (e.g. `avid did list --unlock`) to rebuild the index", .path.display())]
+    #[error("{} is damaged: {reason}", .path.display())]
     Corrupt {
         /// The file.
         path: PathBuf,

@@ -805,9 +805,12 @@ fn read_index(dir: &Path) -> Result<Index, WalletError> {
             path: path.clone(),
             source,
         })?;
+    // The index is derived: unlocking rebuilds it from the sealed state.
     let corrupt = |reason: String| WalletError::Corrupt {
         path: path.clone(),
-        reason,
+        reason: format!(
+            "{reason}; any command that asks for the passphrase (e.g. `avid credential show ID`) rebuilds it"
+        ),
     };
     if bytes.len() as u64 > MAX_INDEX_BYTES {
         return Err(corrupt(format!(
