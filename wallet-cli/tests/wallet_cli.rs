@@ -263,6 +263,23 @@ fn holder_flow_from_init_to_a_verified_presentation() {
 }
 
 #[test]
+fn takes_a_nonce_that_begins_with_a_hyphen() {
+    let home = Home::new();
+    home.init();
+    home.ok(&[
+        "avatar",
+        "add",
+        "--platform",
+        "resonite",
+        "--handle",
+        "ali_res",
+    ]);
+    // Issuer nonces are random base64url: one in 32 begins with `-`.
+    let link = home.ok_json(&["avatar", "link", "--nonce", "-g1H6CTDDkYjgnhB4Qfg-g"]);
+    assert!(link["links"][0]["avatar"].is_string());
+}
+
+#[test]
 fn rejects_presenting_a_claim_the_credential_lacks() {
     let home = Home::new();
     let id = wallet_with_batch(&home);

@@ -83,8 +83,9 @@ pub struct AvatarAddArgs {
 /// Arguments of `avid avatar link`.
 #[derive(Debug, Args)]
 pub struct AvatarLinkArgs {
-    /// The issuer's nonce (from `avid issuer link-nonce`).
-    #[arg(long)]
+    /// The issuer's nonce (from `avid issuer link-nonce`). Random base64url: it may begin
+    /// with `-`, so it is taken as a value whatever it starts with.
+    #[arg(long, allow_hyphen_values = true)]
     pub nonce: String,
     /// How many copies of the credential to ask for, each bound to its own new key.
     #[arg(long, default_value_t = 1)]
@@ -168,8 +169,8 @@ pub struct PresentArgs {
     /// A claim to disclose, as a path (`/age_over_18`, `/avatars/0`). Repeat for each.
     #[arg(long, value_name = "PATH")]
     pub disclose: Vec<String>,
-    /// The verifier's nonce.
-    #[arg(long)]
+    /// The verifier's nonce (taken as a value even if it begins with `-`).
+    #[arg(long, allow_hyphen_values = true)]
     pub nonce: String,
     /// The verifier the presentation is for (the key binding JWT's `aud`).
     #[arg(long)]
