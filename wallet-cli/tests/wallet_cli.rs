@@ -854,3 +854,129 @@ fn rejects_a_damaged_index_and_rebuilds_it_on_unlock() {
     let listed = stdout_json(&home.run(&["--json", "did", "list"], None));
     assert_eq!(listed["dids"], json!([holder]));
 }
+
+#[test]
+fn each_command_refuses_bad_input_with_a_clear_error() {
+    let home = Home::new();
+    // No wallet yet: every command says to run `avid init`.
+    for args in [
+        &["did", "list"][..],
+        &["avatar", "list"],
+        &["credential", "list"],
+    ] {
+        let output = home.run(args, None);
+        assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+        assert!(
+            stderr(&output).contains("avid init"),
+            "{}",
+            describe(&output)
+        );
+    }
+    let no_passphrase = home.run(&["init"], None);
+    assert_eq!(
+        no_passphrase.status.code(),
+        Some(2),
+        "{}",
+        describe(&no_passphrase)
+    );
+    let holder = home.init();
+    let before = home.snapshot();
+    let again = home.run(&["init"], Some(PASSPHRASE));
+    assert_eq!(again.status.code(), Some(1), "{}", describe(&again));
+    assert!(
+        stderr(&again).contains("walletExists"),
+        "{}",
+        describe(&again)
+    );
+    assert_eq!(home.snapshot(), before, "init never replaces a wallet");
+
+    let challenge = write(&home, "challenge.json", "{\"publicKey\": 3}");
+    let garbage = write(&home, "garbage.txt", "not a credential");
+    for (args, code, says) in [
+        (&["did", "show", "did:key:z6MkNotMine"][..], 2, "no did"),
+        (
+            &[
+                "avatar",
+                "add",
+                "--platform",
+                "Bad Platform!",
+                "--handle",
+                "h",
+            ],
+            2,
+            "--platform",
+        ),
+        (
+            &[
+                "avatar",
+                "add",
+                "--platform",
+                "p",
+                "--handle",
+                "h",
+                "--did",
+                "did:key:zX",
+            ],
+            2,
+            "no did",
+        ),
+        (
+            &[
+                "avatar",
+                "add",
+                "--platform",
+                "p",
+                "--handle",
+                "h",
+                "--did",
+                &holder,
+            ],
+            2,
+            "holder DID",
+        ),
+        (&["avatar", "link", "--nonce", "n"], 1, "no avatar"),
+        (
+            &["avatar", "link", "--nonce", "n", "--copies", "0"],
+            2,
+            "--copies",
+        ),
+        (
+            &["passkey", "register", "--challenge", path_str(&challenge)],
+            2,
+            "registration options",
+        ),
+        (
+            &["credential", "import", path_str(&garbage)],
+            1,
+            "credentialRefused",
+        ),
+        (&["credential", "delete", "nope"], 2, "no credential"),
+        (
+            &[
+                "present",
+                "--credential",
+                "nope",
+                "--nonce",
+                "n",
+                "--aud",
+                "a",
+            ],
+            2,
+            "no credential",
+        ),
+    ] {
+        let output = home.run(args, Some(PASSPHRASE));
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            describe(&output)
+        );
+        assert!(
+            stderr(&output).contains(says),
+            "{args:?}: {}",
+            describe(&output)
+        );
+    }
+    assert_eq!(home.snapshot().len(), before.len());
+}
