@@ -192,7 +192,9 @@ pub struct IssuerIssueArgs {
 /// The credential an `avid issuer revoke|suspend|reinstate` acts on.
 #[derive(Debug, Args)]
 pub struct IssuerCredentialArgs {
-    /// The credential's id, as `avid issuer issue` and `avid issuer list` print it.
+    /// The credential's id, as `avid issuer issue` and `avid issuer list` print it. Ids are
+    /// random base64url and may start with `-`.
+    #[arg(allow_hyphen_values = true)]
     pub id: String,
 }
 

@@ -12,7 +12,7 @@ use did_core::time::unix_now;
 use serde_json::{Map, Value, json};
 use vc_issuer::avatar::PersonalData;
 use vc_issuer::issuer::issuance::{
-    AvatarIssuer, ISSUER_CHALLENGE_TTL, IssuanceError, IssuanceRequest,
+    AvatarIssuer, ISSUER_CHALLENGE_TTL, IssuanceError, read_issuance_request,
 };
 use vc_issuer::issuer::{IssuerStore, KeyEvent, StoreConfig, StoreError};
 use vc_issuer::issuer_dir::IssuerDirectory;
@@ -136,7 +136,7 @@ impl OpenIssuer {
         passphrase_file: Option<&Path>,
         out: &Output,
     ) -> Result<(), Failure> {
-        let request = IssuanceRequest::from_json(&Value::Object(read_json_object(
+        let request = read_issuance_request(&Value::Object(read_json_object(
             &args.links,
             "issuance request",
         )?))

@@ -529,3 +529,11 @@ fn two_issuer_processes_on_one_postgresql_never_share_a_status_index() {
     // The key's creation, then every issuance.
     assert_eq!(audit["entries"], json!(2 * PER_PROCESS as u64 + 1));
 }
+
+#[test]
+fn takes_an_id_that_starts_with_a_dash() {
+    // Ids are random base64url: one in 32 starts with `-`, which must not read as a flag.
+    let (_work, dir) = fresh_issuer();
+    let refused = avid(&dir, &["revoke", "--json", "-Mx3"]);
+    assert_eq!(refusal(&refused), (Some(1), json!("unknownCredential")));
+}

@@ -72,6 +72,7 @@ mod error;
 pub mod link;
 pub mod nonce;
 mod platform;
+mod request;
 
 pub use credential::{
     AVATAR_LINK_VCT, AvatarLinkCredential, DEFAULT_AVATAR_BOUND, EXTRA_DISCLOSABLE_CLAIMS,
@@ -84,3 +85,4 @@ pub use link::{
 };
 pub use nonce::{LinkNonces, NonceError};
 pub use platform::{MAX_PLATFORM_LEN, Platform};
+pub use request::{IssuanceRequest, LinkRequest};

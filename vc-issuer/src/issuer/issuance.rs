@@ -7,19 +7,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use did_core::did::{Did, DidUrl};
+use did_core::did::DidUrl;
 use did_core::excerpt::excerpt;
 use did_core::jose::Signer;
-use did_core::key::{Jwk, PublicKey};
+use did_core::key::PublicKey;
 use did_core::resolution::Resolver;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::{IssueError, IssuerStore, NewCredential, StoreError};
 use crate::avatar::{
-    AVATAR_LINK_VCT, AvatarError, AvatarLinkCredential, HolderBinding, LinkExpectations,
-    LinkNonces, LinkPolicy, LinkProof, LinkProofError, LinkedAvatar, PersonalData, Platform,
-    verify_link_proofs,
+    AVATAR_LINK_VCT, AvatarError, AvatarLinkCredential, HolderBinding, IssuanceRequest,
+    LinkExpectations, LinkNonces, LinkPolicy, LinkProof, LinkProofError, LinkedAvatar,
+    PersonalData, verify_link_proofs,
 };
 use crate::mfa::{
     PASSKEY_CLAIM, PasskeyError, PasskeyRegistrar, RegisterPublicKeyCredential, RelyingParty,
@@ -36,65 +36,36 @@ pub const DEFAULT_VALIDITY: Duration = Duration::from_secs(365 * 86_400);
 /// The most links one issuance request may carry: the avatars array's largest bound.
 const MAX_LINKS: usize = crate::avatar::MAX_AVATAR_BOUND;
 
-/// One avatar of an issuance request: the link proof of the avatar and the holder, the
-/// platform it claims (which its signed statement must name) and the avatar's handle there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkRequest {
-    /// The platform the avatar lives on.
-    pub platform: Platform,
-    /// The avatar's handle on its platform.
-    pub handle: String,
-    /// The two signatures of the link statement.
-    #[serde(flatten)]
-    pub proof: LinkProof,
+/// Reads the JSON form of an issuance request.
+pub fn read_issuance_request(json: &Value) -> Result<IssuanceRequest, IssuanceError> {
+    IssuanceRequest::deserialize(json).map_err(|error| {
+        IssuanceError::Request(format!(
+            "not an issuance request {{holder, holder_keys?, links}}: {}",
+            excerpt(&error.to_string())
+        ))
+    })
 }
 
-/// What a holder's wallet sends an issuer: the holder DID, the links of its avatars, and,
-/// for a batch, one public key per copy. Its JSON form is
-/// `{"holder": DID, "holder_keys": [JWK, …], "links": [{"platform", "handle", "avatar",
-/// "holder"}, …]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IssuanceRequest {
-    /// The holder's DID: the `sub` of every link statement and of the credential.
-    pub holder: Did,
-    /// One holder key per copy; empty for one copy bound to the holder's did:key.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub holder_keys: Vec<Jwk>,
-    /// The avatars to link.
-    pub links: Vec<LinkRequest>,
-}
-
-impl IssuanceRequest {
-    /// Reads the JSON form.
-    pub fn from_json(json: &Value) -> Result<Self, IssuanceError> {
-        IssuanceRequest::deserialize(json).map_err(|error| {
-            IssuanceError::Request(format!(
-                "not an issuance request {{holder, holder_keys?, links}}: {}",
-                excerpt(&error.to_string())
-            ))
-        })
+/// The holder key of each copy `request` asks for: the keys given, or the key of the
+/// holder's did:key.
+fn copy_keys(request: &IssuanceRequest) -> Result<Vec<PublicKey>, IssuanceError> {
+    if request.holder_keys.is_empty() {
+        let key = did_core::method::key::decode(&request.holder).map_err(|_| {
+            IssuanceError::Request(
+                "the holder is not a did:key, so the request must give `holder_keys`".into(),
+            )
+        })?;
+        return Ok(vec![key]);
     }
-
-    /// The holder key of each copy: the keys given, or the key of the holder's did:key.
-    fn copy_keys(&self) -> Result<Vec<PublicKey>, IssuanceError> {
-        if self.holder_keys.is_empty() {
-            let key = did_core::method::key::decode(&self.holder).map_err(|_| {
-                IssuanceError::Request(
-                    "the holder is not a did:key, so the request must give `holder_keys`".into(),
-                )
-            })?;
-            return Ok(vec![key]);
-        }
-        self.holder_keys
-            .iter()
-            .map(|jwk| {
-                PublicKey::from_jwk(jwk).map_err(|error| {
-                    IssuanceError::Request(format!("a holder key is not usable: {error}"))
-                })
+    request
+        .holder_keys
+        .iter()
+        .map(|jwk| {
+            PublicKey::from_jwk(jwk).map_err(|error| {
+                IssuanceError::Request(format!("a holder key is not usable: {error}"))
             })
-            .collect()
-    }
+        })
+        .collect()
 }
 
 /// A credential the issuer registered and signed: its id in the register and its copies.
@@ -250,7 +221,7 @@ impl<'a> AvatarIssuer<'a> {
                 "an issuance links 1 to {MAX_LINKS} avatars"
             )));
         }
-        let keys = request.copy_keys()?;
+        let keys = copy_keys(request)?;
         let copies = u32::try_from(keys.len())
             .map_err(|_| IssuanceError::Request("too many holder keys".into()))?;
         let expires_at = now.saturating_add(self.validity.as_secs());

@@ -35,7 +35,6 @@
 
 mod copies;
 mod error;
-mod link;
 mod passkey;
 mod state;
 
@@ -56,14 +55,13 @@ use zeroize::Zeroizing;
 
 pub use copies::choose_copy;
 pub use error::WalletError;
-pub use link::{IssuanceLink, IssuanceRequest};
 pub use passkey::SoftwarePasskey;
 pub use state::{
     AvatarRecord, CopyRecord, CredentialRecord, DidRecord, FORMAT_VERSION, Index, IndexAvatar,
     IndexCredential,
 };
 
-use crate::avatar::{LinkProof, LinkStatement, Platform};
+use crate::avatar::{IssuanceRequest, LinkProof, LinkRequest, LinkStatement, Platform};
 use crate::issuer_keys::IssuerKeys;
 use crate::mfa::{
     CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
@@ -394,7 +392,7 @@ impl Wallet {
                 sign(&signer(&avatar_key)?, &avatar_kid)?,
                 sign(&holder_signer, &holder_kid)?,
             );
-            links.push(IssuanceLink {
+            links.push(LinkRequest {
                 platform: statement.platform.clone(),
                 handle: avatar.handle.clone(),
                 proof,

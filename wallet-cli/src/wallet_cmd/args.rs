@@ -153,7 +153,8 @@ pub struct CredentialImportArgs {
 /// A credential id argument.
 #[derive(Debug, Args)]
 pub struct CredentialIdArgs {
-    /// The credential's id, from `avid credential list`.
+    /// The credential's id, from `avid credential list` (it may start with `-`).
+    #[arg(allow_hyphen_values = true)]
     pub id: String,
 }
 
