@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Installs what building and testing avid needs on a fresh Debian machine with a Rust toolchain:
-# the OpenSSL headers and pkg-config (josekit links OpenSSL), a C++ compiler and Python (the
-# fuzz targets build libFuzzer and are seeded from the vectors by a script), PostgreSQL (the
-# issuer store's tests start a throwaway cluster of their own), and cargo-nextest.
-# cargo-fuzz is installed by scripts/fuzz.sh when it runs. Idempotent: it installs only what is
-# missing.
+# Installs what building avid needs on a fresh Debian machine with a Rust toolchain: the OpenSSL
+# headers and pkg-config (josekit and webauthn-rs link OpenSSL) and a C/C++ compiler (the
+# bundled SQLite). With --tests, also what the tests need: PostgreSQL (the issuer store's tests
+# start a throwaway cluster of their own), Python and a C++ compiler for the fuzz targets
+# (libFuzzer, seeded from the vectors by a script), and cargo-nextest. cargo-fuzz is installed
+# by scripts/fuzz.sh when it runs. Idempotent: it installs only what is missing.
 set -euo pipefail
 
+packages=(pkg-config libssl-dev g++)
+tests=false
+case "${1:-}" in
+  --tests) tests=true; packages+=(python3 postgresql) ;;
+  "") ;;
+  *) echo "usage: scripts/setup.sh [--tests]" >&2; exit 2 ;;
+esac
+
 missing=()
-for pkg in pkg-config libssl-dev g++ python3 postgresql; do
+for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -18,4 +26,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-command -v cargo-nextest >/dev/null 2>&1 || cargo install --locked cargo-nextest
+if $tests; then
+  command -v cargo-nextest >/dev/null 2>&1 || cargo install --locked cargo-nextest
+fi

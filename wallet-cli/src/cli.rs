@@ -37,6 +37,12 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Measure the main operations beside a bare Ed25519 verification, in this process.
     Bench(BenchArgs),
+    /// Run the whole story on this machine: an issuer, a holder with two avatars and a
+    /// passkey, a world that logs the avatar in with both factors, a replay and a revocation
+    /// refused. Each step runs the `avid` command a person would type and says what each
+    /// party saw.
+    #[command(after_help = "Examples:\n  avid demo\n  avid demo --keep ./avid-demo")]
+    Demo(DemoArgs),
     /// Run a persistent issuer from its directory: keys, DID, relying party and store.
     Issuer(IssuerArgs),
     /// Create the holder wallet: an encrypted directory with a first holder DID.
@@ -66,6 +72,15 @@ pub enum Command {
     /// Shows who asks and exactly which claims would be disclosed, and asks before sending
     /// (--yes for scripts); then posts the response and answers the world's passkey step.
     Login(wallet_args::LoginArgs),
+}
+
+/// Arguments of `avid demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the issuer, the wallet and the files exchanged in DIR (new or empty) instead of a
+    /// temporary directory that is removed at the end.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
 }
 
 /// `avid issuer …`

@@ -93,11 +93,21 @@ pub fn run(args: &LoginArgs, ctx: &Context<'_>) -> Result<(), Failure> {
             .map_err(failure)?;
     }
     wallet.save().map_err(failure)?;
+    let form = response.to_form();
+    if let Some(path) = &args.save_response {
+        // It holds the disclosed claims: owner-only, like every file the wallet writes.
+        did_core::key::store::write_atomically(
+            path,
+            form.as_bytes(),
+            did_core::key::store::Replace::Existing,
+        )
+        .map_err(|err| Failure::rejected("io", format!("{}: {err}", path.display())))?;
+    }
 
     let answer = runtime.block_on(post(
         request.response_uri(),
         "application/x-www-form-urlencoded",
-        response.to_form(),
+        form,
         args.allow_http,
     ))?;
     let answer = match answer.get("redirect_uri").and_then(Value::as_str) {

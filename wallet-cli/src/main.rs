@@ -24,6 +24,7 @@ macro_rules! tell {
 
 mod bench_cmd;
 mod cli;
+mod demo_cmd;
 mod did_cmd;
 mod input;
 mod issuer_cmd;
@@ -53,6 +54,7 @@ fn main() -> ExitCode {
         cli::Command::SdJwt(command) => sd_jwt_cmd::run(command, &out),
         cli::Command::Verify(args) => verify_cmd::run(&args, &out),
         cli::Command::Bench(args) => bench_cmd::run(&args, &out),
+        cli::Command::Demo(args) => demo_cmd::run(&args, &out),
         cli::Command::Issuer(args) => issuer_cmd::run(args, cli.passphrase_file.as_deref(), &out),
         cli::Command::Init(_) => wallet_cmd::init(&wallet),
         cli::Command::Passphrase(wallet_cmd::args::PassphraseCommand::Change(args)) => {

@@ -197,4 +197,8 @@ pub struct LoginArgs {
     /// The origin the passkey answers as (default: https:// and the relying party id).
     #[arg(long, value_name = "URL")]
     pub origin: Option<String>,
+    /// Also write the exact `direct_post` body sent to the world (`vp_token`, `state`) to
+    /// FILE: the bytes the world received, to inspect what it learned.
+    #[arg(long, value_name = "FILE")]
+    pub save_response: Option<std::path::PathBuf>,
 }
