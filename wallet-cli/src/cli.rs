@@ -34,9 +34,19 @@ pub enum Command {
     #[command(subcommand, name = "sd-jwt")]
     SdJwt(SdJwtCommand),
     /// Verify an SD-JWT, an SD-JWT+KB or a vc+jwt: exit 0 verified, 1 rejected.
+    #[command(
+        after_help = "Example:\n  avid verify presentation --require-key-binding \
+        --aud https://world.example --nonce n-42 --trusted-issuer did:key:z6Mk…"
+    )]
     Verify(VerifyArgs),
     /// Measure the main operations beside a bare Ed25519 verification, in this process.
+    #[command(after_help = "Example:\n  cargo run --release --bin avid -- bench --json")]
     Bench(BenchArgs),
+    /// Print a shell completion script for bash, zsh or fish.
+    #[command(
+        after_help = "Example:\n  avid completions bash > ~/.local/share/bash-completion/completions/avid"
+    )]
+    Completions(CompletionsArgs),
     /// Run the whole story on this machine: an issuer, a holder with two avatars and a
     /// passkey, a world that logs the avatar in with both factors, a replay and a revocation
     /// refused. Each step runs the `avid` command a person would type and says what each
@@ -72,6 +82,14 @@ pub enum Command {
     /// Shows who asks and exactly which claims would be disclosed, and asks before sending
     /// (--yes for scripts); then posts the response and answers the world's passkey step.
     Login(wallet_args::LoginArgs),
+}
+
+/// Arguments of `avid completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `avid demo`.
@@ -262,8 +280,14 @@ pub struct IssuerInitArgs {
 #[derive(Debug, Subcommand)]
 pub enum SdJwtCommand {
     /// Issue an SD-JWT VC (`typ: dc+sd-jwt`) signed by the issuer key, bound to the holder key.
+    #[command(after_help = "Example:\n  avid sd-jwt issue --issuer-key issuer.jwk \
+        --holder-key holder.pub.jwk --claims claims.json --vct urn:avid:avatar-link:1 --sd /name")]
     Issue(IssueArgs),
     /// Present a credential: disclose the claims named, optionally with a key binding JWT.
+    #[command(
+        after_help = "Example:\n  avid sd-jwt present credential --disclose /name \
+        --holder-key holder.jwk --aud https://world.example --nonce n-42"
+    )]
     Present(PresentArgs),
 }
 
@@ -409,6 +433,8 @@ pub enum DidCommand {
     #[command(after_help = "Example:\n  avid did show did:key:z6Mk…")]
     Show(wallet_args::DidShowArgs),
     /// Resolve a DID to its document, or dereference a DID URL to the resource it names.
+    #[command(after_help = "Examples:\n  avid did resolve did:web:example.com\n  \
+        avid did resolve --json 'did:key:z6Mk…#z6Mk…'")]
     Resolve(ResolveArgs),
 }
 

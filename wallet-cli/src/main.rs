@@ -55,6 +55,10 @@ fn main() -> ExitCode {
         cli::Command::Verify(args) => verify_cmd::run(&args, &out),
         cli::Command::Bench(args) => bench_cmd::run(&args, &out),
         cli::Command::Demo(args) => demo_cmd::run(&args, &out),
+        cli::Command::Completions(args) => {
+            completions(args.shell);
+            Ok(())
+        }
         cli::Command::Issuer(args) => issuer_cmd::run(args, cli.passphrase_file.as_deref(), &out),
         cli::Command::Init(_) => wallet_cmd::init(&wallet),
         cli::Command::Passphrase(wallet_cmd::args::PassphraseCommand::Change(args)) => {
@@ -70,4 +74,14 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => out.failure(&failure),
     }
+}
+
+/// Prints the completion script of `shell`, generated from the parser's own definition. Like
+/// `say!`, a reader that goes away early is not an error.
+fn completions(shell: clap_complete::Shell) {
+    use clap::CommandFactory as _;
+    use std::io::Write as _;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cli::Cli::command(), "avid", &mut script);
+    let _ = std::io::stdout().write_all(&script);
 }

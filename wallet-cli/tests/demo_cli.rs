@@ -1,12 +1,13 @@
-//! `avid demo` end to end: the real binary plays the whole story (issuer, holder wallet, a world
+//! `avid demo` end to end — the real binary plays the whole story (issuer, holder wallet, a world
 //! on loopback) and its summary shows a login granted with both factors that disclosed exactly
-//! what the world asked, a replay refused, a revoked credential refused, and a clean audit.
+//! what the world asked, a replay refused, a revoked credential refused, and a clean audit; and
+//! the shell completions, generated from the same parser.
 
 use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-fn demo(args: &[&str]) -> std::process::Output {
+fn avid(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_avid"))
         .args(args)
         .env_remove("AVID_PASSPHRASE")
@@ -21,7 +22,7 @@ fn demo(args: &[&str]) -> std::process::Output {
 fn the_demo_logs_in_with_two_factors_then_refuses_a_replay_and_a_revocation() {
     let kept = tempfile::tempdir().expect("temp dir");
     let dir = kept.path().join("demo");
-    let output = demo(&["--json", "demo", "--keep", dir.to_str().expect("utf-8")]);
+    let output = avid(&["--json", "demo", "--keep", dir.to_str().expect("utf-8")]);
     assert!(
         output.status.success(),
         "{}\n{}",
@@ -52,11 +53,27 @@ fn the_demo_logs_in_with_two_factors_then_refuses_a_replay_and_a_revocation() {
 fn rejects_keeping_into_a_directory_that_is_not_empty() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("something"), b"x").expect("written");
-    let output = demo(&["demo", "--keep", dir.path().to_str().expect("utf-8")]);
+    let output = avid(&["demo", "--keep", dir.path().to_str().expect("utf-8")]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         std::fs::read_dir(dir.path()).expect("list").count(),
         1,
         "nothing was added"
+    );
+}
+
+#[test]
+fn completions_cover_every_command_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = avid(&["completions", shell]);
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8(output.stdout).expect("utf-8");
+        for command in ["issuer", "login", "credential", "demo", "passkey-challenge"] {
+            assert!(script.contains(command), "{shell} completes {command}");
+        }
+    }
+    assert_eq!(
+        avid(&["completions", "powershell-7"]).status.code(),
+        Some(2)
     );
 }
