@@ -16,8 +16,9 @@ use did_core::resolution::Resolver;
 use did_core::resolution::cache::CacheConfig;
 use resolver_service::login::{self, LoginService, VerifierKey};
 use resolver_service::{AppState, router, verify};
+use vc_issuer::issuer::{IssuerStore, StoreConfig};
 use vc_issuer::mfa::PasskeyVerifier;
-use vc_issuer::single_use::InMemorySingleUseStore;
+use vc_issuer::single_use::{InMemorySingleUseStore, SingleUseStore};
 use vc_issuer::verify::Verifier;
 
 /// avid-resolver: DID resolution over HTTP (Universal Resolver API).
@@ -52,6 +53,11 @@ struct Config {
     /// (default: `http://` + the listen address).
     #[arg(long, env = "AVID_RESOLVER_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The database that replicas share (`postgres://…`, or `sqlite://PATH?mode=rwc`): login
+    /// transactions and outcomes, WebAuthn challenges and passkey counters live there instead
+    /// of in memory. Every replica needs the same `--verifier-key`.
+    #[arg(long, env = "AVID_RESOLVER_DATABASE", hide_env_values = true)]
+    database: Option<String>,
 }
 
 #[tokio::main]
@@ -97,7 +103,7 @@ async fn serve(config: Config) -> Result<(), String> {
     if config.trusted_issuers.is_empty() {
         eprintln!("avid-resolver: no --trusted-issuer, so /login/* is not served");
     } else {
-        let login = login_service(&config, Verifier::for_dids(resolver, fetcher))?;
+        let login = login_service(&config, Verifier::for_dids(resolver, fetcher)).await?;
         eprintln!(
             "avid-resolver: logins are requested by {}",
             login.verifier_did()
@@ -114,8 +120,9 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|err| err.to_string())
 }
 
-/// The login service the configuration describes, in memory (one node).
-fn login_service(config: &Config, verifier: Verifier) -> Result<LoginService, String> {
+/// The login service the configuration describes: in memory (one node), or on the shared
+/// database of `--database` (replicas).
+async fn login_service(config: &Config, verifier: Verifier) -> Result<LoginService, String> {
     let trusted = config
         .trusted_issuers
         .iter()
@@ -127,21 +134,45 @@ fn login_service(config: &Config, verifier: Verifier) -> Result<LoginService, St
                 .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
             VerifierKey::from_jwk_json(&text).map_err(|err| err.to_string())?
         }
+        // Replicas with keys of their own would each sign as another verifier.
+        None if config.database.is_some() => {
+            return Err("--database needs --verifier-key: every replica signs with one key".into());
+        }
         None => VerifierKey::generate(),
     };
     let base_url = config
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.listen));
-    LoginService::new(
+    let Some(url) = &config.database else {
+        return LoginService::new(
+            &base_url,
+            key,
+            verifier,
+            trusted,
+            Arc::new(InMemorySingleUseStore::default()),
+            Arc::new(PasskeyVerifier::in_memory()),
+        )
+        .map_err(|err| err.to_string());
+    };
+    // The error names the database's failure, never its URL (which may hold a password).
+    let store = IssuerStore::open(url, StoreConfig::without_new_lists())
+        .await
+        .map_err(|err| format!("--database: {err}"))?;
+    let shared = Arc::new(store.clone());
+    Ok(LoginService::new(
         &base_url,
         key,
         verifier,
         trusted,
-        Arc::new(InMemorySingleUseStore::default()),
-        Arc::new(PasskeyVerifier::in_memory()),
+        Arc::clone(&shared) as Arc<dyn SingleUseStore>,
+        Arc::new(PasskeyVerifier::new(
+            Arc::clone(&shared) as Arc<dyn SingleUseStore>,
+            shared,
+        )),
     )
-    .map_err(|err| err.to_string())
+    .map_err(|err| err.to_string())?
+    .sharing_logins_in(store))
 }
 
 async fn shutdown_signal() {
