@@ -11,10 +11,12 @@ use std::time::Duration;
 use clap::Parser;
 use did_core::did::Did;
 use did_core::fetch::{FetchPolicy, Fetcher, HttpFetcher};
+use did_core::key::store::Passphrase;
 use did_core::method::{self, DefaultResolverConfig};
 use did_core::resolution::Resolver;
 use did_core::resolution::cache::CacheConfig;
 use resolver_service::login::{self, LoginService, VerifierKey};
+use resolver_service::publish::{self, Publisher};
 use resolver_service::{AppState, router, verify};
 use vc_issuer::issuer::{IssuerStore, StoreConfig};
 use vc_issuer::mfa::PasskeyVerifier;
@@ -58,6 +60,14 @@ struct Config {
     /// of in memory. Every replica needs the same `--verifier-key`.
     #[arg(long, env = "AVID_RESOLVER_DATABASE", hide_env_values = true)]
     database: Option<String>,
+    /// An issuer directory (`avid issuer init`) to publish: its current Status List Tokens at
+    /// the path of its `statusListBase`, and its `did.json` if it is a did:web. Its store is
+    /// `--database` if given, else the directory's SQLite file.
+    #[arg(long, env = "AVID_RESOLVER_ISSUER_DIR")]
+    issuer_dir: Option<std::path::PathBuf>,
+    /// The file holding the passphrase of the issuer's key (else `AVID_PASSPHRASE`).
+    #[arg(long, requires = "issuer_dir")]
+    passphrase_file: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -109,6 +119,14 @@ async fn serve(config: Config) -> Result<(), String> {
             login.verifier_did()
         );
         app = app.merge(login::router(Arc::new(login)));
+    }
+    if let Some(dir) = &config.issuer_dir {
+        let passphrase = issuer_passphrase(&config)?;
+        let publisher = Publisher::open(dir, config.database.as_deref(), &passphrase)
+            .await
+            .map_err(|err| format!("--issuer-dir {}: {err}", dir.display()))?;
+        eprintln!("avid-resolver: publishing the issuer in {}", dir.display());
+        app = app.merge(publish::router(Arc::new(publisher)));
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -173,6 +191,17 @@ async fn login_service(config: &Config, verifier: Verifier) -> Result<LoginServi
     )
     .map_err(|err| err.to_string())?
     .sharing_logins_in(store))
+}
+
+/// The passphrase of the published issuer's key: `--passphrase-file`, else `AVID_PASSPHRASE`.
+fn issuer_passphrase(config: &Config) -> Result<Passphrase, String> {
+    let text = match &config.passphrase_file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))?,
+        None => std::env::var("AVID_PASSPHRASE")
+            .map_err(|_| "--issuer-dir needs --passphrase-file or AVID_PASSPHRASE".to_owned())?,
+    };
+    publish::passphrase_from_file_text(text).map_err(|err| err.to_string())
 }
 
 async fn shutdown_signal() {

@@ -20,14 +20,24 @@ impl Drop for Service {
     }
 }
 
-/// Starts `avid-resolver` on a free loopback port with `args`, in an empty environment, and
-/// waits until it answers `/health`.
-pub async fn start(args: &[&str]) -> Service {
-    let port = TcpListener::bind("127.0.0.1:0")
+/// A loopback port free at the time of the call.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+/// Starts `avid-resolver` on a free loopback port with `args`, in an empty environment, and
+/// waits until it answers `/health`.
+pub async fn start(args: &[&str]) -> Service {
+    start_on(free_port(), args).await
+}
+
+/// Starts `avid-resolver` on loopback `port` with `args`, in an empty environment, and waits
+/// until it answers `/health`.
+pub async fn start_on(port: u16, args: &[&str]) -> Service {
     let listen = format!("127.0.0.1:{port}");
     let child = Command::new(env!("CARGO_BIN_EXE_avid-resolver"))
         .args(["--listen", &listen])
