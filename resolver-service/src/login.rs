@@ -176,23 +176,20 @@ fn store_failed(error: impl std::fmt::Display) -> ApiError {
     ApiError::server(format!("the login store failed: {error}"))
 }
 
-impl Logins {
-    fn memory(&self) -> Option<std::sync::MutexGuard<'_, TtlCache<String, Login>>> {
-        match self {
-            Logins::Memory(cache) => Some(cache.lock().unwrap_or_else(PoisonError::into_inner)),
-            Logins::Shared(_) => None,
-        }
-    }
+fn lock(
+    cache: &Mutex<TtlCache<String, Login>>,
+) -> std::sync::MutexGuard<'_, TtlCache<String, Login>> {
+    cache.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
+impl Logins {
     /// Keeps the new login `id`.
     async fn keep(&self, id: &str, login: Login, now: u64) -> Result<(), ApiError> {
         match self {
-            Logins::Memory(_) => {
+            Logins::Memory(cache) => {
                 let weight = login.request_object.len();
                 let lifetime = Lifetime::until(login.keep_until);
-                if let Some(mut cache) = self.memory() {
-                    cache.insert(id.to_owned(), Arc::new(login), weight, lifetime, now);
-                }
+                lock(cache).insert(id.to_owned(), Arc::new(login), weight, lifetime, now);
                 Ok(())
             }
             Logins::Shared(store) => {
@@ -208,9 +205,9 @@ impl Logins {
     /// Login `id`, if it is still kept.
     async fn get(&self, id: &str, now: u64) -> Result<Option<Login>, ApiError> {
         match self {
-            Logins::Memory(_) => Ok(self
-                .memory()
-                .and_then(|mut cache| cache.get_fresh(id, now).map(|login| (*login).clone()))),
+            Logins::Memory(cache) => {
+                Ok(lock(cache).get_fresh(id, now).map(|login| (*login).clone()))
+            }
             Logins::Shared(store) => {
                 let Some(bytes) = store.login_state(id, now).await.map_err(store_failed)? else {
                     return Ok(None);
