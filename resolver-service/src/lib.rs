@@ -1,7 +1,8 @@
 //! `avid-resolver`: DID resolution over HTTP, compatible with the DIF Universal Resolver API
 //! (`GET /1.0/identifiers/{did}`) and the HTTP binding of W3C DID Resolution ([`router`]);
 //! verification of credentials and presentations for third-party worlds ([`verify`]); and the
-//! avatar login over OpenID4VP ([`login`]).
+//! avatar login over OpenID4VP ([`login`]); and publishing for an issuer, its status lists
+//! and did:web document ([`publish`]).
 //!
 //! Handlers are thin: they extract the request, call `did-core` or `vc-issuer`, and map the
 //! result to a status and a body. All resolution and verification rules live in the libraries.
@@ -46,6 +47,7 @@ struct ReadmeExample;
 mod body;
 mod identifiers;
 pub mod login;
+pub mod publish;
 pub mod verify;
 
 pub use body::{MAX_JSON_BODY, MAX_JSON_DEPTH};

@@ -4,9 +4,11 @@
 //!
 //! Every rule is [`LoginVerifier`]'s (transactions taken once, presentations verified for the
 //! transaction, the passkey assertion bound to it); this module only keeps what HTTP needs
-//! between the calls — the Request Object and the outcome of each transaction — in a bounded,
-//! expiring [`TtlCache`], and maps outcomes to statuses. Its stores and keys are arguments, so
-//! `avid-resolver` and an in-process world (`avid demo`) serve the same routes.
+//! between the calls — the Request Object and the outcome of each transaction — and maps
+//! outcomes to statuses. One node keeps them in a bounded, expiring [`TtlCache`]; replicas
+//! keep them in the database of an [`IssuerStore`] ([`LoginService::sharing_logins_in`]), so
+//! that a login started on one is read and finished on any other. Its stores and keys are
+//! arguments, so `avid-resolver` and an in-process world (`avid demo`) serve the same routes.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -23,8 +25,9 @@ use did_core::jose::{Algorithm, LocalSigner};
 use did_core::key::{KeyType, SecretJwk, SecretKey};
 use did_core::method::key::did_key_verification_method;
 use did_core::time::unix_now;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use vc_issuer::issuer::IssuerStore;
 use vc_issuer::mfa::PasskeyVerifier;
 use vc_issuer::openid4vp::{
     AuthorizationRequest, AvatarLogin, ClientId, LoginResult, LoginVerifier, MAX_RESPONSE_LEN,
@@ -123,7 +126,8 @@ pub enum LoginSetupError {
 }
 
 /// Where a login stands, as `GET /login/requests/{id}` says it.
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(tag = "status", content = "result", rename_all = "snake_case")]
 enum Outcome {
     Pending,
     AwaitingPasskey(LoginResult),
@@ -153,11 +157,87 @@ impl Outcome {
     }
 }
 
-/// What the service keeps of one login between HTTP calls.
+/// What the service keeps of one login between HTTP calls, until `keep_until`.
+#[derive(Clone, Serialize, Deserialize)]
 struct Login {
-    request_object: Arc<str>,
+    request_object: String,
     outcome: Outcome,
-    lifetime: Lifetime,
+    keep_until: u64,
+}
+
+/// Where the logins are kept: in this process (one node), or in a database every replica
+/// shares, as the JSON of each [`Login`].
+enum Logins {
+    Memory(Mutex<TtlCache<String, Login>>),
+    Shared(IssuerStore),
+}
+
+fn store_failed(error: impl std::fmt::Display) -> ApiError {
+    ApiError::server(format!("the login store failed: {error}"))
+}
+
+fn lock(
+    cache: &Mutex<TtlCache<String, Login>>,
+) -> std::sync::MutexGuard<'_, TtlCache<String, Login>> {
+    cache.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Logins {
+    /// Keeps the new login `id`.
+    async fn keep(&self, id: &str, login: Login, now: u64) -> Result<(), ApiError> {
+        match self {
+            Logins::Memory(cache) => {
+                let weight = login.request_object.len();
+                let lifetime = Lifetime::until(login.keep_until);
+                lock(cache).insert(id.to_owned(), Arc::new(login), weight, lifetime, now);
+                Ok(())
+            }
+            Logins::Shared(store) => {
+                let bytes = serde_json::to_vec(&login).map_err(store_failed)?;
+                store
+                    .put_login_state(id, &bytes, login.keep_until, now)
+                    .await
+                    .map_err(store_failed)
+            }
+        }
+    }
+
+    /// Login `id`, if it is still kept.
+    async fn get(&self, id: &str, now: u64) -> Result<Option<Login>, ApiError> {
+        match self {
+            Logins::Memory(cache) => {
+                Ok(lock(cache).get_fresh(id, now).map(|login| (*login).clone()))
+            }
+            Logins::Shared(store) => {
+                let Some(bytes) = store.login_state(id, now).await.map_err(store_failed)? else {
+                    return Ok(None);
+                };
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|error| store_failed(format!("a kept login is unreadable: {error}")))
+            }
+        }
+    }
+
+    /// Records the outcome of login `id`, if it is still kept. Two outcomes of one login are
+    /// never settled at once: each comes from a step the verifier lets happen only once.
+    async fn settle(&self, id: &str, outcome: Outcome, now: u64) -> Result<(), ApiError> {
+        let Some(login) = self.get(id, now).await? else {
+            return Ok(());
+        };
+        let updated = Login { outcome, ..login };
+        match self {
+            Logins::Memory(_) => self.keep(id, updated, now).await,
+            Logins::Shared(store) => {
+                let bytes = serde_json::to_vec(&updated).map_err(store_failed)?;
+                store
+                    .replace_login_state(id, &bytes, now)
+                    .await
+                    .map(|_| ())
+                    .map_err(store_failed)
+            }
+        }
+    }
 }
 
 /// The avatar login service: the verifier's key and public base URL, how presentations are
@@ -171,7 +251,7 @@ pub struct LoginService {
     passkeys: Arc<PasskeyVerifier>,
     policy: VerificationPolicy,
     transaction_ttl: u64,
-    logins: Mutex<TtlCache<String, Login>>,
+    logins: Logins,
 }
 
 impl std::fmt::Debug for LoginService {
@@ -216,8 +296,18 @@ impl LoginService {
                 .expecting_vct(vc_issuer::avatar::AVATAR_LINK_VCT)
                 .trusting(trusted_issuers),
             transaction_ttl: 300,
-            logins: Mutex::new(TtlCache::new(CacheLimits::entries(MAX_LOGINS))),
+            logins: Logins::Memory(Mutex::new(TtlCache::new(CacheLimits::entries(MAX_LOGINS)))),
         })
+    }
+
+    /// This service, keeping its logins in `store`'s database instead of in memory, so that
+    /// every replica on that database serves each login. The replicas must share `store` for
+    /// the transactions and the passkey step too (`store` is a
+    /// [`SingleUseStore`] and a [`CounterStore`](vc_issuer::mfa::CounterStore)), and sign
+    /// with one [`VerifierKey`].
+    pub fn sharing_logins_in(mut self, store: IssuerStore) -> Self {
+        self.logins = Logins::Shared(store);
+        self
     }
 
     /// This service, letting a login transaction live `seconds`.
@@ -244,37 +334,6 @@ impl LoginService {
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
-    }
-
-    fn logins(&self) -> std::sync::MutexGuard<'_, TtlCache<String, Login>> {
-        self.logins.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn outcome(&self, id: &str, now: u64) -> Option<(Arc<str>, Outcome)> {
-        self.logins()
-            .get_fresh(id, now)
-            .map(|login| (Arc::clone(&login.request_object), login.outcome.clone()))
-    }
-
-    /// Records the outcome of login `id`, if the service still remembers it.
-    fn settle(&self, id: &str, outcome: Outcome, now: u64) {
-        let mut logins = self.logins();
-        let Some(login) = logins.get_fresh(id, now) else {
-            return;
-        };
-        let updated = Login {
-            request_object: Arc::clone(&login.request_object),
-            outcome,
-            lifetime: login.lifetime,
-        };
-        let weight = updated.request_object.len();
-        logins.insert(
-            id.to_owned(),
-            Arc::new(updated),
-            weight,
-            login.lifetime,
-            now,
-        );
     }
 }
 
@@ -376,16 +435,12 @@ async fn begin(service: &LoginService, body: &[u8]) -> Result<Response, ApiError
         .begin(&request, &login, now)
         .await
         .map_err(|error| ApiError::server(error.to_string()))?;
-    let lifetime = Lifetime::until(transaction.expires_at.saturating_add(OUTCOME_KEEP_SECS));
     let kept = Login {
-        request_object: signed.request_object().into(),
+        request_object: signed.request_object().to_owned(),
         outcome: Outcome::Pending,
-        lifetime,
+        keep_until: transaction.expires_at.saturating_add(OUTCOME_KEEP_SECS),
     };
-    let weight = kept.request_object.len();
-    service
-        .logins()
-        .insert(state.clone(), Arc::new(kept), weight, lifetime, now);
+    service.logins.keep(&state, kept, now).await?;
     let request_uri = service.url(&format!("/login/requests/{state}/request"));
     let location = service.url(&format!("/login/requests/{state}"));
     let body = json!({
@@ -407,9 +462,10 @@ fn unknown_login() -> ApiError {
 
 /// `GET /login/requests/{id}`: where the login stands, and its result once there is one.
 async fn status(State(service): State<Arc<LoginService>>, Path(id): Path<String>) -> Response {
-    match service.outcome(&id, unix_now()) {
-        Some((_, outcome)) => axum::Json(outcome.to_json()).into_response(),
-        None => unknown_login().into_response(),
+    match service.logins.get(&id, unix_now()).await {
+        Ok(Some(login)) => axum::Json(login.outcome.to_json()).into_response(),
+        Ok(None) => unknown_login().into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -419,13 +475,14 @@ async fn request_object(
     State(service): State<Arc<LoginService>>,
     Path(id): Path<String>,
 ) -> Response {
-    match service.outcome(&id, unix_now()) {
-        Some((jwt, _)) => (
+    match service.logins.get(&id, unix_now()).await {
+        Ok(Some(login)) => (
             [(header::CONTENT_TYPE, REQUEST_OBJECT_MEDIA_TYPE)],
-            jwt.to_string(),
+            login.request_object,
         )
             .into_response(),
-        None => unknown_login().into_response(),
+        Ok(None) => unknown_login().into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -494,8 +551,10 @@ async fn response(
     let granted = result.granted();
     let awaiting = result.passkey_challenge.is_some();
     let description = refusal(&result);
-    if let Some(state) = state.as_deref().filter(|_| !belongs_to_another(&result)) {
-        service.settle(state, Outcome::of(result), now);
+    if let Some(state) = state.as_deref().filter(|_| !belongs_to_another(&result))
+        && let Err(error) = service.logins.settle(state, Outcome::of(result), now).await
+    {
+        return error.into_response();
     }
     match (granted, awaiting, state) {
         (true, _, _) => axum::Json(json!({})).into_response(),
@@ -513,17 +572,19 @@ async fn passkey_challenge(
     State(service): State<Arc<LoginService>>,
     Path(id): Path<String>,
 ) -> Response {
-    match service.outcome(&id, unix_now()) {
-        Some((_, Outcome::AwaitingPasskey(result))) => {
-            axum::Json(json!(result.passkey_challenge)).into_response()
-        }
-        Some(_) => ApiError::new(
+    match service.logins.get(&id, unix_now()).await {
+        Ok(Some(Login {
+            outcome: Outcome::AwaitingPasskey(result),
+            ..
+        })) => axum::Json(json!(result.passkey_challenge)).into_response(),
+        Ok(Some(_)) => ApiError::new(
             StatusCode::CONFLICT,
             "invalid_request",
             "this login is not awaiting a passkey assertion",
         )
         .into_response(),
-        None => unknown_login().into_response(),
+        Ok(None) => unknown_login().into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -558,8 +619,10 @@ async fn passkey_assertion(
             "report": result.report,
         })
     };
-    if !belongs_to_another(&result) {
-        service.settle(&id, Outcome::of(result), now);
+    if !belongs_to_another(&result)
+        && let Err(error) = service.logins.settle(&id, Outcome::of(result), now).await
+    {
+        return error.into_response();
     }
     let status = if granted {
         StatusCode::OK

@@ -11,13 +11,16 @@ use std::time::Duration;
 use clap::Parser;
 use did_core::did::Did;
 use did_core::fetch::{FetchPolicy, Fetcher, HttpFetcher};
+use did_core::key::store::Passphrase;
 use did_core::method::{self, DefaultResolverConfig};
 use did_core::resolution::Resolver;
 use did_core::resolution::cache::CacheConfig;
 use resolver_service::login::{self, LoginService, VerifierKey};
+use resolver_service::publish::{self, Publisher};
 use resolver_service::{AppState, router, verify};
+use vc_issuer::issuer::{IssuerStore, StoreConfig};
 use vc_issuer::mfa::PasskeyVerifier;
-use vc_issuer::single_use::InMemorySingleUseStore;
+use vc_issuer::single_use::{InMemorySingleUseStore, SingleUseStore};
 use vc_issuer::verify::Verifier;
 
 /// avid-resolver: DID resolution over HTTP (Universal Resolver API).
@@ -52,6 +55,19 @@ struct Config {
     /// (default: `http://` + the listen address).
     #[arg(long, env = "AVID_RESOLVER_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The database that replicas share (`postgres://…`, or `sqlite://PATH?mode=rwc`): login
+    /// transactions and outcomes, WebAuthn challenges and passkey counters live there instead
+    /// of in memory. Every replica needs the same `--verifier-key`.
+    #[arg(long, env = "AVID_RESOLVER_DATABASE", hide_env_values = true)]
+    database: Option<String>,
+    /// An issuer directory (`avid issuer init`) to publish: its current Status List Tokens at
+    /// the path of its `statusListBase`, and its `did.json` if it is a did:web. Its store is
+    /// `--database` if given, else the directory's SQLite file.
+    #[arg(long, env = "AVID_RESOLVER_ISSUER_DIR")]
+    issuer_dir: Option<std::path::PathBuf>,
+    /// The file holding the passphrase of the issuer's key (else `AVID_PASSPHRASE`).
+    #[arg(long, requires = "issuer_dir")]
+    passphrase_file: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -97,12 +113,20 @@ async fn serve(config: Config) -> Result<(), String> {
     if config.trusted_issuers.is_empty() {
         eprintln!("avid-resolver: no --trusted-issuer, so /login/* is not served");
     } else {
-        let login = login_service(&config, Verifier::for_dids(resolver, fetcher))?;
+        let login = login_service(&config, Verifier::for_dids(resolver, fetcher)).await?;
         eprintln!(
             "avid-resolver: logins are requested by {}",
             login.verifier_did()
         );
         app = app.merge(login::router(Arc::new(login)));
+    }
+    if let Some(dir) = &config.issuer_dir {
+        let passphrase = issuer_passphrase(&config)?;
+        let publisher = Publisher::open(dir, config.database.as_deref(), &passphrase)
+            .await
+            .map_err(|err| format!("--issuer-dir {}: {err}", dir.display()))?;
+        eprintln!("avid-resolver: publishing the issuer in {}", dir.display());
+        app = app.merge(publish::router(Arc::new(publisher)));
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -114,8 +138,9 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|err| err.to_string())
 }
 
-/// The login service the configuration describes, in memory (one node).
-fn login_service(config: &Config, verifier: Verifier) -> Result<LoginService, String> {
+/// The login service the configuration describes: in memory (one node), or on the shared
+/// database of `--database` (replicas).
+async fn login_service(config: &Config, verifier: Verifier) -> Result<LoginService, String> {
     let trusted = config
         .trusted_issuers
         .iter()
@@ -127,21 +152,56 @@ fn login_service(config: &Config, verifier: Verifier) -> Result<LoginService, St
                 .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
             VerifierKey::from_jwk_json(&text).map_err(|err| err.to_string())?
         }
+        // Replicas with keys of their own would each sign as another verifier.
+        None if config.database.is_some() => {
+            return Err("--database needs --verifier-key: every replica signs with one key".into());
+        }
         None => VerifierKey::generate(),
     };
     let base_url = config
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.listen));
-    LoginService::new(
+    let Some(url) = &config.database else {
+        return LoginService::new(
+            &base_url,
+            key,
+            verifier,
+            trusted,
+            Arc::new(InMemorySingleUseStore::default()),
+            Arc::new(PasskeyVerifier::in_memory()),
+        )
+        .map_err(|err| err.to_string());
+    };
+    // The error names the database's failure, never its URL (which may hold a password).
+    let store = IssuerStore::open(url, StoreConfig::without_new_lists())
+        .await
+        .map_err(|err| format!("--database: {err}"))?;
+    let shared = Arc::new(store.clone());
+    Ok(LoginService::new(
         &base_url,
         key,
         verifier,
         trusted,
-        Arc::new(InMemorySingleUseStore::default()),
-        Arc::new(PasskeyVerifier::in_memory()),
+        Arc::clone(&shared) as Arc<dyn SingleUseStore>,
+        Arc::new(PasskeyVerifier::new(
+            Arc::clone(&shared) as Arc<dyn SingleUseStore>,
+            shared,
+        )),
     )
-    .map_err(|err| err.to_string())
+    .map_err(|err| err.to_string())?
+    .sharing_logins_in(store))
+}
+
+/// The passphrase of the published issuer's key: `--passphrase-file`, else `AVID_PASSPHRASE`.
+fn issuer_passphrase(config: &Config) -> Result<Passphrase, String> {
+    let text = match &config.passphrase_file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))?,
+        None => std::env::var("AVID_PASSPHRASE")
+            .map_err(|_| "--issuer-dir needs --passphrase-file or AVID_PASSPHRASE".to_owned())?,
+    };
+    publish::passphrase_from_file_text(text).map_err(|err| err.to_string())
 }
 
 async fn shutdown_signal() {

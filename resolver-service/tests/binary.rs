@@ -1,57 +1,13 @@
 //! The `avid-resolver` binary as an operator starts it: the login is served only with a
 //! trusted issuer, signs with the key file it is given, and answers at its public URL.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
 use did_core::key::{KeyType, SecretKey};
 use did_core::method::key::did_key;
 use serde_json::{Value, json};
 
-/// A running `avid-resolver`, killed when dropped.
-struct Service {
-    child: Child,
-    base: String,
-}
+mod support;
 
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start(args: &[&str]) -> Service {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_avid-resolver"))
-        .args(["--listen", &listen])
-        .args(args)
-        .env_clear()
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let service = Service {
-        child,
-        base: format!("http://{listen}"),
-    };
-    for _ in 0..100 {
-        if reqwest::get(format!("{}/health", service.base))
-            .await
-            .is_ok()
-        {
-            return service;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("avid-resolver did not start");
-}
+use support::service::{Service, start};
 
 async fn begin(service: &Service) -> (u16, Value) {
     let response = reqwest::Client::new()
@@ -114,4 +70,27 @@ async fn serves_no_login_without_a_trusted_issuer() {
     let service = start(&[]).await;
     let (status, _) = begin(&service).await;
     assert_eq!(status, 404);
+}
+
+#[test]
+fn rejects_replicas_without_a_shared_verifier_key() {
+    let issuer = did_key(&SecretKey::generate(KeyType::Ed25519).public_key());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_avid-resolver"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--trusted-issuer",
+            issuer.as_str(),
+        ])
+        .args(["--database", "postgres://nobody@127.0.0.1:1/none"])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--verifier-key"), "{stderr}");
+    assert!(
+        !stderr.contains("nobody@"),
+        "the database URL is never repeated"
+    );
 }

@@ -682,6 +682,64 @@ async fn rejects_an_expired_single_use_record(fixture: Fixture) {
     );
 }
 
+async fn login_states_are_shared_until_forgotten(fixture: Fixture) {
+    let node_a = fixture.store(config(64)).await;
+    let node_b = fixture.store(config(64)).await;
+    node_a
+        .put_login_state("login-1", b"pending", T0 + 100, T0)
+        .await
+        .expect("put");
+    assert_eq!(
+        node_b.login_state("login-1", T0 + 1).await.expect("read"),
+        Some(b"pending".to_vec())
+    );
+    assert!(
+        node_b
+            .replace_login_state("login-1", b"granted", T0 + 2)
+            .await
+            .expect("replace")
+    );
+    assert_eq!(
+        node_a.login_state("login-1", T0 + 3).await.expect("read"),
+        Some(b"granted".to_vec())
+    );
+    assert_eq!(node_a.login_state("login-2", T0).await.expect("read"), None);
+    // Past its time a login is gone, and can no longer be changed.
+    assert_eq!(
+        node_a.login_state("login-1", T0 + 100).await.expect("read"),
+        None
+    );
+    assert!(
+        !node_b
+            .replace_login_state("login-1", b"refused", T0 + 100)
+            .await
+            .expect("replace")
+    );
+}
+
+async fn rejects_a_second_login_of_one_id(fixture: Fixture) {
+    let store = fixture.store(config(64)).await;
+    store
+        .put_login_state("login-1", b"first", T0 + 100, T0)
+        .await
+        .expect("put");
+    assert!(matches!(
+        store
+            .put_login_state("login-1", b"second", T0 + 100, T0 + 1)
+            .await,
+        Err(StoreError::InvalidRequest(_))
+    ));
+    assert_eq!(
+        store.login_state("login-1", T0 + 2).await.expect("read"),
+        Some(b"first".to_vec())
+    );
+    // Once forgotten, the id is free again.
+    store
+        .put_login_state("login-1", b"third", T0 + 300, T0 + 100)
+        .await
+        .expect("put after forgetting");
+}
+
 async fn rejects_a_duplicate_single_use_key(fixture: Fixture) {
     let store = fixture.store(config(64)).await;
     let purpose = Purpose::PasskeyAuthentication;
@@ -861,6 +919,8 @@ on_both_backends!(
     rejects_a_duplicate_single_use_key,
     rejects_a_replayed_take_under_concurrency,
     passkey_counters_swap_only_from_what_was_read,
+    login_states_are_shared_until_forgotten,
+    rejects_a_second_login_of_one_id,
 );
 
 // ---------------------------------------------------------------------------------------------

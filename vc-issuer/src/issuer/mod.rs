@@ -18,7 +18,8 @@
 //! The same database keeps what every node of an issuer or verifier must share: the store is a
 //! [`SingleUseStore`](crate::single_use::SingleUseStore) (link nonces, login transactions,
 //! pending WebAuthn ceremonies) and a [`CounterStore`](crate::mfa::CounterStore) (passkey
-//! signature counters).
+//! signature counters), and it keeps the state of each avatar login between HTTP calls
+//! ([`IssuerStore::put_login_state`]) for a login service that runs on several nodes.
 //!
 //! ```
 //! use vc_issuer::issuer::{IssuerStore, NewCredential, StoreConfig};
@@ -57,6 +58,7 @@ mod error;
 pub mod issuance;
 mod lists;
 mod log;
+mod login_state;
 mod register;
 mod single_use;
 
@@ -306,9 +308,15 @@ fn create_owner_only(path: &Path) -> Result<(), StoreError> {
 /// opening needs anything but the database itself. One text serves both backends unless a
 /// type differs (bytes: BLOB in SQLite, BYTEA in PostgreSQL).
 fn migrator(backend: Backend) -> Migrator {
-    let single_use = match backend {
-        Backend::Sqlite => include_str!("../../migrations/sqlite/0002_single_use.sql"),
-        Backend::Postgres => include_str!("../../migrations/postgres/0002_single_use.sql"),
+    let (single_use, login_states) = match backend {
+        Backend::Sqlite => (
+            include_str!("../../migrations/sqlite/0002_single_use.sql"),
+            include_str!("../../migrations/sqlite/0003_login_states.sql"),
+        ),
+        Backend::Postgres => (
+            include_str!("../../migrations/postgres/0002_single_use.sql"),
+            include_str!("../../migrations/postgres/0003_login_states.sql"),
+        ),
     };
     let mut migrator = Migrator::with_migrations(vec![
         Migration::new(
@@ -323,6 +331,13 @@ fn migrator(backend: Backend) -> Migrator {
             Cow::Borrowed("single use and passkey counters"),
             MigrationType::Simple,
             single_use.into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            3,
+            Cow::Borrowed("login states"),
+            MigrationType::Simple,
+            login_states.into_sql_str(),
             false,
         ),
     ]);
