@@ -195,13 +195,21 @@ async fn login_service(config: &Config, verifier: Verifier) -> Result<LoginServi
 
 /// The passphrase of the published issuer's key: `--passphrase-file`, else `AVID_PASSPHRASE`.
 fn issuer_passphrase(config: &Config) -> Result<Passphrase, String> {
-    let text = match &config.passphrase_file {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|err| format!("cannot read {}: {err}", path.display()))?,
-        None => std::env::var("AVID_PASSPHRASE")
-            .map_err(|_| "--issuer-dir needs --passphrase-file or AVID_PASSPHRASE".to_owned())?,
-    };
-    publish::passphrase_from_file_text(text).map_err(|err| err.to_string())
+    match &config.passphrase_file {
+        Some(path) => {
+            let contents = zeroize::Zeroizing::new(
+                std::fs::read(path)
+                    .map_err(|err| format!("cannot read {}: {err}", path.display()))?,
+            );
+            Passphrase::from_file_contents(&contents).map_err(|err| err.to_string())
+        }
+        None => {
+            let text = zeroize::Zeroizing::new(std::env::var("AVID_PASSPHRASE").map_err(|_| {
+                "--issuer-dir needs --passphrase-file or AVID_PASSPHRASE".to_owned()
+            })?);
+            Passphrase::new(text.as_str()).map_err(|err| err.to_string())
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -202,19 +202,6 @@ async fn did_json(State(publisher): State<Arc<Publisher>>) -> Response {
     }
 }
 
-/// The passphrase in the text of a passphrase file: the whole text less one trailing line
-/// ending (`\n` or `\r\n`), as `avid --passphrase-file` reads it, so one file serves both.
-pub fn passphrase_from_file_text(text: String) -> Result<Passphrase, PublishError> {
-    let mut text = zeroize::Zeroizing::new(text);
-    if text.ends_with('\n') {
-        text.pop();
-        if text.ends_with('\r') {
-            text.pop();
-        }
-    }
-    Passphrase::new(text.as_str()).map_err(|_| PublishError::Key("the passphrase is empty".into()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::{PublishError, path_of};

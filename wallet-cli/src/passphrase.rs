@@ -64,18 +64,18 @@ fn from_file(path: &Path) -> Result<Passphrase, Failure> {
             "the passphrase file {name} is larger than {MAX_PASSPHRASE_FILE_BYTES} bytes"
         )));
     }
-    let text = std::str::from_utf8(strip_line_ending(&bytes))
-        .map_err(|_| Failure::usage(format!("the passphrase file {name} is not UTF-8")))?;
-    checked(Zeroizing::new(text.to_owned()), &name)
+    Passphrase::from_file_contents(&bytes).map_err(|err| match err {
+        KeyStoreError::EmptyPassphrase => {
+            Failure::usage(format!("the passphrase from {name} is empty; choose one"))
+        }
+        KeyStoreError::PassphraseNotUtf8 => {
+            Failure::usage(format!("the passphrase file {name} is not UTF-8"))
+        }
+        other => Failure::usage(other.to_string()),
+    })
 }
 
 /// `bytes` without one final `\n` or `\r\n`.
-fn strip_line_ending(bytes: &[u8]) -> &[u8] {
-    match bytes.strip_suffix(b"\n") {
-        Some(line) => line.strip_suffix(b"\r").unwrap_or(line),
-        None => bytes,
-    }
-}
 
 /// Asks on the terminal, without echo; twice for a new passphrase.
 fn prompt(purpose: Purpose, what: &str) -> Result<Passphrase, Failure> {
@@ -119,17 +119,6 @@ fn checked(text: Zeroizing<String>, source: &str) -> Result<Passphrase, Failure>
 mod tests {
     use super::*;
     use did_core::key::store::KeyStore;
-
-    #[test]
-    fn strips_one_line_ending_only() {
-        assert_eq!(strip_line_ending(b"secret\n"), b"secret");
-        assert_eq!(strip_line_ending(b"secret\r\n"), b"secret");
-        assert_eq!(strip_line_ending(b"secret\n\n"), b"secret\n");
-        assert_eq!(strip_line_ending(b"secret \t"), b"secret \t");
-        assert_eq!(strip_line_ending(b" secret"), b" secret");
-        assert_eq!(strip_line_ending(b"secret\r"), b"secret\r");
-        assert_eq!(strip_line_ending(b"\n"), b"");
-    }
 
     #[test]
     fn rejects_empty_passphrase_file() {

@@ -77,6 +77,9 @@ pub enum KeyStoreError {
     /// An empty passphrase protects nothing.
     #[error("the passphrase is empty; choose one")]
     EmptyPassphrase,
+    /// A passphrase file does not hold UTF-8 text.
+    #[error("the passphrase file is not UTF-8 text")]
+    PassphraseNotUtf8,
     /// An entry name is empty, too long, or holds characters other than printable ASCII.
     #[error(
         "the entry name \"{}\" is not 1 to 255 printable ASCII characters without spaces",

@@ -73,6 +73,18 @@ impl Passphrase {
         Ok(Passphrase(text))
     }
 
+    /// The passphrase held in a passphrase file's `contents`: UTF-8, with one trailing line
+    /// ending (`\n` or `\r\n`) removed, as an editor or `echo` leaves it, and nothing else
+    /// trimmed. Every command that reads a passphrase file reads it this way.
+    pub fn from_file_contents(contents: &[u8]) -> Result<Passphrase, KeyStoreError> {
+        let line = match contents.strip_suffix(b"\n") {
+            Some(line) => line.strip_suffix(b"\r").unwrap_or(line),
+            None => contents,
+        };
+        let text = std::str::from_utf8(line).map_err(|_| KeyStoreError::PassphraseNotUtf8)?;
+        Passphrase::new(text)
+    }
+
     fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }

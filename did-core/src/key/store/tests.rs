@@ -723,3 +723,21 @@ fn file_holds_no_secret_in_clear() {
     assert!(!text.contains("opaque passkey state"));
     assert!(!text.contains("issuer"), "entry names are sealed too");
 }
+
+#[test]
+fn a_passphrase_file_loses_one_line_ending_only() {
+    let read = |contents: &[u8]| {
+        Passphrase::from_file_contents(contents).map(|passphrase| passphrase.as_bytes().to_vec())
+    };
+    assert_eq!(read(b"secret\n").unwrap(), b"secret");
+    assert_eq!(read(b"secret\r\n").unwrap(), b"secret");
+    assert_eq!(read(b"secret\n\n").unwrap(), b"secret\n");
+    assert_eq!(read(b"secret \t").unwrap(), b"secret \t");
+    assert_eq!(read(b" secret").unwrap(), b" secret");
+    assert_eq!(read(b"secret\r").unwrap(), b"secret\r");
+    assert!(matches!(read(b"\n"), Err(KeyStoreError::EmptyPassphrase)));
+    assert!(matches!(
+        read(b"\xff\xfe"),
+        Err(KeyStoreError::PassphraseNotUtf8)
+    ));
+}
