@@ -75,8 +75,6 @@ fn from_file(path: &Path) -> Result<Passphrase, Failure> {
     })
 }
 
-/// `bytes` without one final `\n` or `\r\n`.
-
 /// Asks on the terminal, without echo; twice for a new passphrase.
 fn prompt(purpose: Purpose, what: &str) -> Result<Passphrase, Failure> {
     let ask =
