@@ -46,6 +46,8 @@ struct ReadmeExample;
 mod body;
 mod identifiers;
 pub mod login;
+pub mod metrics;
+pub mod ops;
 pub mod verify;
 
 pub use body::{MAX_JSON_BODY, MAX_JSON_DEPTH};

@@ -15,7 +15,8 @@ use did_core::method::{self, DefaultResolverConfig};
 use did_core::resolution::Resolver;
 use did_core::resolution::cache::CacheConfig;
 use resolver_service::login::{self, LoginService, VerifierKey};
-use resolver_service::{AppState, router, verify};
+use resolver_service::metrics::Metrics;
+use resolver_service::{AppState, ops, router, verify};
 use vc_issuer::mfa::PasskeyVerifier;
 use vc_issuer::single_use::InMemorySingleUseStore;
 use vc_issuer::verify::Verifier;
@@ -52,6 +53,9 @@ struct Config {
     /// (default: `http://` + the listen address).
     #[arg(long, env = "AVID_RESOLVER_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Limits, timeouts and logging.
+    #[command(flatten)]
+    ops: resolver_service::ops::OpsArgs,
 }
 
 #[tokio::main]
@@ -77,7 +81,10 @@ async fn serve(config: Config) -> Result<(), String> {
     })
     .map_err(|err| err.to_string())?;
     let methods = resolver.inner().methods().map(str::to_owned).collect();
-    let resolver: Arc<dyn Resolver> = Arc::new(resolver);
+    let resolver = Arc::new(resolver);
+    let cache = Arc::clone(&resolver);
+    let metrics = Arc::new(Metrics::new(Some(Arc::new(move || cache.stats()))));
+    let resolver: Arc<dyn Resolver> = resolver;
     let fetch_policy = if config.allow_http {
         FetchPolicy::local_testing()
     } else {
@@ -104,6 +111,8 @@ async fn serve(config: Config) -> Result<(), String> {
         );
         app = app.merge(login::router(Arc::new(login)));
     }
+    ops::init_logging(&config.ops);
+    let app = ops::serve_with(app, &config.ops, metrics);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;

@@ -162,7 +162,12 @@ async fn verify(verifier: &Verifier, body: &[u8], kind: Kind) -> Response {
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            (status, axum::Json(report)).into_response()
+            let codes = report.errors.iter().map(|error| error.code).collect();
+            let mut response = (status, axum::Json(report)).into_response();
+            response
+                .extensions_mut()
+                .insert(crate::metrics::VerificationErrors(codes));
+            response
         }
         Err(error) => ApiError::invalid(error.to_string()).into_response(),
     }
