@@ -1,4 +1,4 @@
-//! Operating the service: the layer every request passes ([`guard`]) — a concurrency limit that
+//! Operating the service: the layer every request passes — a concurrency limit that
 //! answers 503 with `Retry-After` when full, a per-request timeout, the request metrics and one
 //! structured log line per request — and the settings that drive it ([`OpsArgs`]).
 //!
@@ -54,7 +54,7 @@ struct Ops {
     metrics: Arc<Metrics>,
 }
 
-/// `app` with `/metrics` served from `metrics`, and every route (`/metrics` included) behind
+/// `app` with `/metrics` served from `metrics` and `/openapi.json`, and every route behind
 /// the limits of `args`, counted in `metrics` and logged.
 pub fn serve_with(app: Router, args: &OpsArgs, metrics: Arc<Metrics>) -> Router {
     let ops = Arc::new(Ops {
@@ -64,6 +64,7 @@ pub fn serve_with(app: Router, args: &OpsArgs, metrics: Arc<Metrics>) -> Router 
         metrics: Arc::clone(&metrics),
     });
     app.merge(metrics::router(metrics))
+        .merge(crate::openapi::router())
         .layer(middleware::from_fn_with_state(ops, guard))
 }
 
@@ -73,6 +74,7 @@ pub fn init_logging(args: &OpsArgs) {
     let _ = tracing_subscriber::fmt()
         .with_max_level(args.log_level)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }

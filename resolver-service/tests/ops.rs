@@ -263,3 +263,51 @@ async fn sigterm_lets_the_requests_in_flight_finish() {
     };
     assert!(exit.success(), "{exit}");
 }
+
+/// The paths given to `.route(` in the service's sources, in OpenAPI's template syntax
+/// (`{*did}` becomes `{did}`).
+fn routes_in_sources() -> std::collections::BTreeSet<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut routes = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for (at, _) in source.match_indices(".route(") {
+            let rest = source[at + ".route(".len()..].trim_start();
+            let Some(rest) = rest.strip_prefix('"') else {
+                continue;
+            };
+            let path = &rest[..rest.find('"').unwrap()];
+            routes.insert(path.replace("{*", "{"));
+        }
+    }
+    routes
+}
+
+#[tokio::test]
+async fn openapi_lists_every_route() {
+    let addr = start(OpsArgs::default()).await;
+    let response = reqwest::get(format!("http://{addr}/openapi.json"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let document: Value = response.json().await.unwrap();
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{document}"
+    );
+    let documented: std::collections::BTreeSet<String> = document["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let routes = routes_in_sources();
+    assert!(routes.len() >= 13, "the route scan found {routes:?}");
+    assert_eq!(
+        documented, routes,
+        "a route without its #[utoipa::path], or one too many"
+    );
+    let passkey = &document["paths"]["/login/requests/{id}/passkey"];
+    assert!(passkey["get"].is_object() && passkey["post"].is_object());
+    assert!(document["components"]["schemas"]["ErrorBody"].is_object());
+}
