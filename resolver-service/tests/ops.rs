@@ -311,3 +311,39 @@ async fn openapi_lists_every_route() {
     assert!(passkey["get"].is_object() && passkey["post"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }
+
+#[tokio::test]
+async fn the_binary_reads_its_limits_from_avid_resolver_variables() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_avid-resolver"))
+        .env_clear()
+        .env("AVID_RESOLVER_LISTEN", &listen)
+        .env("AVID_RESOLVER_MAX_CONCURRENCY", "0")
+        .env("AVID_RESOLVER_RETRY_AFTER", "9")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut answer = None;
+    for _ in 0..100 {
+        if let Ok(response) = reqwest::get(format!("http://{listen}/health")).await {
+            answer = Some((
+                response.status().as_u16(),
+                response
+                    .headers()
+                    .get("retry-after")
+                    .map(|value| value.to_str().unwrap().to_owned()),
+            ));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(answer, Some((503, Some("9".to_owned()))));
+}
