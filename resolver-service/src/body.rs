@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// How deep a posted JSON document may nest (objects and arrays). No request of this service
 /// needs more than a handful of levels; a deeper one is an attempt on the parser's stack.
@@ -56,9 +56,22 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": self.code, "error_description": self.description});
+        let body = ErrorBody {
+            error: self.code,
+            error_description: &self.description,
+        };
         (self.status, axum::Json(body)).into_response()
     }
+}
+
+/// The body of an [`ApiError`] on the wire (and in `/openapi.json`).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody<'a> {
+    /// The stable error code.
+    #[schema(example = "invalid_request")]
+    pub error: &'a str,
+    /// What went wrong, for people.
+    pub error_description: &'a str,
 }
 
 /// Parses `bytes` as JSON, refusing first a document nested deeper than [`MAX_JSON_DEPTH`]

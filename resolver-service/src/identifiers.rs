@@ -14,6 +14,15 @@ use crate::AppState;
 const PREFIX: &str = "/1.0/identifiers/";
 
 /// Resolves the DID (URL) in the request path.
+#[utoipa::path(get, path = "/1.0/identifiers/{did}", tag = "resolution",
+    params(("did" = String, Path, description = "A DID or DID URL, its fragment sent as `%23`"),
+        ("Accept" = Option<String>, Header, description = "application/did-resolution, application/did-url-dereferencing, application/did, application/did+ld+json, application/did+json, text/uri-list")),
+    responses((status = 200, description = "The resolution or dereferencing result, or the bare resource"),
+        (status = 303, description = "`text/uri-list`: the selected service endpoint in `Location`"),
+        (status = 400, description = "Not a DID or DID URL (problem details)"),
+        (status = 404, description = "Not found"), (status = 406, description = "No acceptable representation"),
+        (status = 410, description = "Deactivated"), (status = 501, description = "Method not supported"),
+        (status = 500, description = "Resolution failed")))]
 pub async fn resolve(
     State(state): State<AppState>,
     OriginalUri(uri): OriginalUri,

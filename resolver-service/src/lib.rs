@@ -48,6 +48,9 @@ mod body;
 mod identifiers;
 pub mod login;
 pub mod publish;
+pub mod metrics;
+pub mod openapi;
+pub mod ops;
 pub mod verify;
 
 pub use body::{MAX_JSON_BODY, MAX_JSON_DEPTH};
@@ -90,16 +93,22 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+#[utoipa::path(get, path = "/1.0/methods", tag = "resolution",
+    responses((status = 200, description = "The DID methods this service resolves", body = [String])))]
 async fn methods(axum::extract::State(state): axum::extract::State<AppState>) -> axum::Json<Value> {
     axum::Json(json!(state.methods.as_ref()))
 }
 
+#[utoipa::path(get, path = "/1.0/testIdentifiers", tag = "resolution",
+    responses((status = 200, description = "Example DIDs by method name", body = Object)))]
 async fn list_test_identifiers(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::Json<Value> {
     axum::Json(state.test_identifiers.as_ref().clone())
 }
 
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses((status = 200, description = "The service is up", body = Object, example = json!({"status": "ok"}))))]
 async fn health() -> axum::Json<Value> {
     axum::Json(json!({"status": "ok"}))
 }

@@ -401,6 +401,9 @@ impl NewLogin {
 
 /// `POST /login/requests`: begins a transaction and answers where the wallet finds its
 /// signed request (by reference, OpenID4VP 1.0 §5.10, so that the QR code stays small).
+#[utoipa::path(post, path = "/login/requests", tag = "login", request_body(content = Object, description = "What the world asks for: platform, claims, factors"),
+    responses((status = 200, description = "The transaction id, the `openid4vp://` URL and the `request_uri`", body = Object),
+        (status = 400, description = "Not a login request", body = crate::body::ErrorBody)))]
 async fn create(State(service): State<Arc<LoginService>>, body: Bytes) -> Response {
     match begin(&service, &body).await {
         Ok(created) => created,
@@ -461,6 +464,9 @@ fn unknown_login() -> ApiError {
 }
 
 /// `GET /login/requests/{id}`: where the login stands, and its result once there is one.
+#[utoipa::path(get, path = "/login/requests/{id}", tag = "login", params(("id" = String, Path, description = "The transaction id")),
+    responses((status = 200, description = "Where the login stands, then its result", body = Object),
+        (status = 404, description = "No login of this id", body = crate::body::ErrorBody)))]
 async fn status(State(service): State<Arc<LoginService>>, Path(id): Path<String>) -> Response {
     match service.logins.get(&id, unix_now()).await {
         Ok(Some(login)) => axum::Json(login.outcome.to_json()).into_response(),
@@ -471,6 +477,9 @@ async fn status(State(service): State<Arc<LoginService>>, Path(id): Path<String>
 
 /// `GET /login/requests/{id}/request`: the signed Request Object (OpenID4VP 1.0 §5.10.1,
 /// `application/oauth-authz-req+jwt`).
+#[utoipa::path(get, path = "/login/requests/{id}/request", tag = "login", params(("id" = String, Path, description = "The transaction id")),
+    responses((status = 200, description = "The signed Request Object", content_type = "application/oauth-authz-req+jwt", body = String),
+        (status = 404, description = "No login of this id", body = crate::body::ErrorBody)))]
 async fn request_object(
     State(service): State<Arc<LoginService>>,
     Path(id): Path<String>,
@@ -516,6 +525,10 @@ fn refusal(result: &LoginResult) -> String {
 /// `POST /login/responses`: the wallet's `direct_post` (OpenID4VP 1.0 §8.2). 200 with
 /// `redirect_uri` to the passkey step when it is pending, `{}` when the login is granted; 400
 /// `invalid_request` (§8.5 style) when refused.
+#[utoipa::path(post, path = "/login/responses", tag = "login",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "The wallet's direct_post: vp_token and state"),
+    responses((status = 200, description = "Granted (`{}`) or `redirect_uri` to the passkey step", body = Object),
+        (status = 400, description = "Refused", body = crate::body::ErrorBody), (status = 415, description = "Not a form", body = crate::body::ErrorBody)))]
 async fn response(
     State(service): State<Arc<LoginService>>,
     headers: HeaderMap,
@@ -568,6 +581,9 @@ async fn response(
 
 /// `GET /login/requests/{id}/passkey`: the WebAuthn authentication options the wallet's
 /// passkey answers (`RequestChallengeResponse`), while the login awaits them.
+#[utoipa::path(get, path = "/login/requests/{id}/passkey", tag = "login", params(("id" = String, Path, description = "The transaction id")),
+    responses((status = 200, description = "The WebAuthn authentication options", body = Object),
+        (status = 404, description = "No login of this id", body = crate::body::ErrorBody), (status = 409, description = "Not awaiting a passkey", body = crate::body::ErrorBody)))]
 async fn passkey_challenge(
     State(service): State<Arc<LoginService>>,
     Path(id): Path<String>,
@@ -590,6 +606,10 @@ async fn passkey_challenge(
 
 /// `POST /login/requests/{id}/passkey`: the wallet's `PublicKeyCredential`. 200
 /// `{"granted": true}` with both factors proved; 400 with the report otherwise.
+#[utoipa::path(post, path = "/login/requests/{id}/passkey", tag = "login", params(("id" = String, Path, description = "The transaction id")),
+    request_body(content = Object, description = "The wallet's PublicKeyCredential"),
+    responses((status = 200, description = "Granted with both factors", body = Object),
+        (status = 400, description = "Refused, with the report", body = Object)))]
 async fn passkey_assertion(
     State(service): State<Arc<LoginService>>,
     Path(id): Path<String>,

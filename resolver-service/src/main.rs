@@ -17,7 +17,8 @@ use did_core::resolution::Resolver;
 use did_core::resolution::cache::CacheConfig;
 use resolver_service::login::{self, LoginService, VerifierKey};
 use resolver_service::publish::{self, Publisher};
-use resolver_service::{AppState, router, verify};
+use resolver_service::metrics::Metrics;
+use resolver_service::{AppState, ops, router, verify};
 use vc_issuer::issuer::{IssuerStore, StoreConfig};
 use vc_issuer::mfa::PasskeyVerifier;
 use vc_issuer::single_use::{InMemorySingleUseStore, SingleUseStore};
@@ -68,6 +69,9 @@ struct Config {
     /// The file holding the passphrase of the issuer's key (else `AVID_PASSPHRASE`).
     #[arg(long, requires = "issuer_dir")]
     passphrase_file: Option<std::path::PathBuf>,
+    /// Limits, timeouts and logging.
+    #[command(flatten)]
+    ops: resolver_service::ops::OpsArgs,
 }
 
 #[tokio::main]
@@ -93,7 +97,10 @@ async fn serve(config: Config) -> Result<(), String> {
     })
     .map_err(|err| err.to_string())?;
     let methods = resolver.inner().methods().map(str::to_owned).collect();
-    let resolver: Arc<dyn Resolver> = Arc::new(resolver);
+    let resolver = Arc::new(resolver);
+    let cache = Arc::clone(&resolver);
+    let metrics = Arc::new(Metrics::new(Some(Arc::new(move || cache.stats()))));
+    let resolver: Arc<dyn Resolver> = resolver;
     let fetch_policy = if config.allow_http {
         FetchPolicy::local_testing()
     } else {
@@ -128,6 +135,8 @@ async fn serve(config: Config) -> Result<(), String> {
         eprintln!("avid-resolver: publishing the issuer in {}", dir.display());
         app = app.merge(publish::router(Arc::new(publisher)));
     }
+    ops::init_logging(&config.ops);
+    let app = ops::serve_with(app, &config.ops, metrics);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;

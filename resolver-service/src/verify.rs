@@ -162,18 +162,33 @@ async fn verify(verifier: &Verifier, body: &[u8], kind: Kind) -> Response {
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            (status, axum::Json(report)).into_response()
+            let codes = report.errors.iter().map(|error| error.code).collect();
+            let mut response = (status, axum::Json(report)).into_response();
+            response
+                .extensions_mut()
+                .insert(crate::metrics::VerificationErrors(codes));
+            response
         }
         Err(error) => ApiError::invalid(error.to_string()).into_response(),
     }
 }
 
 /// `POST /credentials/verify`.
+#[utoipa::path(post, path = "/credentials/verify", tag = "verification",
+    request_body(content = Object, description = "`{\"credential\" (or \"verifiableCredential\"): compact SD-JWT VC, SD-JWT+KB or vc+jwt, \"options\": {nonce|challenge, aud|domain, requireKeyBinding, trustedIssuers, requiredClaims}}`"),
+    responses((status = 200, description = "Verified: the verification report", body = Object),
+        (status = 422, description = "Not verified: the verification report with its error codes", body = Object),
+        (status = 400, description = "Not a verification request", body = crate::body::ErrorBody)))]
 async fn credential(State(verifier): State<Arc<Verifier>>, body: Bytes) -> Response {
     verify(&verifier, &body, CREDENTIAL).await
 }
 
 /// `POST /presentations/verify`.
+#[utoipa::path(post, path = "/presentations/verify", tag = "verification",
+    request_body(content = Object, description = "`{\"presentation\" (or \"verifiablePresentation\"): compact SD-JWT VC, SD-JWT+KB or vc+jwt, \"options\": {nonce|challenge, aud|domain, requireKeyBinding, trustedIssuers, requiredClaims}}`"),
+    responses((status = 200, description = "Verified: the verification report", body = Object),
+        (status = 422, description = "Not verified: the verification report with its error codes", body = Object),
+        (status = 400, description = "Not a verification request", body = crate::body::ErrorBody)))]
 async fn presentation(State(verifier): State<Arc<Verifier>>, body: Bytes) -> Response {
     verify(&verifier, &body, PRESENTATION).await
 }
