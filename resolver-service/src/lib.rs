@@ -47,10 +47,10 @@ struct ReadmeExample;
 mod body;
 mod identifiers;
 pub mod login;
-pub mod publish;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;
+pub mod publish;
 pub mod verify;
 
 pub use body::{MAX_JSON_BODY, MAX_JSON_DEPTH};
