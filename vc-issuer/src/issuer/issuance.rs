@@ -119,13 +119,6 @@ pub enum IssuanceError {
     Store(#[from] StoreError),
 }
 
-/// A link nonce or passkey challenge store failure is the issuer store's.
-impl From<crate::avatar::NonceError> for IssuanceError {
-    fn from(error: crate::avatar::NonceError) -> Self {
-        IssuanceError::Request(error.to_string())
-    }
-}
-
 impl IssuerStore {
     /// The issuer's link nonces, kept in this store for [`ISSUER_CHALLENGE_TTL`], so that
     /// any node of the issuer checks a proof over a nonce another node handed out.
