@@ -1,13 +1,12 @@
 //! The verifier's login transactions: what it must remember between its request and the
-//! wallet's response (the nonce, the Client Identifier, the query, whether the passkey factor
-//! is required), kept as [`Purpose::LoginTransaction`] records of a [`SingleUseStore`] so that
+//! wallet's response (the nonce, the Client Identifier, and the login asked for, from which the
+//! DCQL query and the factors follow), kept as [`Purpose::LoginTransaction`] records of a [`SingleUseStore`] so that
 //! a service can keep them in a database. A transaction is taken once and expires.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use super::dcql::DcqlQuery;
 use super::error::Openid4vpError;
+use super::verifier::AvatarLogin;
 use crate::single_use::{Purpose, SingleUseStore, Taken};
 
 /// One login transaction, keyed by its `state`.
@@ -19,36 +18,12 @@ pub struct Transaction {
     pub nonce: String,
     /// The whole `client_id`, prefix included: every key binding JWT's `aud`.
     pub client_id: String,
-    /// The DCQL query the response must satisfy.
-    #[serde(with = "query_json")]
-    pub dcql_query: DcqlQuery,
-    /// The platform whose avatar the login is for.
-    pub avatar_platform: String,
-    /// Whether the login needs the passkey factor on top of the holder key: then a WebAuthn
-    /// step follows the response (DESIGN "Two-factor avatar login", steps 3–4).
-    pub requires_passkey: bool,
+    /// The login the request asked for: its DCQL query ([`AvatarLogin::dcql_query`]) is the
+    /// one the response must satisfy, and whether the passkey factor follows (DESIGN
+    /// "Two-factor avatar login", steps 3–4).
+    pub login: AvatarLogin,
     /// When the transaction expires, in Unix seconds.
     pub expires_at: u64,
-}
-
-/// A kept query is read back through [`DcqlQuery::from_json`], so a store's bytes meet the
-/// same checks as a request's.
-mod query_json {
-    use super::{DcqlQuery, Deserialize, Value};
-
-    pub(super) fn serialize<S: serde::Serializer>(
-        query: &DcqlQuery,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&query.to_json(), serializer)
-    }
-
-    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<DcqlQuery, D::Error> {
-        let json = Value::deserialize(deserializer)?;
-        DcqlQuery::from_json(&json).map_err(serde::de::Error::custom)
-    }
 }
 
 impl Transaction {
@@ -96,11 +71,7 @@ mod tests {
             state: state.into(),
             nonce: "n".into(),
             client_id: "redirect_uri:https://world.example/r".into(),
-            dcql_query: DcqlQuery::from_json(&json!({"credentials": [{
-                "id": "c", "format": "dc+sd-jwt", "meta": {"vct_values": ["urn:x"]}}]}))
-            .unwrap(),
-            avatar_platform: "B".into(),
-            requires_passkey: true,
+            login: AvatarLogin::new("B").with_passkey(),
             expires_at,
         }
     }
@@ -131,10 +102,10 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn rejects_a_kept_query_that_breaks_dcql() {
+    async fn rejects_a_kept_transaction_that_does_not_read_back() {
         let store = InMemorySingleUseStore::default();
         let mut json = serde_json::to_value(transaction("s", 100)).unwrap();
-        json["dcql_query"] = json!({"credentials": []});
+        json["login"] = json!({"platform": 7});
         let bytes = serde_json::to_vec(&json).unwrap();
         store
             .put(Purpose::LoginTransaction, "s", bytes, 100, 0)

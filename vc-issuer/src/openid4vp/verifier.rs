@@ -47,7 +47,7 @@ pub mod checks {
 }
 
 /// What a world asks of a player logging in with an avatar-link credential.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AvatarLogin {
     /// The platform whose avatar logs in.
     pub platform: String,
@@ -292,9 +292,7 @@ impl<'a> LoginVerifier<'a> {
             state: state.to_owned(),
             nonce: request.nonce().to_owned(),
             client_id: request.client_id().to_string(),
-            dcql_query,
-            avatar_platform: login.platform.clone(),
-            requires_passkey: login.passkey,
+            login: login.clone(),
             expires_at: now.saturating_add(self.transaction_ttl),
         };
         transaction.put(self.store, now).await?;
@@ -330,7 +328,7 @@ impl<'a> LoginVerifier<'a> {
         let result = self
             .check_presentations(&response, &transaction, now, report)
             .await;
-        if !transaction.requires_passkey || !result.report.verified {
+        if !transaction.login.passkey || !result.report.verified {
             return Ok(result);
         }
         self.challenge_passkey(result, &transaction, now).await
@@ -453,7 +451,8 @@ impl<'a> LoginVerifier<'a> {
         mut report: VerificationReport,
     ) -> LoginResult {
         let state = response.state.clone();
-        if let Err(error) = check_vp_token_shape(response, &transaction.dcql_query) {
+        let dcql_query = transaction.login.dcql_query();
+        if let Err(error) = check_vp_token_shape(response, &dcql_query) {
             report.fail(checks::VP_TOKEN, error);
             return LoginResult::refused(state, report);
         }
@@ -461,8 +460,7 @@ impl<'a> LoginVerifier<'a> {
         let mut presented: Vec<(&str, &str, Map<String, Value>)> = Vec::new();
         let mut key_bound = true;
         for (query_id, presentations) in &response.vp_token {
-            let binding = transaction
-                .dcql_query
+            let binding = dcql_query
                 .credential(query_id)
                 .is_none_or(|query| query.require_cryptographic_holder_binding);
             key_bound &= binding;
@@ -504,7 +502,7 @@ impl<'a> LoginVerifier<'a> {
             return LoginResult::refused(state, report);
         };
         let claims = claims.clone();
-        if transaction.requires_passkey {
+        if transaction.login.passkey {
             if let Err(error) = require_passkey(&claims) {
                 report.fail(checks::PASSKEY, error);
                 return LoginResult::refused(state, report);
@@ -520,7 +518,7 @@ impl<'a> LoginVerifier<'a> {
                 )
             })
             .collect();
-        let checked = match transaction.dcql_query.check_presented(&candidates) {
+        let checked = match dcql_query.check_presented(&candidates) {
             Ok(checked) => checked,
             Err(error) => {
                 report.fail(
@@ -539,7 +537,7 @@ impl<'a> LoginVerifier<'a> {
                 ));
             }
         }
-        let Some(avatar) = avatar_of(&claims, &transaction.avatar_platform) else {
+        let Some(avatar) = avatar_of(&claims, &transaction.login.platform) else {
             report.fail(
                 checks::AVATAR,
                 ReportError::new(
