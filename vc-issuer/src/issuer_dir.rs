@@ -47,7 +47,9 @@ use std::path::{Path, PathBuf};
 use did_core::did::{Did, DidUrl};
 use did_core::document::{DidDocument, RelationshipKind, VerificationMethod};
 use did_core::excerpt::excerpt;
-use did_core::key::store::{KeyStore, KeyStoreError, Passphrase, Replace, write_atomically};
+use did_core::key::store::{
+    KeyStore, KeyStoreError, Passphrase, Replace, directory_of, sync_directory, write_atomically,
+};
 use did_core::key::{KeyType, PublicKey, SecretKey};
 use did_core::method::{key as did_key, web as did_web};
 use serde::{Deserialize, Serialize};
@@ -430,10 +432,7 @@ impl IssuerDirectory {
         let config = IssuerConfig::new(settings, &signing_key.public_key())?;
         Self::ensure_vacant(&dir)?;
 
-        let parent = match dir.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-            _ => PathBuf::from("."),
-        };
+        let parent = directory_of(&dir);
         fs::create_dir_all(&parent).map_err(|source| io_error("create", &parent, source))?;
         let mut builder = tempfile::Builder::new();
         builder.prefix(".avid-issuer-");
@@ -577,17 +576,6 @@ impl IssuerDirectory {
         }
         Ok(key)
     }
-}
-
-/// Makes the rename of the new directory durable (fsync(2) of the directory that holds it).
-#[cfg(unix)]
-fn sync_directory(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_directory(_dir: &Path) -> io::Result<()> {
-    Ok(())
 }
 
 fn io_error(action: &'static str, path: &Path, source: io::Error) -> IssuerDirError {

@@ -47,6 +47,7 @@ const STATUS_TTL: Duration = Duration::from_secs(5);
 
 /// Runs `avid demo`.
 pub fn run(args: &DemoArgs, out: &Output) -> Result<(), Failure> {
+    // Without --keep, a private (0700) scratch directory removed when the demo ends.
     let scratch;
     let root = match &args.keep {
         Some(dir) => {
@@ -64,38 +65,18 @@ pub fn run(args: &DemoArgs, out: &Output) -> Result<(), Failure> {
             dir.clone()
         }
         None => {
-            scratch = tempfile_dir()?;
-            scratch.clone()
+            scratch = tempfile::Builder::new()
+                .prefix("avid-demo-")
+                .tempdir()
+                .map_err(|err| io(&std::env::temp_dir(), &err))?;
+            scratch.path().to_owned()
         }
     };
     let result = Demo::new(&root, out)?.play();
-    if args.keep.is_none() {
-        let _ = std::fs::remove_dir_all(&root);
-    } else if !out.json() {
+    if args.keep.is_some() && !out.json() {
         tell!("\nkept in {}", root.display());
     }
     result
-}
-
-/// A private scratch directory under the system's temporary directory.
-fn tempfile_dir() -> Result<PathBuf, Failure> {
-    let mut bytes = [0u8; 8];
-    rand_bytes(&mut bytes);
-    let dir =
-        std::env::temp_dir().join(format!("avid-demo-{}", did_core::base64url::encode(&bytes)));
-    std::fs::create_dir(&dir).map_err(|err| io(&dir, &err))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|err| io(&dir, &err))?;
-    }
-    Ok(dir)
-}
-
-fn rand_bytes(bytes: &mut [u8]) {
-    use rand::RngCore as _;
-    rand::rngs::OsRng.fill_bytes(bytes);
 }
 
 fn io(path: &Path, err: &std::io::Error) -> Failure {

@@ -147,23 +147,24 @@ pub(super) fn write_atomically_with(
 }
 
 /// The directory `path` lives in (`.` for a bare file name).
-fn directory_of(path: &Path) -> PathBuf {
+/// The directory that holds `path` (`.` for a bare file name).
+pub fn directory_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => PathBuf::from("."),
     }
 }
 
-/// Makes the rename durable: on unix a rename is recorded in the directory, which has its own
-/// sync (fsync(2) on the directory).
+/// Makes a rename into `dir` durable: on unix a rename is recorded in the directory, which has
+/// its own sync (fsync(2) on the directory).
 #[cfg(unix)]
-fn sync_directory(dir: &Path) -> io::Result<()> {
+pub fn sync_directory(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
 /// Elsewhere a directory cannot be opened for syncing; the rename is as durable as the OS
 /// makes it.
 #[cfg(not(unix))]
-fn sync_directory(_dir: &Path) -> io::Result<()> {
+pub fn sync_directory(_dir: &Path) -> io::Result<()> {
     Ok(())
 }

@@ -52,7 +52,7 @@ use zeroize::Zeroizing;
 pub use entries::SecretKind;
 pub use envelope::KdfParams;
 pub use error::KeyStoreError;
-pub use file::{Replace, write_atomically};
+pub use file::{Replace, directory_of, sync_directory, write_atomically};
 
 use entries::Entry;
 use envelope::{KdfLimits, SealingKey};
