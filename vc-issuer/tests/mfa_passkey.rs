@@ -91,6 +91,27 @@ async fn start_login(
         .expect("authentication starts")
 }
 
+/// `request` as a client would pass it on when it offers the credential of `binding` instead
+/// of the one the verifier asked for.
+async fn offer_instead(request: &mut RequestChallengeResponse, binding: &PasskeyBinding) {
+    request.public_key.allow_credentials = PasskeyVerifier::in_memory()
+        .start_authentication(binding, "scratch", LOGIN)
+        .await
+        .expect("a scratch challenge")
+        .public_key
+        .allow_credentials;
+}
+
+/// The verifier finishes the login `login-1` with `assertion`, ten seconds after it started.
+async fn finish(
+    verifier: &PasskeyVerifier,
+    assertion: &PublicKeyCredential,
+) -> Result<vc_issuer::mfa::VerifiedAssertion, PasskeyError> {
+    verifier
+        .finish_authentication("login-1", assertion, LOGIN + 10)
+        .await
+}
+
 fn code(error: &PasskeyError) -> ErrorCode {
     ReportError::from(error).code
 }
@@ -129,8 +150,7 @@ async fn registers_binds_and_authenticates_a_passkey() {
         binding.credential_id().as_bytes()
     );
     let assertion = answer(&mut passkey, origin(), request);
-    let verified = verifier
-        .finish_authentication("login-1", &assertion, LOGIN + 10)
+    let verified = finish(&verifier, &assertion)
         .await
         .expect("the assertion verifies");
     assert_eq!(&verified.credential_id, binding.credential_id());
@@ -158,8 +178,7 @@ async fn the_wire_messages_are_json() {
     let assertion = answer(&mut passkey, origin(), request);
     let posted = serde_json::to_value(&assertion).unwrap();
     let assertion = require_assertion(Some(&posted)).expect("an assertion");
-    verifier
-        .finish_authentication("login-1", &assertion, LOGIN + 10)
+    finish(&verifier, &assertion)
         .await
         .expect("the assertion verifies");
 }
@@ -191,9 +210,7 @@ async fn rejects_an_assertion_made_at_another_origin() {
     let evil = Url::parse("https://evil.avid.example").unwrap();
     let assertion = answer(&mut passkey, evil, request);
     assert_webauthn_refused(
-        verifier
-            .finish_authentication("login-1", &assertion, LOGIN + 10)
-            .await,
+        finish(&verifier, &assertion).await,
         WebauthnError::InvalidRPOrigin,
     );
 }
@@ -209,9 +226,7 @@ async fn rejects_an_assertion_for_another_rp_id() {
     request.public_key.rp_id = "issuer.avid.example".into();
     let assertion = answer(&mut passkey, origin(), request);
     assert_webauthn_refused(
-        verifier
-            .finish_authentication("login-1", &assertion, LOGIN + 10)
-            .await,
+        finish(&verifier, &assertion).await,
         WebauthnError::InvalidRPIDHash,
     );
 }
@@ -226,18 +241,10 @@ async fn rejects_another_passkey_answering() {
     let verifier = PasskeyVerifier::in_memory();
     let mut request = start_login(&verifier, &binding, "login-1").await;
     // Mallory's client answers the holder's challenge with Mallory's own passkey.
-    let scratch = PasskeyVerifier::in_memory();
-    request.public_key.allow_credentials = scratch
-        .start_authentication(&other_binding, "scratch", LOGIN)
-        .await
-        .unwrap()
-        .public_key
-        .allow_credentials;
+    offer_instead(&mut request, &other_binding).await;
     let assertion = answer(&mut other, origin(), request);
     assert_webauthn_refused(
-        verifier
-            .finish_authentication("login-1", &assertion, LOGIN + 10)
-            .await,
+        finish(&verifier, &assertion).await,
         WebauthnError::CredentialNotFound,
     );
 }
@@ -251,22 +258,14 @@ async fn rejects_another_passkey_posing_as_the_bound_one() {
 
     let verifier = PasskeyVerifier::in_memory();
     let mut request = start_login(&verifier, &binding, "login-1").await;
-    let scratch = PasskeyVerifier::in_memory();
-    request.public_key.allow_credentials = scratch
-        .start_authentication(&other_binding, "scratch", LOGIN)
-        .await
-        .unwrap()
-        .public_key
-        .allow_credentials;
+    offer_instead(&mut request, &other_binding).await;
     let mut assertion = answer(&mut other, origin(), request);
     // …and relabels the assertion with the holder's credential id: the signature is not the
     // bound key's.
     assertion.id = binding.credential_id().to_base64url();
     assertion.raw_id = binding.credential_id().as_bytes().to_vec();
     assert_webauthn_refused(
-        verifier
-            .finish_authentication("login-1", &assertion, LOGIN + 10)
-            .await,
+        finish(&verifier, &assertion).await,
         WebauthnError::AuthenticationFailure,
     );
 }
@@ -278,8 +277,7 @@ async fn rejects_a_replayed_assertion() {
     let verifier = PasskeyVerifier::in_memory();
     let request = start_login(&verifier, &binding, "login-1").await;
     let assertion = answer(&mut passkey, origin(), request);
-    verifier
-        .finish_authentication("login-1", &assertion, LOGIN + 10)
+    finish(&verifier, &assertion)
         .await
         .expect("the first use verifies");
     let replayed = verifier
@@ -299,8 +297,7 @@ async fn rejects_an_assertion_replayed_into_a_new_transaction() {
     let verifier = PasskeyVerifier::in_memory();
     let request = start_login(&verifier, &binding, "login-1").await;
     let assertion = answer(&mut passkey, origin(), request);
-    verifier
-        .finish_authentication("login-1", &assertion, LOGIN + 10)
+    finish(&verifier, &assertion)
         .await
         .expect("the first use verifies");
     start_login(&verifier, &binding, "login-2").await;
@@ -328,9 +325,7 @@ async fn rejects_an_assertion_without_user_verification() {
         user_verification_discouraged(request),
     );
     assert_webauthn_refused(
-        verifier
-            .finish_authentication("login-1", &assertion, LOGIN + 10)
-            .await,
+        finish(&verifier, &assertion).await,
         WebauthnError::UserNotVerified,
     );
 }
