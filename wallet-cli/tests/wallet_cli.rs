@@ -111,6 +111,12 @@ fn stdout_json(output: &Output) -> Value {
         .unwrap_or_else(|err| panic!("stdout is not JSON ({err}): {}", describe(output)))
 }
 
+/// `output` is a refusal with exit `code` whose message names `error`.
+fn assert_refused(output: &Output, code: i32, error: &str) {
+    assert_eq!(output.status.code(), Some(code), "{}", describe(output));
+    assert!(stderr(output).contains(error), "{}", describe(output));
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -297,12 +303,7 @@ fn rejects_presenting_a_claim_the_credential_lacks() {
         ],
         Some(PASSPHRASE),
     );
-    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("/birthdate"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, 2, "/birthdate");
     let unknown = home.run(
         &[
             "present",
@@ -331,12 +332,7 @@ fn rejects_a_credential_bound_to_someone_else() {
     );
     let before = home.snapshot();
     let output = home.run(&["credential", "import", path_str(&file)], Some(PASSPHRASE));
-    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("notBound"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, 1, "notBound");
     assert_eq!(home.snapshot(), before);
 }
 
@@ -351,12 +347,7 @@ fn rejects_a_wrong_passphrase_and_changes_nothing() {
         &["credential", "show", "x"],
     ] {
         let output = home.run(args, Some("not the passphrase"));
-        assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-        assert!(
-            stderr(&output).contains("wrongPassphrase"),
-            "{}",
-            describe(&output)
-        );
+        assert_refused(&output, 1, "wrongPassphrase");
         assert!(!stderr(&output).contains("not the passphrase"));
     }
     assert_eq!(home.snapshot(), before);
@@ -398,12 +389,7 @@ fn rejects_a_wallet_of_a_newer_format() {
     let text = std::fs::read_to_string(&index).expect("index");
     std::fs::write(&index, text.replace("\"format\": 1", "\"format\": 9")).expect("write");
     let output = home.run(&["did", "list"], None);
-    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("newer avid"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, 1, "newer avid");
 
     let store = home.wallet().join("wallet.avid");
     let text = std::fs::read_to_string(&store).expect("store");
@@ -414,12 +400,7 @@ fn rejects_a_wallet_of_a_newer_format() {
     std::fs::write(&store, text.replace("\"version\": 1", "\"version\": 2")).expect("write");
     let before = home.snapshot();
     let output = home.run(&["did", "create"], Some(PASSPHRASE));
-    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("newerVersion"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, 1, "newerVersion");
     assert_eq!(home.snapshot(), before);
 }
 
@@ -620,12 +601,7 @@ fn login_shows_the_claims_and_sends_nothing_without_consent() {
         &["login", path_str(&file), "--allow-http", "--yes"],
         Some(PASSPHRASE),
     );
-    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("cannot reach"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, 1, "cannot reach");
     assert_eq!(unused_copies(&home), 1);
     // The same world again gets the same copy; another world gets the unused one.
     home.run(&["login", &url, "--allow-http", "--yes"], Some(PASSPHRASE));
@@ -653,12 +629,7 @@ fn rejects_a_login_request_that_is_not_one() {
         closed_port()
     );
     let output = home.run(&["login", &by_reference], None);
-    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("cannot fetch"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, 1, "cannot fetch");
 }
 
 #[test]
@@ -842,12 +813,7 @@ fn rejects_a_damaged_index_and_rebuilds_it_on_unlock() {
     )
     .expect("cut");
     let output = home.run(&["did", "list"], None);
-    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("rebuilds it"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, 1, "rebuilds it");
     // Unlocking rebuilds the index from the sealed state, even when the command then fails.
     let unknown = home.run(&["credential", "show", "none"], Some(PASSPHRASE));
     assert_eq!(unknown.status.code(), Some(2), "{}", describe(&unknown));
@@ -865,12 +831,7 @@ fn each_command_refuses_bad_input_with_a_clear_error() {
         &["credential", "list"],
     ] {
         let output = home.run(args, None);
-        assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
-        assert!(
-            stderr(&output).contains("avid init"),
-            "{}",
-            describe(&output)
-        );
+        assert_refused(&output, 2, "avid init");
     }
     let no_passphrase = home.run(&["init"], None);
     assert_eq!(
@@ -882,12 +843,7 @@ fn each_command_refuses_bad_input_with_a_clear_error() {
     let holder = home.init();
     let before = home.snapshot();
     let again = home.run(&["init"], Some(PASSPHRASE));
-    assert_eq!(again.status.code(), Some(1), "{}", describe(&again));
-    assert!(
-        stderr(&again).contains("walletExists"),
-        "{}",
-        describe(&again)
-    );
+    assert_refused(&again, 1, "walletExists");
     assert_eq!(home.snapshot(), before, "init never replaces a wallet");
 
     let challenge = write(&home, "challenge.json", "{\"publicKey\": 3}");
