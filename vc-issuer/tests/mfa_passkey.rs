@@ -496,3 +496,46 @@ async fn rejects_a_malformed_passkey_claim_or_assertion() {
     );
     assert_eq!(code(&garbage.unwrap_err()), ErrorCode::Malformed);
 }
+
+#[tokio::test]
+async fn rejects_a_registration_answered_for_another_holder() {
+    let registrar = registrar();
+    let options = registrar
+        .start_registration("holder-1", NOW)
+        .await
+        .expect("registration starts");
+    let response = authenticator()
+        .do_registration(origin(), options)
+        .expect("the passkey registers");
+    // Mallory presents holder-1's ceremony as her own: the challenge was issued for holder-1.
+    let refused = registrar
+        .finish_registration("mallory", &response, NOW + 5)
+        .await;
+    assert!(matches!(refused, Err(PasskeyError::NoPendingChallenge)));
+    assert_eq!(
+        code(&refused.expect_err("refused")),
+        ErrorCode::WebauthnFailed
+    );
+}
+
+#[tokio::test]
+async fn a_holder_may_retry_a_registration_before_the_first_expires() {
+    let registrar = registrar();
+    let first = registrar
+        .start_registration("holder-1", NOW)
+        .await
+        .expect("registration starts");
+    let second = registrar
+        .start_registration("holder-1", NOW + 1)
+        .await
+        .expect("a second registration starts at once");
+    let mut passkey = authenticator();
+    let response = passkey
+        .do_registration(origin(), second)
+        .expect("the passkey registers");
+    registrar
+        .finish_registration("holder-1", &response, NOW + 5)
+        .await
+        .expect("the retry verifies");
+    drop(first);
+}
