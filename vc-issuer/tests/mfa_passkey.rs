@@ -539,3 +539,15 @@ async fn a_holder_may_retry_a_registration_before_the_first_expires() {
         .expect("the retry verifies");
     drop(first);
 }
+
+#[tokio::test]
+async fn rejects_a_second_challenge_for_one_login_transaction() {
+    let mut passkey = authenticator();
+    let binding = register(&mut passkey, "holder-1").await;
+    let verifier = PasskeyVerifier::in_memory();
+    start_login(&verifier, &binding, "login-1").await;
+    let again = verifier
+        .start_authentication(&binding, "login-1", LOGIN + 1)
+        .await;
+    assert!(matches!(again, Err(PasskeyError::ChallengeAlreadyIssued)));
+}
