@@ -98,10 +98,14 @@ fn golden_evaluations_and_decisions() {
 #[test]
 fn golden_cases_cover_every_level_and_decision() {
     let cases = cases();
-    let levels: std::collections::BTreeSet<&str> =
-        cases.iter().filter_map(|c| c["expected"]["level"].as_str()).collect();
-    let decisions: std::collections::BTreeSet<&str> =
-        cases.iter().filter_map(|c| c["expected_decision"].as_str()).collect();
+    let levels: std::collections::BTreeSet<&str> = cases
+        .iter()
+        .filter_map(|c| c["expected"]["level"].as_str())
+        .collect();
+    let decisions: std::collections::BTreeSet<&str> = cases
+        .iter()
+        .filter_map(|c| c["expected_decision"].as_str())
+        .collect();
     assert_eq!(levels.len(), 4, "levels seen: {levels:?}");
     assert_eq!(decisions.len(), 3, "decisions seen: {decisions:?}");
 }
@@ -123,7 +127,11 @@ fn sensitivity_table() -> String {
     let names = Factor::ALL
         .into_iter()
         .map(|f| (format!("factor {f}"), Some(f), None))
-        .chain(Indicator::ALL.into_iter().map(|i| (format!("indicator {i}"), None, Some(i))));
+        .chain(
+            Indicator::ALL
+                .into_iter()
+                .map(|i| (format!("indicator {i}"), None, Some(i))),
+        );
     for (name, factor, indicator) in names {
         let mut cells = Vec::new();
         for scale in [0.5, 1.5] {

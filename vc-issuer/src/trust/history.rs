@@ -124,13 +124,28 @@ impl TrustEvent {
 }
 
 /// The events of one issuer, oldest first, and when the verifier first saw the issuer (kept
-/// when old events are evicted: maturity counts from it).
+/// when old events are evicted: maturity counts from it). Read from JSON through
+/// [`IssuerHistory::from_events`], so that order and ownership hold whatever the input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "IssuerHistoryWire")]
 pub struct IssuerHistory {
     issuer: String,
     first_seen: Option<i64>,
     events: Vec<TrustEvent>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IssuerHistoryWire {
+    issuer: String,
+    first_seen: Option<i64>,
+    events: Vec<TrustEvent>,
+}
+
+impl From<IssuerHistoryWire> for IssuerHistory {
+    fn from(w: IssuerHistoryWire) -> Self {
+        IssuerHistory::from_events(w.issuer, w.first_seen, w.events)
+    }
 }
 
 impl IssuerHistory {
@@ -371,6 +386,15 @@ mod tests {
         let json = serde_json::to_string(&replayed).unwrap();
         assert_eq!(
             serde_json::from_str::<IssuerHistory>(&json).unwrap(),
+            replayed
+        );
+        // Out of order and with another issuer's event, it reads back in order and its own.
+        let mut value = serde_json::to_value(&replayed).unwrap();
+        let events = value["events"].as_array_mut().unwrap();
+        events.reverse();
+        events.push(serde_json::to_value(verified("did:web:b", 1)).unwrap());
+        assert_eq!(
+            serde_json::from_value::<IssuerHistory>(value).unwrap(),
             replayed
         );
     }
