@@ -70,6 +70,9 @@
 //! - [`report`]: the verification report, its check names and stable error codes.
 //! - [`verify`]: one entry point for a presented credential, policy in, report out.
 //! - [`avatar`]: avatar link proofs and the avatar-link credential (`urn:avid:avatar-link:1`).
+//! - [`trust`]: computational trust (ITU-T XSTR.trust-metaverse §8.5–8.6): the issuer's
+//!   measured trust from a verification's evidence and the verifier's history, and policy
+//!   decisions from it.
 //! - [`mfa`]: the passkey factor (WebAuthn registration at issuance, assertion at login).
 //! - [`openid4vp`]: the avatar login over OpenID4VP 1.0 with DCQL, verifier and wallet.
 //! - [`error`]: the errors of issuing and presenting, and of a policy that cannot be applied.
@@ -99,6 +102,7 @@ pub mod sd_jwt;
 pub mod sd_jwt_vc;
 pub mod single_use;
 pub mod status;
+pub mod trust;
 pub mod verify;
 pub mod w3c;
 #[cfg(feature = "wallet")]
