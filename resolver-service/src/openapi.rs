@@ -31,6 +31,7 @@ use utoipa::OpenApi;
         crate::page::page,
         crate::page::script,
         crate::page::stylesheet,
+        crate::page::icon,
         crate::page::qr_code,
         crate::metrics::render,
         openapi_json,

@@ -35,13 +35,17 @@ const PAGE_HTML: &str = include_str!("../assets/login.html");
 const ERROR_HTML: &str = include_str!("../assets/error.html");
 const PAGE_JS: &str = include_str!("../assets/page.js");
 const PAGE_CSS: &str = include_str!("../assets/page.css");
+const ICON_SVG: &str = include_str!("../assets/icon.svg");
 
-/// How long a browser may keep the script and the stylesheet: the page names them with
+/// How long a browser may keep the script, the stylesheet and the icon: the page names them with
 /// [`ASSET_VERSION`], so a new build is fetched anew whatever the browser kept.
 const ASSET_CACHE_CONTROL: &str = "public, max-age=86400";
 
 /// A digest of the embedded assets (64-bit FNV-1a), the `?v=` of their URLs in the page.
-const ASSET_VERSION: u64 = fnv1a(PAGE_CSS.as_bytes(), fnv1a(PAGE_JS.as_bytes(), FNV_OFFSET));
+const ASSET_VERSION: u64 = fnv1a(
+    ICON_SVG.as_bytes(),
+    fnv1a(PAGE_CSS.as_bytes(), fnv1a(PAGE_JS.as_bytes(), FNV_OFFSET)),
+);
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
@@ -62,6 +66,7 @@ pub(crate) fn routes() -> Router<Arc<LoginService>> {
         .route("/login", get(page))
         .route("/login/page.js", get(script))
         .route("/login/page.css", get(stylesheet))
+        .route("/login/icon.svg", get(icon))
         .route("/login/requests/{id}/qr.svg", get(qr_code))
         .layer(map_response(security_headers))
 }
@@ -215,6 +220,14 @@ async fn script() -> Response {
     responses((status = 200, description = "The login page's stylesheet", content_type = "text/css")))]
 async fn stylesheet() -> Response {
     asset("text/css; charset=utf-8", PAGE_CSS)
+}
+
+/// `GET /login/icon.svg`: the page's icon, so that a browser asks for no `/favicon.ico` that
+/// the world may not serve.
+#[utoipa::path(get, path = "/login/icon.svg", tag = "login",
+    responses((status = 200, description = "The login page's icon", content_type = "image/svg+xml")))]
+async fn icon() -> Response {
+    asset("image/svg+xml", ICON_SVG)
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

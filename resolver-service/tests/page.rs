@@ -124,6 +124,7 @@ async fn serves_the_page_with_its_csp_and_the_asked_login_in_data_attributes() {
     }
     assert!(html.contains("<script src=\"login/page.js?v="), "{html}");
     assert!(html.contains("href=\"login/page.css?v="), "{html}");
+    assert!(html.contains("rel=\"icon\" href=\"login/icon.svg?v="), "{html}");
 
     let plain = fetch(&world, "/login?platform=vrchat").await;
     assert_eq!(plain.status(), 200);
@@ -192,6 +193,7 @@ async fn serves_its_assets_with_their_content_types() {
             "login/requests",
         ),
         ("/login/page.css", "text/css; charset=utf-8", "#state"),
+        ("/login/icon.svg", "image/svg+xml", "<svg"),
     ] {
         let response = fetch(&world, path).await;
         assert_eq!(response.status(), 200, "{path}");
