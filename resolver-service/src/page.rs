@@ -266,7 +266,9 @@ async fn qr_code(State(service): State<Arc<LoginService>>, Path(id): Path<String
             svg,
         )
             .into_response(),
-        Err(error) => ApiError::server(format!("the QR code cannot be drawn: {error}")).into_response(),
+        Err(error) => {
+            ApiError::server(format!("the QR code cannot be drawn: {error}")).into_response()
+        }
     }
 }
 
@@ -348,9 +350,10 @@ mod tests {
 
     #[test]
     fn reads_the_page_parameters() {
-        let asked =
-            PageRequest::parse("platform=resonite&claims=age_over_18%2Csub,age_over_18&passkey=true")
-                .unwrap();
+        let asked = PageRequest::parse(
+            "platform=resonite&claims=age_over_18%2Csub,age_over_18&passkey=true",
+        )
+        .unwrap();
         assert_eq!(
             asked,
             PageRequest {
@@ -372,7 +375,10 @@ mod tests {
             ("platform=a&platform=b", "given twice"),
             ("platform=a&claims=email", "not `email`"),
             ("platform=a&passkey=yes", "not `yes`"),
-            ("platform=a&next=https://evil.example", "unknown parameter `next`"),
+            (
+                "platform=a&next=https://evil.example",
+                "unknown parameter `next`",
+            ),
         ];
         for (query, expected) in cases {
             let problem = PageRequest::parse(query).unwrap_err();

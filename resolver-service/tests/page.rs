@@ -110,7 +110,10 @@ async fn serves_the_page_with_its_csp_and_the_asked_login_in_data_attributes() {
     .await;
     assert_eq!(response.status(), 200);
     assert_security_headers(&response);
-    assert_eq!(header(&response, "content-type"), "text/html; charset=utf-8");
+    assert_eq!(
+        header(&response, "content-type"),
+        "text/html; charset=utf-8"
+    );
     let html = response.text().await.unwrap();
     assert_no_inline_code(&html);
     assert!(
@@ -124,7 +127,10 @@ async fn serves_the_page_with_its_csp_and_the_asked_login_in_data_attributes() {
     }
     assert!(html.contains("<script src=\"login/page.js?v="), "{html}");
     assert!(html.contains("href=\"login/page.css?v="), "{html}");
-    assert!(html.contains("rel=\"icon\" href=\"login/icon.svg?v="), "{html}");
+    assert!(
+        html.contains("rel=\"icon\" href=\"login/icon.svg?v="),
+        "{html}"
+    );
 
     let plain = fetch(&world, "/login?platform=vrchat").await;
     assert_eq!(plain.status(), 200);
@@ -175,10 +181,16 @@ async fn rejects_a_bad_query_with_a_400_page_that_escapes_what_it_echoes() {
         let response = fetch(&world, path).await;
         assert_eq!(response.status(), 400, "{path}");
         assert_security_headers(&response);
-        assert_eq!(header(&response, "content-type"), "text/html; charset=utf-8");
+        assert_eq!(
+            header(&response, "content-type"),
+            "text/html; charset=utf-8"
+        );
         let html = response.text().await.unwrap();
         assert!(html.contains(expected), "{path}: {html}");
-        assert!(!html.contains("<img src=x>") && !html.contains("<b>"), "{html}");
+        assert!(
+            !html.contains("<img src=x>") && !html.contains("<b>"),
+            "{html}"
+        );
         assert_no_inline_code(&html);
     }
 }
@@ -207,7 +219,13 @@ async fn serves_its_assets_with_their_content_types() {
         assert!(body.contains(needle), "{path}");
     }
     let script = fetch(&world, "/login/page.js").await.text().await.unwrap();
-    for forbidden in ["innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "document.write"] {
+    for forbidden in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "eval(",
+        "document.write",
+    ] {
         assert!(!script.contains(forbidden), "the script uses {forbidden}");
     }
 }
@@ -269,4 +287,3 @@ async fn the_status_says_how_long_the_wallet_has_left() {
     assert_eq!(status["status"], "pending");
     assert_eq!(status["expires_in"], 0, "{status}");
 }
-

@@ -60,7 +60,7 @@ impl Browser {
         let mut browser = Browser {
             client: None,
             driver,
-            profile: profile,
+            profile,
         };
         let webdriver = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
@@ -71,7 +71,10 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let user_data_dir = format!("--user-data-dir={}", browser.profile.path().join("chromium").display());
+        let user_data_dir = format!(
+            "--user-data-dir={}",
+            browser.profile.path().join("chromium").display()
+        );
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -178,7 +181,11 @@ impl Drop for Browser {
 struct BrowserLog;
 
 impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
         base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
     }
 
@@ -196,7 +203,11 @@ async fn the_page_turns_to_logged_in_while_avid_answers() {
     let holder = Holder::onboard(1).await;
     let world = start_world(holder.issuer_did.clone()).await;
     let browser = Browser::start().await;
-    browser.client().goto(&page_url(&world)).await.expect("goto");
+    browser
+        .client()
+        .goto(&page_url(&world))
+        .await
+        .expect("goto");
 
     let link = browser.wallet_link().await;
     assert_eq!(browser.text("#state").await, "waiting");
@@ -210,7 +221,9 @@ async fn the_page_turns_to_logged_in_while_avid_answers() {
         .await
         .expect("execute");
     assert!(
-        qr_drawn.as_str().is_some_and(|src| src.ends_with("/qr.svg")),
+        qr_drawn
+            .as_str()
+            .is_some_and(|src| src.ends_with("/qr.svg")),
         "the QR code is not drawn: {qr_drawn}"
     );
 
@@ -253,11 +266,18 @@ async fn rejects_a_revoked_credential_and_the_page_shows_why() {
     holder.revoke();
     let world = start_world(holder.issuer_did.clone()).await;
     let browser = Browser::start().await;
-    browser.client().goto(&page_url(&world)).await.expect("goto");
+    browser
+        .client()
+        .goto(&page_url(&world))
+        .await
+        .expect("goto");
 
     let link = browser.wallet_link().await;
     let output = holder.login(&link).await;
-    assert!(!output.status.success(), "avid login of a revoked credential");
+    assert!(
+        !output.status.success(),
+        "avid login of a revoked credential"
+    );
     browser.wait_for_state("refused").await;
     assert_eq!(browser.text("#refusal-code").await, "revoked");
     assert!(!browser.text("#refusal-message").await.is_empty());

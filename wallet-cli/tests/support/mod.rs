@@ -143,8 +143,8 @@ impl Holder {
             &status_base,
         ]);
         let issuer_did = Did::parse(issuer["did"].as_str().expect("issuer DID")).expect("DID");
-        let init: Value = serde_json::from_slice(&dirs.ok(&["--json", "init"], WALLET_PASSPHRASE))
-            .expect("json");
+        let init: Value =
+            serde_json::from_slice(&dirs.ok(&["--json", "init"], WALLET_PASSPHRASE)).expect("json");
         let holder = init["holder"].as_str().expect("holder").to_owned();
         dirs.ok(
             &["avatar", "add", "--platform", PLATFORM, "--handle", HANDLE],
