@@ -3,14 +3,16 @@
 # headers and pkg-config (josekit and webauthn-rs link OpenSSL) and a C/C++ compiler (the
 # bundled SQLite). With --tests, also what the tests need: PostgreSQL (the issuer store's tests
 # start a throwaway cluster of their own), Python and a C++ compiler for the fuzz targets
-# (libFuzzer, seeded from the vectors by a script), and cargo-nextest. cargo-fuzz is installed
-# by scripts/fuzz.sh when it runs. Idempotent: it installs only what is missing.
+# (libFuzzer, seeded from the vectors by a script), the distribution's Chromium and its
+# chromedriver (the login page's real-browser test, wallet-cli/tests/login_page_browser.rs),
+# and cargo-nextest. cargo-fuzz is installed by scripts/fuzz.sh when it runs. Idempotent: it
+# installs only what is missing.
 set -euo pipefail
 
 packages=(pkg-config libssl-dev g++)
 tests=false
 case "${1:-}" in
-  --tests) tests=true; packages+=(python3 postgresql) ;;
+  --tests) tests=true; packages+=(python3 postgresql chromium chromium-driver) ;;
   "") ;;
   *) echo "usage: scripts/setup.sh [--tests]" >&2; exit 2 ;;
 esac

@@ -1,8 +1,9 @@
 //! `avid-resolver`: DID resolution over HTTP, compatible with the DIF Universal Resolver API
 //! (`GET /1.0/identifiers/{did}`) and the HTTP binding of W3C DID Resolution ([`router`]);
 //! verification of credentials and presentations for third-party worlds ([`verify`]); and the
-//! avatar login over OpenID4VP ([`login`]); and publishing for an issuer, its status lists
-//! and did:web document ([`publish`]).
+//! avatar login over OpenID4VP ([`login`]) with the login page a world shows its players
+//! ([`page`]); and publishing for an issuer, its status lists and did:web document
+//! ([`publish`]).
 //!
 //! Handlers are thin: they extract the request, call `did-core` or `vc-issuer`, and map the
 //! result to a status and a body. All resolution and verification rules live in the libraries.
@@ -50,6 +51,7 @@ pub mod login;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;
+pub mod page;
 pub mod publish;
 pub mod verify;
 

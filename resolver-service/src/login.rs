@@ -146,14 +146,17 @@ impl Outcome {
         }
     }
 
-    fn to_json(&self) -> Value {
+    /// The status body; `expires_in` counts the seconds left for the wallet's response (0
+    /// once the transaction expired), as RFC 8628 §3.2 does for a device code, so that a
+    /// page following the login can tell "still waiting" from "too late" without a clock.
+    fn to_json(&self, expires_in: u64) -> Value {
         let (status, result) = match self {
             Outcome::Pending => ("pending", None),
             Outcome::AwaitingPasskey(result) => ("awaiting_passkey", Some(result)),
             Outcome::Granted(result) => ("granted", Some(result)),
             Outcome::Refused(result) => ("refused", Some(result)),
         };
-        json!({"status": status, "result": result})
+        json!({"status": status, "result": result, "expires_in": expires_in})
     }
 }
 
@@ -161,8 +164,18 @@ impl Outcome {
 #[derive(Clone, Serialize, Deserialize)]
 struct Login {
     request_object: String,
+    /// The `openid4vp://` URL the world shows (empty in a login kept by an older version).
+    #[serde(default)]
+    openid4vp_url: String,
     outcome: Outcome,
     keep_until: u64,
+}
+
+impl Login {
+    /// When the transaction expires: it is kept [`OUTCOME_KEEP_SECS`] longer.
+    fn expires_at(&self) -> u64 {
+        self.keep_until.saturating_sub(OUTCOME_KEEP_SECS)
+    }
 }
 
 /// Where the logins are kept: in this process (one node), or in a database every replica
@@ -187,7 +200,7 @@ impl Logins {
     async fn keep(&self, id: &str, login: Login, now: u64) -> Result<(), ApiError> {
         match self {
             Logins::Memory(cache) => {
-                let weight = login.request_object.len();
+                let weight = login.request_object.len() + login.openid4vp_url.len();
                 let lifetime = Lifetime::until(login.keep_until);
                 lock(cache).insert(id.to_owned(), Arc::new(login), weight, lifetime, now);
                 Ok(())
@@ -335,11 +348,21 @@ impl LoginService {
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
+
+    /// The `openid4vp://` URL of login `id` as [`begin`] made it, while the login is kept:
+    /// what the login page draws as a QR code, taken from this service's own state only.
+    pub(crate) async fn openid4vp_url(&self, id: &str) -> Result<Option<String>, ApiError> {
+        let login = self.logins.get(id, unix_now()).await?;
+        Ok(login
+            .map(|login| login.openid4vp_url)
+            .filter(|url| !url.is_empty()))
+    }
 }
 
-/// The `/login/*` routes over `service`, with their body limits.
+/// The `/login/*` routes over `service`, with their body limits, and the login page
+/// ([`crate::page`]) that drives them from a browser.
 pub fn router(service: Arc<LoginService>) -> Router {
-    Router::new()
+    crate::page::routes()
         .route(
             "/login/requests",
             post(create).layer(DefaultBodyLimit::max(MAX_JSON_BODY)),
@@ -359,19 +382,20 @@ pub fn router(service: Arc<LoginService>) -> Router {
         .with_state(service)
 }
 
-/// The body of `POST /login/requests`.
+/// The body of `POST /login/requests` (and the parameters of the login page).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NewLogin {
-    platform: String,
+pub(crate) struct NewLogin {
+    pub(crate) platform: String,
     #[serde(default)]
-    claims: Vec<String>,
+    pub(crate) claims: Vec<String>,
     #[serde(default)]
-    passkey: bool,
+    pub(crate) passkey: bool,
 }
 
 impl NewLogin {
-    fn avatar_login(&self) -> Result<AvatarLogin, ApiError> {
+    /// The login asked for, or why it cannot be asked.
+    pub(crate) fn avatar_login(&self) -> Result<AvatarLogin, ApiError> {
         if self.platform.is_empty() || self.platform.len() > MAX_PLATFORM_LEN {
             return Err(ApiError::invalid(format!(
                 "`platform` must be 1 to {MAX_PLATFORM_LEN} bytes"
@@ -438,17 +462,19 @@ async fn begin(service: &LoginService, body: &[u8]) -> Result<Response, ApiError
         .begin(&request, &login, now)
         .await
         .map_err(|error| ApiError::server(error.to_string()))?;
+    let request_uri = service.url(&format!("/login/requests/{state}/request"));
+    let openid4vp_url = signed.to_url_by_reference(&request_uri);
     let kept = Login {
         request_object: signed.request_object().to_owned(),
+        openid4vp_url: openid4vp_url.clone(),
         outcome: Outcome::Pending,
         keep_until: transaction.expires_at.saturating_add(OUTCOME_KEEP_SECS),
     };
     service.logins.keep(&state, kept, now).await?;
-    let request_uri = service.url(&format!("/login/requests/{state}/request"));
     let location = service.url(&format!("/login/requests/{state}"));
     let body = json!({
         "id": state,
-        "openid4vp_url": signed.to_url_by_reference(&request_uri),
+        "openid4vp_url": openid4vp_url,
         "request_uri": request_uri,
     });
     Ok((
@@ -465,11 +491,15 @@ fn unknown_login() -> ApiError {
 
 /// `GET /login/requests/{id}`: where the login stands, and its result once there is one.
 #[utoipa::path(get, path = "/login/requests/{id}", tag = "login", params(("id" = String, Path, description = "The transaction id")),
-    responses((status = 200, description = "Where the login stands, then its result", body = Object),
+    responses((status = 200, description = "Where the login stands (`status`), then its `result`, and `expires_in`: the seconds left for the wallet's response", body = Object),
         (status = 404, description = "No login of this id", body = crate::body::ErrorBody)))]
 async fn status(State(service): State<Arc<LoginService>>, Path(id): Path<String>) -> Response {
-    match service.logins.get(&id, unix_now()).await {
-        Ok(Some(login)) => axum::Json(login.outcome.to_json()).into_response(),
+    let now = unix_now();
+    match service.logins.get(&id, now).await {
+        Ok(Some(login)) => {
+            let expires_in = login.expires_at().saturating_sub(now);
+            axum::Json(login.outcome.to_json(expires_in)).into_response()
+        }
         Ok(None) => unknown_login().into_response(),
         Err(error) => error.into_response(),
     }
