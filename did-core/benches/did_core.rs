@@ -16,7 +16,7 @@ use did_core::key::{KeyType, SecretKey};
 use did_core::method::key::{did_key, did_key_verification_method};
 use did_core::method::{DID_JWK, DID_KEY, jwk::did_jwk};
 use did_core::resolution::cache::{CacheConfig, CachingResolver};
-use did_core::resolution::{ResolutionOptions, Resolver};
+use did_core::resolution::{ResolutionOptions, Resolver, http};
 use ed25519_dalek::{Signer as _, Verifier as _};
 use serde_json::Map;
 
@@ -69,6 +69,20 @@ fn resolve(c: &mut Criterion) {
         .expect("did:key resolves");
     c.bench_function("did_key_resolve ed25519 (cached)", |b| {
         b.iter(|| runtime.block_on(cache.resolve(black_box(&key_ed), &options)))
+    });
+
+    // What `GET /1.0/identifiers/{did}` costs a resolver service once the DID is warm, without
+    // the server: the path read, the cached resolution, the result rendered to its body bytes.
+    let path = key_ed.to_string();
+    c.bench_function("http_resolve did:key (cached, rendered)", |b| {
+        b.iter(|| {
+            let url = http::did_url_from_path(black_box(&path), None).expect("a DID");
+            let response = runtime.block_on(http::respond(&cache, &url, http::Wanted::Any));
+            match response.body {
+                http::Body::Json(body) => body.to_string(),
+                http::Body::Redirect(location) => location,
+            }
+        })
     });
 }
 

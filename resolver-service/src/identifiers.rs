@@ -2,6 +2,7 @@
 //! (negotiation, reading the path, statuses, bodies) is did-core's
 //! [`did_core::resolution::http`] binding; this handler only moves its answer onto the wire.
 
+use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -10,6 +11,7 @@ use did_core::resolution::http::{self, Body};
 use did_core::resolution::{ErrorKind, ResolutionError};
 
 use crate::AppState;
+use crate::answers::Rendered;
 
 const PREFIX: &str = "/1.0/identifiers/";
 
@@ -36,34 +38,55 @@ pub async fn resolve(
             ErrorKind::RepresentationNotSupported,
             format!("cannot answer with {}", excerpt(accept.unwrap_or_default())),
         );
-        return send(http::Response::problem(&error));
+        return send(&render(http::Response::problem(&error)));
     };
+    let request = uri
+        .path_and_query()
+        .map_or(uri.path(), |whole| whole.as_str());
+    if let Some(kept) = state.answers.get(request, wanted) {
+        return send(&kept);
+    }
     let path = uri.path().strip_prefix(PREFIX).unwrap_or(uri.path());
-    let response = match http::did_url_from_path(path, uri.query()) {
-        Ok(url) => http::respond(state.resolver.as_ref(), &url, wanted).await,
-        Err(error) => http::Response::error(wanted, &error),
+    let answer = match http::did_url_from_path(path, uri.query()) {
+        Ok(url) => {
+            let answer = render(http::respond(state.resolver.as_ref(), &url, wanted).await);
+            state
+                .answers
+                .keep(request, wanted, url.did().method(), &answer);
+            answer
+        }
+        Err(error) => render(http::Response::error(wanted, &error)),
     };
-    send(response)
+    send(&answer)
 }
 
-fn send(response: http::Response) -> Response {
+/// The binding's answer as it goes on the wire.
+fn render(response: http::Response) -> Rendered {
     let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match response.body {
-        Body::Redirect(target) => {
-            let mut sent = status.into_response();
-            if let Ok(location) = HeaderValue::from_str(&target) {
-                sent.headers_mut().insert(header::LOCATION, location);
-            }
-            sent
-        }
-        Body::Json(body) => (
+        Body::Redirect(target) => Rendered {
             status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(response.content_type),
-            )],
-            body.to_string(),
-        )
-            .into_response(),
+            content_type: None,
+            location: HeaderValue::from_str(&target).ok(),
+            body: Bytes::new(),
+        },
+        Body::Json(body) => Rendered {
+            status,
+            content_type: Some(HeaderValue::from_static(response.content_type)),
+            location: None,
+            body: Bytes::from(body.to_string()),
+        },
     }
+}
+
+fn send(answer: &Rendered) -> Response {
+    let mut sent = (answer.status, answer.body.clone()).into_response();
+    let headers = sent.headers_mut();
+    if let Some(content_type) = &answer.content_type {
+        headers.insert(header::CONTENT_TYPE, content_type.clone());
+    }
+    if let Some(location) = &answer.location {
+        headers.insert(header::LOCATION, location.clone());
+    }
+    sent
 }

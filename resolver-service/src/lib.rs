@@ -45,6 +45,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeExample;
 
+mod answers;
 mod body;
 mod identifiers;
 pub mod login;
@@ -62,13 +63,17 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::get;
 use did_core::resolution::Resolver;
+use did_core::resolution::cache::CacheStats;
 use serde_json::{Value, json};
+
+use answers::RenderedAnswers;
 
 /// What every handler shares: the resolver (usually a cache over the method dispatcher) and
 /// the method names it serves.
 #[derive(Clone)]
 pub struct AppState {
     resolver: Arc<dyn Resolver>,
+    answers: Arc<RenderedAnswers>,
     methods: Arc<[String]>,
     test_identifiers: Arc<Value>,
 }
@@ -79,8 +84,19 @@ impl AppState {
     pub fn new(resolver: Arc<dyn Resolver>, methods: Vec<String>, test_identifiers: Value) -> Self {
         AppState {
             resolver,
+            answers: Arc::new(RenderedAnswers::new()),
             methods: methods.into(),
             test_identifiers: Arc::new(test_identifiers),
+        }
+    }
+
+    /// `stats` of the resolution cache, with the resolutions answered from the kept rendered
+    /// answers of derived DIDs counted among its hits: for an operator both are answers from
+    /// the cache.
+    pub fn cache_stats(&self, stats: CacheStats) -> CacheStats {
+        CacheStats {
+            hits: stats.hits + self.answers.hits(),
+            ..stats
         }
     }
 }

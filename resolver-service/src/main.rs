@@ -99,7 +99,6 @@ async fn serve(config: Config) -> Result<(), String> {
     let methods = resolver.inner().methods().map(str::to_owned).collect();
     let resolver = Arc::new(resolver);
     let cache = Arc::clone(&resolver);
-    let metrics = Arc::new(Metrics::new(Some(Arc::new(move || cache.stats()))));
     let resolver: Arc<dyn Resolver> = resolver;
     let fetch_policy = if config.allow_http {
         FetchPolicy::local_testing()
@@ -113,6 +112,10 @@ async fn serve(config: Config) -> Result<(), String> {
         methods,
         resolver_service::test_identifiers(),
     );
+    let counted = state.clone();
+    let metrics = Arc::new(Metrics::new(Some(Arc::new(move || {
+        counted.cache_stats(cache.stats())
+    }))));
     let mut app = router(state).merge(verify::router(Arc::new(Verifier::for_dids(
         Arc::clone(&resolver),
         Arc::clone(&fetcher),

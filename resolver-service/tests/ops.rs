@@ -28,17 +28,16 @@ async fn start(args: OpsArgs) -> SocketAddr {
     );
     let methods = resolver.inner().methods().map(str::to_owned).collect();
     let cache = Arc::clone(&resolver);
-    let metrics = Arc::new(Metrics::new(Some(Arc::new(move || cache.stats()))));
     let resolver: Arc<dyn Resolver> = resolver;
     let fetcher = Arc::new(
         did_core::fetch::HttpFetcher::new(did_core::fetch::FetchPolicy::local_testing()).unwrap(),
     );
-    let app = router(AppState::new(
-        Arc::clone(&resolver),
-        methods,
-        test_identifiers(),
-    ))
-    .merge(verify::router(Arc::new(Verifier::for_dids(
+    let state = AppState::new(Arc::clone(&resolver), methods, test_identifiers());
+    let counted = state.clone();
+    let metrics = Arc::new(Metrics::new(Some(Arc::new(move || {
+        counted.cache_stats(cache.stats())
+    }))));
+    let app = router(state).merge(verify::router(Arc::new(Verifier::for_dids(
         resolver, fetcher,
     ))));
     let app = ops::serve_with(app, &args, metrics);

@@ -80,6 +80,18 @@ pub const DID_PEER: DerivedMethod = DerivedMethod {
     derive: peer::resolve,
 };
 
+/// The methods whose document is derived from the DID alone. What they answer for a DID URL
+/// is a pure function of that URL and the representation asked for: it never changes, so a
+/// rendered answer may be kept for as long as there is room for it.
+pub const DERIVED_METHODS: [DerivedMethod; 3] = [DID_KEY, DID_JWK, DID_PEER];
+
+/// Whether the method named `method` (e.g. `key`) is one of [`DERIVED_METHODS`].
+pub fn is_derived(method: &str) -> bool {
+    DERIVED_METHODS
+        .iter()
+        .any(|derived| derived.name() == method)
+}
+
 /// A dispatcher with every method avid resolves: did:key, did:jwk, did:peer, did:web (feature
 /// `web`, through the guarded [`crate::fetch::HttpFetcher`]) and did:pkh (feature `pkh`).
 ///
@@ -130,4 +142,20 @@ pub fn default_resolver(config: DefaultResolverConfig) -> Result<DefaultResolver
         default_dispatcher(config.allow_local)?,
         config.cache,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_methods_that_derive_the_document_count_as_derived() {
+        for name in ["key", "jwk", "peer"] {
+            assert!(is_derived(name), "did:{name}");
+        }
+        // did:web fetches its document; did:pkh is not one of ours to vouch for.
+        for name in ["web", "pkh", "", "KEY"] {
+            assert!(!is_derived(name), "did:{name}");
+        }
+    }
 }

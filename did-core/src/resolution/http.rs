@@ -59,7 +59,7 @@ const LEGACY_RESULT_CONTENT_TYPE: &str =
 const RESOLUTION_PROFILE: &str = "https://w3id.org/did-resolution";
 
 /// What the response body carries, from the client's `Accept`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Wanted {
     /// No preference (no `Accept`, or `*/*`): the resolution result of a DID, and the bare
     /// resource a DID URL names, labelled with its own `contentType` (§12.1).
