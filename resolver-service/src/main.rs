@@ -18,7 +18,7 @@ use did_core::resolution::cache::CacheConfig;
 use resolver_service::login::{self, LoginService, VerifierKey};
 use resolver_service::metrics::Metrics;
 use resolver_service::publish::{self, Publisher};
-use resolver_service::{AppState, ops, router, verify};
+use resolver_service::{AppState, openapi, ops, router, verify};
 use vc_issuer::issuer::{IssuerStore, StoreConfig};
 use vc_issuer::mfa::PasskeyVerifier;
 use vc_issuer::single_use::{InMemorySingleUseStore, SingleUseStore};
@@ -130,16 +130,18 @@ async fn serve(config: Config) -> Result<(), String> {
         );
         app = app.merge(login::router(Arc::new(login)));
     }
+    let mut api = openapi::description();
     if let Some(dir) = &config.issuer_dir {
         let passphrase = issuer_passphrase(&config)?;
         let publisher = Publisher::open(dir, config.database.as_deref(), &passphrase)
             .await
             .map_err(|err| format!("--issuer-dir {}: {err}", dir.display()))?;
         eprintln!("avid-resolver: publishing the issuer in {}", dir.display());
+        publisher.describe(&mut api);
         app = app.merge(publish::router(Arc::new(publisher)));
     }
     ops::init_logging(&config.ops);
-    let app = ops::serve_with(app, &config.ops, metrics);
+    let app = ops::serve_with(app, &config.ops, metrics, &api);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;

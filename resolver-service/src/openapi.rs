@@ -2,6 +2,8 @@
 //! the `#[utoipa::path]` annotation on each handler and the wire types that derive `ToSchema`,
 //! so that it changes with the code rather than beside it.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::routing::get;
 use utoipa::OpenApi;
@@ -40,23 +42,26 @@ use utoipa::OpenApi;
 )]
 pub struct ApiDoc;
 
-/// The description as JSON text.
-pub fn document() -> String {
+/// The description of the routes every service has; a service that publishes for an issuer
+/// adds that issuer's paths ([`crate::publish::Publisher::describe`]).
+pub fn description() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
-        .to_json()
-        .unwrap_or_else(|_| String::from("{}"))
 }
 
-/// The `GET /openapi.json` route.
-pub fn router() -> Router {
-    Router::new().route("/openapi.json", get(openapi_json))
+/// The `GET /openapi.json` route, answering `api` rendered once.
+pub fn router(api: &utoipa::openapi::OpenApi) -> Router {
+    let document: Arc<str> = api.to_json().unwrap_or_else(|_| String::from("{}")).into();
+    Router::new().route(
+        "/openapi.json",
+        get(move || openapi_json(Arc::clone(&document))),
+    )
 }
 
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
     responses((status = 200, description = "This OpenAPI 3.1 description", body = Object)))]
-async fn openapi_json() -> impl axum::response::IntoResponse {
+async fn openapi_json(document: Arc<str>) -> impl axum::response::IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        document(),
+        document.to_string(),
     )
 }

@@ -54,9 +54,14 @@ struct Ops {
     metrics: Arc<Metrics>,
 }
 
-/// `app` with `/metrics` served from `metrics` and `/openapi.json`, and every route behind
-/// the limits of `args`, counted in `metrics` and logged.
-pub fn serve_with(app: Router, args: &OpsArgs, metrics: Arc<Metrics>) -> Router {
+/// `app` with `/metrics` served from `metrics` and `/openapi.json` answering `api`, and every
+/// route behind the limits of `args`, counted in `metrics` and logged.
+pub fn serve_with(
+    app: Router,
+    args: &OpsArgs,
+    metrics: Arc<Metrics>,
+    api: &utoipa::openapi::OpenApi,
+) -> Router {
     let ops = Arc::new(Ops {
         permits: Arc::new(Semaphore::new(args.max_concurrency)),
         timeout: Duration::from_secs(args.request_timeout),
@@ -64,7 +69,7 @@ pub fn serve_with(app: Router, args: &OpsArgs, metrics: Arc<Metrics>) -> Router 
         metrics: Arc::clone(&metrics),
     });
     app.merge(metrics::router(metrics))
-        .merge(crate::openapi::router())
+        .merge(crate::openapi::router(api))
         .layer(middleware::from_fn_with_state(ops, guard))
 }
 

@@ -20,6 +20,8 @@ use did_core::key::KeyType;
 use did_core::key::store::Passphrase;
 use did_core::time::unix_now;
 use serde_json::Value;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{Content, OpenApi, Required, ResponseBuilder, Schema};
 use vc_issuer::issuer::{IssuerStore, StoreConfig, StoreError};
 use vc_issuer::issuer_dir::IssuerDirectory;
 use vc_issuer::status::STATUS_LIST_JWT_MEDIA_TYPE;
@@ -72,12 +74,14 @@ impl std::fmt::Debug for Publisher {
 }
 
 /// The paths the service's own routes live under: an issuer's documents may not take them.
-const SERVICE_PATHS: [&str; 5] = [
+const SERVICE_PATHS: [&str; 7] = [
     "/1.0",
     "/login",
     "/credentials",
     "/presentations",
     "/health",
+    "/metrics",
+    "/openapi.json",
 ];
 
 /// The path of `url` without a trailing `/`, if it is an absolute http(s) URL whose path is
@@ -160,6 +164,58 @@ impl Publisher {
     }
 }
 
+impl Publisher {
+    /// Adds the routes of [`router`] to `api`, the service's OpenAPI description: they are
+    /// this issuer's paths, known only once its directory is read.
+    pub fn describe(&self, api: &mut OpenApi) {
+        let get_one = |summary: &str, media_type: &str, missing: Option<&str>| {
+            let mut operation = OperationBuilder::new()
+                .tag("publishing")
+                .summary(Some(summary))
+                .response(
+                    "200",
+                    ResponseBuilder::new()
+                        .description(summary)
+                        .content(media_type, Content::new(None::<Schema>)),
+                );
+            if let Some(missing) = missing {
+                operation = operation
+                    .parameter(
+                        ParameterBuilder::new()
+                            .name("number")
+                            .parameter_in(ParameterIn::Path)
+                            .required(Required::True)
+                            .description(Some("The list's number, as in the credentials' `uri`")),
+                    )
+                    .response("404", ResponseBuilder::new().description(missing));
+            }
+            operation.build()
+        };
+        if let Some(path) = &self.lists_path {
+            api.paths.add_path_operation(
+                format!("{path}/{{number}}"),
+                vec![HttpMethod::Get],
+                get_one(
+                    "The issuer's current Status List Token, signed now",
+                    STATUS_LIST_JWT_MEDIA_TYPE,
+                    Some("No status list of this number"),
+                ),
+            );
+        }
+        if let Some((path, _)) = &self.did_json {
+            api.paths.add_path_operation(
+                path,
+                vec![HttpMethod::Get],
+                get_one(
+                    "The did:web issuer's DID document",
+                    "application/did+json",
+                    None,
+                ),
+            );
+        }
+    }
+}
+
 /// The routes of `publisher`: `{lists path}/{n}` for each status list, and the did:web
 /// issuer's `did.json` at its path.
 pub fn router(publisher: Arc<Publisher>) -> Router {
@@ -223,6 +279,9 @@ mod tests {
             "https://issuer.example/login",
             "https://issuer.example/1.0/identifiers",
             "https://issuer.example/health/",
+            // Two routes merged onto one path would stop the service at start-up.
+            "https://issuer.example/metrics",
+            "https://issuer.example/openapi.json",
             "ftp://issuer.example/lists",
             "https://issuer.example/lists?x=1",
             "not a url",

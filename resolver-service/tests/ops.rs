@@ -12,7 +12,7 @@ use did_core::method::{self, DefaultResolverConfig};
 use did_core::resolution::Resolver;
 use resolver_service::metrics::Metrics;
 use resolver_service::ops::{self, OpsArgs};
-use resolver_service::{AppState, router, test_identifiers, verify};
+use resolver_service::{AppState, openapi, router, test_identifiers, verify};
 use serde_json::{Value, json};
 use vc_issuer::verify::Verifier;
 
@@ -40,7 +40,7 @@ async fn start(args: OpsArgs) -> SocketAddr {
     let app = router(state).merge(verify::router(Arc::new(Verifier::for_dids(
         resolver, fetcher,
     ))));
-    let app = ops::serve_with(app, &args, metrics);
+    let app = ops::serve_with(app, &args, metrics, &openapi::description());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });

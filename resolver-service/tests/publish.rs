@@ -150,6 +150,28 @@ async fn serves_the_did_web_document_that_resolves() {
 }
 
 #[tokio::test]
+async fn describes_the_issuers_paths_in_openapi() {
+    let issuer = Published::start().await;
+    let base = issuer.list_base.trim_end_matches("/statuslists");
+    let api: serde_json::Value = reqwest::get(format!("{base}/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let lists = &api["paths"]["/statuslists/{number}"]["get"];
+    assert!(
+        lists["responses"]["200"]["content"][STATUS_LIST_JWT_MEDIA_TYPE].is_object(),
+        "{api}"
+    );
+    assert_eq!(lists["parameters"][0]["name"], "number");
+    let did_json = &api["paths"]["/.well-known/did.json"]["get"];
+    assert!(did_json["responses"]["200"]["content"]["application/did+json"].is_object());
+    // The routes every service has are still there.
+    assert!(api["paths"]["/1.0/identifiers/{did}"].is_object());
+}
+
+#[tokio::test]
 async fn rejects_publishing_with_a_wrong_passphrase() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("issuer");
