@@ -41,6 +41,8 @@ pub struct Cached<V> {
     pub value: Arc<V>,
     /// `true` before the entry's `fresh_until`; `false` when it is only kept for stale-if-error.
     pub fresh: bool,
+    /// When the entry stops (or stopped) being fresh, in Unix seconds.
+    pub fresh_until: u64,
 }
 
 /// How long an entry lives, in Unix seconds.
@@ -132,6 +134,7 @@ impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
             return Some(Cached {
                 value: Arc::clone(&entry.value),
                 fresh: now < entry.lifetime.fresh_until,
+                fresh_until: entry.lifetime.fresh_until,
             });
         }
         let order = entry.order;

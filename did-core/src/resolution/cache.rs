@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver};
+use super::{ErrorKind, Resolution, ResolutionError, ResolutionOptions, Resolver, Served};
 use crate::cache::{CacheLimits, Lifetime, TtlCache};
 use crate::did::Did;
 
@@ -136,16 +136,28 @@ impl<R: Resolver> CachingResolver<R> {
         options: &ResolutionOptions,
         now: u64,
     ) -> Result<Resolution, ResolutionError> {
-        options.representation()?;
+        self.resolve_served_at(did, options, now).await.0
+    }
+
+    /// [`resolve_at`](Self::resolve_at), saying where the answer came from.
+    pub async fn resolve_served_at(
+        &self,
+        did: &Did,
+        options: &ResolutionOptions,
+        now: u64,
+    ) -> (Result<Resolution, ResolutionError>, Served) {
+        if let Err(error) = options.representation() {
+            return (Err(error), Served::Origin);
+        }
         let fresh = self.lock().get_fresh(did, now);
         if let Some(resolution) = fresh {
             self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(resolution.as_ref().clone());
+            return (Ok(resolution.as_ref().clone()), Served::Fresh);
         }
         let remembered = self.failures().get_fresh(did, now);
         if let Some(error) = remembered {
             self.negative_hits.fetch_add(1, Ordering::Relaxed);
-            return self.stale_or(did, error.as_ref().clone(), now);
+            return self.stale_or(did, error.as_ref().clone(), now, Served::Fresh);
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         match self.inner.resolve(did, options).await {
@@ -157,7 +169,7 @@ impl<R: Resolver> CachingResolver<R> {
                 );
                 self.lock()
                     .insert(did.clone(), Arc::new(resolution.clone()), 1, lifetime, now);
-                Ok(resolution)
+                (Ok(resolution), Served::Origin)
             }
             Err(error) => {
                 let remember = matches!(error.kind, ErrorKind::InternalError | ErrorKind::NotFound);
@@ -167,23 +179,24 @@ impl<R: Resolver> CachingResolver<R> {
                     self.failures()
                         .insert(did.clone(), Arc::new(error.clone()), 1, lifetime, now);
                 }
-                self.stale_or(did, error, now)
+                self.stale_or(did, error, now, Served::Origin)
             }
         }
     }
 
-    /// `error`, unless it is an `internalError` and a document of `did` is kept within the
-    /// stale-if-error window: then that document.
+    /// `error` (served as `failure`), unless it is an `internalError` and a document of `did`
+    /// is kept within the stale-if-error window: then that document.
     fn stale_or(
         &self,
         did: &Did,
         error: ResolutionError,
         now: u64,
-    ) -> Result<Resolution, ResolutionError> {
+        failure: Served,
+    ) -> (Result<Resolution, ResolutionError>, Served) {
         // RFC 5861 §4: stale-if-error covers a failure to reach the origin, never its
         // verdict; `notFound` or `invalidDid` must not be hidden by an old document.
         if error.kind != ErrorKind::InternalError {
-            return Err(error);
+            return (Err(error), failure);
         }
         let kept = self.lock().get(did, now);
         match kept {
@@ -196,9 +209,13 @@ impl<R: Resolver> CachingResolver<R> {
                     "serving a stale DID document"
                 );
                 self.stale_served.fetch_add(1, Ordering::Relaxed);
-                Ok(stale.value.as_ref().clone())
+                let served = Served::Stale {
+                    stale_for: now.saturating_sub(stale.fresh_until),
+                    window: self.config.stale_if_error.as_secs(),
+                };
+                (Ok(stale.value.as_ref().clone()), served)
             }
-            None => Err(error),
+            None => (Err(error), failure),
         }
     }
 }
@@ -211,6 +228,15 @@ impl<R: Resolver> Resolver for CachingResolver<R> {
         options: &ResolutionOptions,
     ) -> Result<Resolution, ResolutionError> {
         self.resolve_at(did, options, crate::time::unix_now()).await
+    }
+
+    async fn resolve_served(
+        &self,
+        did: &Did,
+        options: &ResolutionOptions,
+    ) -> (Result<Resolution, ResolutionError>, Served) {
+        self.resolve_served_at(did, options, crate::time::unix_now())
+            .await
     }
 }
 
@@ -329,6 +355,30 @@ mod tests {
             ErrorKind::InternalError,
             "the grace period is over"
         );
+    }
+
+    #[tokio::test]
+    async fn says_whether_an_answer_is_from_the_origin_fresh_or_stale() {
+        let cache = CachingResolver::new(Flaky::default(), config());
+        let served = |now| {
+            let cache = &cache;
+            async move {
+                let (result, served) = cache
+                    .resolve_served_at(&did(1), &ResolutionOptions::default(), now)
+                    .await;
+                (result.is_ok(), served)
+            }
+        };
+        assert_eq!(served(T0).await, (true, Served::Origin));
+        assert_eq!(served(T0 + 59).await, (true, Served::Fresh));
+        cache.inner().failing.store(true, Ordering::SeqCst);
+        // Fresh until T0 + 60; 120 s later the method fails and the kept document is served.
+        let stale = Served::Stale {
+            stale_for: 120,
+            window: 600,
+        };
+        assert_eq!(served(T0 + 180).await, (true, stale));
+        assert_eq!(served(T0 + 60 + 600).await, (false, Served::Origin));
     }
 
     #[tokio::test]

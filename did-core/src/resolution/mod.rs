@@ -131,6 +131,34 @@ pub trait Resolver: Send + Sync {
         did: &Did,
         options: &ResolutionOptions,
     ) -> Result<Resolution, ResolutionError>;
+
+    /// Resolves `did` as [`resolve`](Self::resolve) does and says where the answer came
+    /// from, for a verifier that weighs it (the trust evidence of `vc_issuer::trust`). A
+    /// resolver without a cache answers from the origin.
+    async fn resolve_served(
+        &self,
+        did: &Did,
+        options: &ResolutionOptions,
+    ) -> (Result<Resolution, ResolutionError>, Served) {
+        (self.resolve(did, options).await, Served::Origin)
+    }
+}
+
+/// Where a resolver's answer came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Served {
+    /// From the method itself (for a derived method, computed from the DID), or a failure
+    /// of it.
+    Origin,
+    /// From a cache, within its time to live (a remembered failure included).
+    Fresh,
+    /// From a cache past its time to live, because the method failed (stale-if-error).
+    Stale {
+        /// Seconds since the document went stale.
+        stale_for: u64,
+        /// The length of the stale-if-error window, in seconds.
+        window: u64,
+    },
 }
 
 /// The DID resolution result data structure of DID Resolution §4 (`didDocument`,

@@ -105,6 +105,10 @@ pub enum TrustError {
         /// The most kept.
         max: usize,
     },
+    /// The store of the history could not be read or written (a database error, described
+    /// without the events' contents).
+    #[error("the trust history is unavailable: {0}")]
+    HistoryUnavailable(String),
 }
 
 impl TrustError {

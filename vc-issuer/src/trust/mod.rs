@@ -70,6 +70,7 @@
 
 mod aggregate;
 mod config;
+mod engine;
 mod error;
 mod evaluation;
 mod evidence;
@@ -84,6 +85,7 @@ pub use aggregate::{aggregate, level, unmet};
 pub use config::{
     LevelRule, LevelRules, MAX_EVENTS_PER_ISSUER, MAX_ISSUERS, MODEL_VERSION, TrustConfig,
 };
+pub use engine::{IssuerProbe, MemoryTrustHistory, TrustEngine, TrustHistoryStore, probe_issuer};
 pub use error::{TrustConfigError, TrustError};
 pub use evaluation::{IndicatorEvaluation, Level, TrustEvaluation};
 pub use evidence::{
