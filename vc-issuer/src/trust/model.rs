@@ -1,7 +1,7 @@
 //! The model itself: a validated configuration that turns one verification's evidence and the
 //! issuer's history into an evaluation.
 
-use super::aggregate::aggregate;
+use super::aggregate::aggregate_in;
 use super::config::TrustConfig;
 use super::error::{TrustConfigError, TrustError};
 use super::evaluation::TrustEvaluation;
@@ -56,6 +56,11 @@ impl TrustModel {
             ));
         }
         let factors = measure_all(&self.config, evidence, history);
-        Ok(aggregate(&self.config, evidence.now, factors))
+        Ok(aggregate_in(
+            &self.config,
+            evidence.scope,
+            evidence.now,
+            factors,
+        ))
     }
 }

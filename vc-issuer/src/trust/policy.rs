@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::aggregate::{aggregate, unmet};
+use super::aggregate::{aggregate_in, unmet};
 use super::error::TrustConfigError;
 use super::evaluation::{Level, TrustEvaluation};
 use super::evidence::Binding;
@@ -162,5 +162,10 @@ fn with_passkey(model: &TrustModel, evaluation: &TrustEvaluation) -> TrustEvalua
             "with the passkey",
         ),
     );
-    aggregate(model.config(), evaluation.evaluated_at, factors)
+    aggregate_in(
+        model.config(),
+        evaluation.scope,
+        evaluation.evaluated_at,
+        factors,
+    )
 }
