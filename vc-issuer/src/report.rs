@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::sd_jwt::SdJwtError;
+use crate::trust::{StatusEvidence, TrustEvaluation};
 
 /// The names of the checks a report lists, in the order a verification runs them. Stable: scripts match on
 /// them.
@@ -411,6 +412,37 @@ pub struct VerificationReport {
     pub warnings: Vec<Warning>,
     /// Errors, each with its stable code.
     pub errors: Vec<ReportError>,
+    /// The measured trust in the issuer (ITU-T XSTR.trust-metaverse §8.6), when the verifier
+    /// evaluates trust ([`crate::trust`]); absent from the JSON otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<TrustEvaluation>,
+    /// What the verification saw on its way, beyond its verdict: the evidence a trust
+    /// evaluation starts from. The verifier's own; never serialized.
+    #[serde(skip)]
+    pub observed: Observed,
+}
+
+/// What a verification saw of the credential on its way: times, status list, disclosures.
+/// Claim names and counts only, never claim values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Observed {
+    /// The credential's issuer (`iss`, or `issuer` of a VCDM 2.0 credential), once read.
+    pub issuer: Option<String>,
+    /// The credential's `iat` (Unix seconds), when it verified.
+    pub issued_at: Option<i64>,
+    /// The credential's `exp` (Unix seconds), when it verified.
+    pub expires_at: Option<i64>,
+    /// What became of the status step; `None` when verification stopped before it.
+    pub status: Option<StatusEvidence>,
+    /// The names of the claims the holder disclosed (`name` for an object member, `name[]` for
+    /// an array element), in presentation order.
+    pub disclosed: Vec<String>,
+    /// How many digests the issuer-signed payload holds at any level (decoys included: a
+    /// verifier cannot tell them apart): the claims the holder could have withheld.
+    pub selectively_disclosable: usize,
+    /// How many claims the issuer made always visible, beyond the registered JWT and SD-JWT
+    /// VC claims (`iss`, `iat`, `exp`, `vct`, `cnf`, `status`, …).
+    pub always_visible: usize,
 }
 
 impl VerificationReport {

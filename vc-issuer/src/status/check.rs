@@ -54,6 +54,33 @@ pub trait StatusCheck: Send + Sync {
         reference: &StatusReference<'_>,
         now: u64,
     ) -> Result<StatusValue, StatusError>;
+
+    /// [`check`](Self::check), saying how fresh the list that answered was (for the trust
+    /// evidence of a verification). A checker that keeps no such record says nothing.
+    async fn check_with_freshness(
+        &self,
+        reference: &StatusReference<'_>,
+        now: u64,
+    ) -> Result<(StatusValue, Option<ListFreshness>), StatusError> {
+        Ok((self.check(reference, now).await?, None))
+    }
+}
+
+/// How fresh the status list behind an answer was: the publisher's own limits and when the
+/// verifier fetched it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListFreshness {
+    /// When the publisher made the list: a token's `iat` (Token Status List §5.1), a list
+    /// credential's `validFrom`.
+    pub issued_at: Option<i64>,
+    /// When the verifier fetched it (earlier than `now` when it came from a cache).
+    pub fetched_at: u64,
+    /// The publisher's `ttl` in seconds.
+    pub ttl: Option<u64>,
+    /// The end of the list's validity: a token's `exp`, a list credential's `validUntil`.
+    pub exp: Option<i64>,
+    /// Whether the list can say "suspended" as well as "revoked".
+    pub suspendable: bool,
 }
 
 /// The Token Status List reference in an SD-JWT VC's `status` claim. Token Status List §6.1:

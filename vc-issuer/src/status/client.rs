@@ -19,9 +19,9 @@ use super::envelope::{
     DEFAULT_LEEWAY_SECS, SignedStatusList, StatusListValidation, verify_signed_list,
 };
 use super::{
-    BitstringStatusList, BitstringStatusListCredential, BitstringStatusListEntry,
-    MAX_DECOMPRESSED_BYTES, StatusCheck, StatusError, StatusListError, StatusListReference,
-    StatusListToken, StatusReference, StatusSize, StatusValue,
+    BitstringStatusList, BitstringStatusListCredential, BitstringStatusListEntry, ListFreshness,
+    MAX_DECOMPRESSED_BYTES, StatusBits, StatusCheck, StatusError, StatusListError,
+    StatusListReference, StatusListToken, StatusPurpose, StatusReference, StatusSize, StatusValue,
 };
 use crate::issuer_keys::IssuerKeys;
 
@@ -78,6 +78,27 @@ type ListKey = (String, String);
 struct VerifiedBitstring {
     credential: BitstringStatusListCredential,
     list: BitstringStatusList,
+    /// When it was fetched (Unix seconds).
+    fetched_at: u64,
+}
+
+/// A verified Status List Token and when it was fetched (Unix seconds).
+#[derive(Debug)]
+struct FetchedToken {
+    token: StatusListToken,
+    fetched_at: u64,
+}
+
+impl FetchedToken {
+    fn freshness(&self) -> ListFreshness {
+        ListFreshness {
+            issued_at: i64::try_from(self.token.iat).ok(),
+            fetched_at: self.fetched_at,
+            ttl: self.token.ttl,
+            exp: self.token.exp.and_then(|exp| i64::try_from(exp).ok()),
+            suspendable: self.token.list.bits() != StatusBits::One,
+        }
+    }
 }
 
 /// Checks credential status against Token Status Lists and Bitstring Status Lists: the
@@ -98,7 +119,7 @@ pub struct StatusListClient {
     keys: Arc<dyn IssuerKeys>,
     policy: AlgorithmPolicy,
     config: StatusListClientConfig,
-    tokens: Mutex<TtlCache<ListKey, StatusListToken>>,
+    tokens: Mutex<TtlCache<ListKey, FetchedToken>>,
     bitstrings: Mutex<TtlCache<(ListKey, StatusSize), VerifiedBitstring>>,
 }
 
@@ -162,24 +183,27 @@ impl StatusListClient {
         reference: &StatusListReference,
         issuer: &str,
         now: u64,
-    ) -> Result<StatusValue, StatusError> {
+    ) -> Result<(StatusValue, ListFreshness), StatusError> {
         let key = (reference.uri.clone(), issuer.to_owned());
         let cached = lock(&self.tokens).get_fresh(&key, now);
-        let token = match cached {
-            Some(token) => token,
+        let fetched = match cached {
+            Some(fetched) => fetched,
             None => {
-                let token = Arc::new(
-                    self.fetch_verified::<StatusListToken>(&reference.uri, issuer, now)
-                        .await?,
-                );
+                let token = self
+                    .fetch_verified::<StatusListToken>(&reference.uri, issuer, now)
+                    .await?;
                 let lifetime = self.cache_lifetime(now, token.ttl, token.exp);
                 let weight = token.list.as_bytes().len();
-                lock(&self.tokens).insert(key, Arc::clone(&token), weight, lifetime, now);
-                token
+                let fetched = Arc::new(FetchedToken {
+                    token,
+                    fetched_at: now,
+                });
+                lock(&self.tokens).insert(key, Arc::clone(&fetched), weight, lifetime, now);
+                fetched
             }
         };
         // §8.3 step 6: an index out of bounds allows no statement.
-        Ok(token.list.get(reference.idx)?)
+        Ok((fetched.token.list.get(reference.idx)?, fetched.freshness()))
     }
 
     /// The Validate Algorithm of Bitstring Status List §3.2 for one entry of a credential of
@@ -189,7 +213,7 @@ impl StatusListClient {
         entry: &BitstringStatusListEntry,
         issuer: &str,
         now: u64,
-    ) -> Result<StatusValue, StatusError> {
+    ) -> Result<(StatusValue, ListFreshness), StatusError> {
         let url = entry.status_list_credential.as_str();
         let key = ((url.to_owned(), issuer.to_owned()), entry.status_size);
         let cached = lock(&self.bitstrings).get_fresh(&key, now);
@@ -201,7 +225,11 @@ impl StatusListClient {
                     .fetch_verified::<BitstringStatusListCredential>(url, issuer, now)
                     .await?;
                 let list = credential.decode_list(entry.status_size, &self.validation(now))?;
-                let verified = Arc::new(VerifiedBitstring { credential, list });
+                let verified = Arc::new(VerifiedBitstring {
+                    credential,
+                    list,
+                    fetched_at: now,
+                });
                 let ttl = verified.credential.ttl_ms.map(|ms| ms.div_ceil(1000));
                 let ends = verified
                     .credential
@@ -213,7 +241,15 @@ impl StatusListClient {
                 verified
             }
         };
-        verified.credential.status(&verified.list, entry)?.value()
+        let value = verified.credential.status(&verified.list, entry)?.value()?;
+        let freshness = ListFreshness {
+            issued_at: verified.credential.valid_from,
+            fetched_at: verified.fetched_at,
+            ttl: verified.credential.ttl_ms.map(|ms| ms.div_ceil(1000)),
+            exp: verified.credential.valid_until,
+            suspendable: entry.status_purpose == StatusPurpose::Suspension,
+        };
+        Ok((value, freshness))
     }
 
     /// Fetches the list at `url` and verifies it through the shared envelope, for a
@@ -284,10 +320,19 @@ impl StatusCheck for StatusListClient {
         reference: &StatusReference<'_>,
         now: u64,
     ) -> Result<StatusValue, StatusError> {
+        Ok(self.check_with_freshness(reference, now).await?.0)
+    }
+
+    async fn check_with_freshness(
+        &self,
+        reference: &StatusReference<'_>,
+        now: u64,
+    ) -> Result<(StatusValue, Option<ListFreshness>), StatusError> {
         match *reference {
             StatusReference::Token { claim, issuer } => {
                 let reference = token_reference(claim)?;
-                self.token_status(&reference, issuer, now).await
+                let (value, freshness) = self.token_status(&reference, issuer, now).await?;
+                Ok((value, Some(freshness)))
             }
             StatusReference::Bitstring {
                 credential_status,
@@ -297,21 +342,39 @@ impl StatusCheck for StatusListClient {
                     BitstringStatusListEntry::all_from_credential_status(credential_status)?;
                 let mut suspended = false;
                 let mut failure = None;
+                // The least fresh list answered for the whole.
+                let mut stalest: Option<ListFreshness> = None;
                 for entry in &entries {
                     match self.bitstring_status(entry, issuer, now).await {
                         // A revocation decides: nothing another list says can undo it.
-                        Ok(StatusValue::Invalid) => return Ok(StatusValue::Invalid),
-                        Ok(StatusValue::Suspended) => suspended = true,
-                        Ok(_) => {}
+                        Ok((StatusValue::Invalid, freshness)) => {
+                            return Ok((StatusValue::Invalid, Some(freshness)));
+                        }
+                        Ok((value, freshness)) => {
+                            suspended |= value == StatusValue::Suspended;
+                            let suspendable = freshness.suspendable
+                                || stalest.is_some_and(|kept| kept.suspendable);
+                            let older = match stalest {
+                                Some(kept) if kept.fetched_at <= freshness.fetched_at => kept,
+                                _ => freshness,
+                            };
+                            stalest = Some(ListFreshness {
+                                suspendable,
+                                ..older
+                            });
+                        }
                         Err(error) => {
                             failure.get_or_insert(error);
                         }
                     }
                 }
                 if suspended {
-                    return Ok(StatusValue::Suspended);
+                    return Ok((StatusValue::Suspended, stalest));
                 }
-                failure.map_or(Ok(StatusValue::Valid), Err)
+                match failure {
+                    Some(error) => Err(error),
+                    None => Ok((StatusValue::Valid, stalest)),
+                }
             }
         }
     }

@@ -55,7 +55,7 @@ pub use bitstring::{
     CREDENTIAL_TYPE, ENTRY_TYPE, MAX_ENCODED_LIST_CHARS, MAX_STATUS_ENTRIES, MIN_ENTRIES,
     SUBJECT_TYPE, StatusMessage, StatusPurpose, StatusSize, VC_JWT_MEDIA_TYPE,
 };
-pub use check::{StatusCheck, StatusReference};
+pub use check::{ListFreshness, StatusCheck, StatusReference};
 pub use client::{StatusListClient, StatusListClientConfig};
 pub use envelope::{DEFAULT_LEEWAY_SECS, StatusListValidation};
 pub use error::{StatusError, StatusListError};

@@ -48,13 +48,16 @@
 //! ```
 
 mod batch;
+mod disclosed;
 mod policy;
 mod sd_jwt_vc;
 mod status;
+mod trust;
 mod vc_jwt;
 
 pub use batch::verify_batch;
 pub use policy::VerificationPolicy;
+pub use trust::{TrustContext, VerifierTrust};
 
 use std::sync::Arc;
 
@@ -71,6 +74,7 @@ use crate::report::{ErrorCode, ReportError, VerificationReport, checks};
 use crate::sd_jwt::{ClaimPath, MAX_SD_JWT_LEN};
 use crate::status::{StatusCheck, StatusListClient};
 use crate::time::{Clock, numeric_date};
+use crate::trust::{TrustEngine, TrustModel};
 use status::{StatusClaim, check_status};
 
 /// The longest input a verifier reads, in bytes: an SD-JWT (RFC 9901 bounds nothing; this
@@ -86,6 +90,8 @@ pub struct Verifier {
     pub keys: Arc<dyn IssuerKeys>,
     /// The status check; without one the status step is skipped with a warning.
     pub status: Option<Arc<dyn StatusCheck>>,
+    /// The trust evaluation each report carries; without one, none is made.
+    pub trust: Option<VerifierTrust>,
 }
 
 impl Verifier {
@@ -94,12 +100,25 @@ impl Verifier {
     /// the credential's own issuer, whose key is found through that same key cache (Token
     /// Status List §11.3).
     pub fn for_dids(resolver: Arc<dyn Resolver>, fetcher: Arc<dyn Fetcher>) -> Self {
-        let keys: Arc<dyn IssuerKeys> = Arc::new(DidIssuerKeys::new(resolver));
+        let keys: Arc<dyn IssuerKeys> = Arc::new(DidIssuerKeys::new(Arc::clone(&resolver)));
         let status = StatusListClient::new(fetcher, Arc::clone(&keys));
+        // Every report carries its trust evaluation, from a history of this verifier's own.
+        let trust = VerifierTrust {
+            engine: Arc::new(TrustEngine::in_memory(TrustModel::default())),
+            resolver,
+        };
         Self {
             keys,
             status: Some(Arc::new(status)),
+            trust: Some(trust),
         }
+    }
+
+    /// This verifier, evaluating trust with `trust` (a shared engine, a configured model, a
+    /// database history).
+    pub fn with_trust(mut self, trust: VerifierTrust) -> Self {
+        self.trust = Some(trust);
+        self
     }
 
     /// Verifies `input` under `policy`, as [`verify_credential`] does.
@@ -108,7 +127,29 @@ impl Verifier {
         input: &str,
         policy: &VerificationPolicy,
     ) -> Result<VerificationReport, Error> {
-        verify_credential(input, policy, self.keys.as_ref(), self.status.as_deref()).await
+        self.verify_in(input, policy, &TrustContext::default())
+            .await
+    }
+
+    /// Verifies `input` under `policy`, as [`verify_credential`] does, and evaluates trust
+    /// knowing `context` (the claims asked for, a binding proved beyond the report).
+    pub async fn verify_in(
+        &self,
+        input: &str,
+        policy: &VerificationPolicy,
+        context: &TrustContext,
+    ) -> Result<VerificationReport, Error> {
+        let started = std::time::Instant::now();
+        let mut report =
+            verify_credential(input, policy, self.keys.as_ref(), self.status.as_deref()).await?;
+        if let Some(trust) = &self.trust {
+            let context = TrustContext {
+                elapsed: Some(started.elapsed()),
+                ..context.clone()
+            };
+            trust.evaluate(&mut report, policy, &context).await;
+        }
+        Ok(report)
     }
 
     /// Verifies each of `inputs` under `policy`, as [`verify_batch`] does.
@@ -117,7 +158,16 @@ impl Verifier {
         inputs: &[&str],
         policy: &VerificationPolicy,
     ) -> Result<Vec<VerificationReport>, Error> {
-        verify_batch(inputs, policy, self.keys.as_ref(), self.status.as_deref()).await
+        let mut reports =
+            verify_batch(inputs, policy, self.keys.as_ref(), self.status.as_deref()).await?;
+        if let Some(trust) = &self.trust {
+            for report in &mut reports {
+                trust
+                    .evaluate(report, policy, &TrustContext::default())
+                    .await;
+            }
+        }
+        Ok(reports)
     }
 }
 
@@ -125,6 +175,7 @@ impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Verifier")
             .field("status", &self.status.is_some())
+            .field("trust", &self.trust.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -318,6 +369,14 @@ impl Checked {
             status_claim,
             issuer,
         } = self;
+        let date = |name: &str| {
+            claims
+                .get(name)
+                .and_then(numeric_date)
+                .and_then(|at| i64::try_from(at).ok())
+        };
+        report.observed.issued_at = date("iat");
+        report.observed.expires_at = date("exp");
         if !check_status(
             &claims,
             status_claim,
@@ -347,6 +406,7 @@ async fn issuer_key(
     keys: &dyn IssuerKeys,
     report: &mut VerificationReport,
 ) -> Option<PublicKey> {
+    report.observed.issuer = Some(iss.to_owned());
     match &policy.trusted_issuers {
         // Before resolution: an untrusted DID is not even looked up (no did:web fetch).
         Some(trusted) if trusted.iter().any(|did| did.as_str() == iss) => {

@@ -6,6 +6,7 @@ use did_core::jose::{UnverifiedJws, decode_compact, parse_json_object};
 use did_core::key::PublicKey;
 use serde_json::{Map, Value};
 
+use super::disclosed::PlainShape;
 use super::{
     Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, issuer_key,
     issuer_signature, kid, new_report,
@@ -219,6 +220,7 @@ impl<'a> Ready<'a> {
         if !issuer_signature(signatures.issuer, &mut report) {
             return Err(report.finish(None));
         }
+        let shape = PlainShape::of(&payload);
         // §7.1 steps 3–5, with the SD-JWT VC claims that must never be disclosable.
         let (claims, hash_alg) =
             match process_disclosures(payload, &mut disclosures, &SD_JWT_VC_OPTIONS) {
@@ -226,6 +228,7 @@ impl<'a> Ready<'a> {
                 Err(error) => return Err(refuse(report, checks::DISCLOSURES, error)),
             };
         report.pass(checks::DISCLOSURES);
+        shape.observe(&claims, &mut report.observed);
 
         // §7.1 step 6, on the processed payload (`iat` may be disclosed).
         if let Err(error) = check_jwt_validity(&claims, &clock, policy.expected_audience.as_deref())

@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 
 use crate::report::checks;
 use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::status::{StatusCheck, StatusReference};
+use crate::status::{ListFreshness, StatusCheck, StatusReference};
+use crate::trust::StatusEvidence;
 
 /// Where a credential format keeps its status reference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,10 +44,12 @@ pub(crate) async fn check_status(
     report: &mut VerificationReport,
 ) -> bool {
     let Some(status) = claims.get(claim.name()) else {
+        report.observed.status = Some(StatusEvidence::NotReferenced);
         report.skip(checks::STATUS);
         return true;
     };
     let Some(checker) = checker else {
+        report.observed.status = Some(StatusEvidence::NotChecked);
         report.skip(checks::STATUS);
         report.warn(
             "the credential has a status reference but no status check was configured: revocation and suspension were not checked",
@@ -65,8 +68,11 @@ pub(crate) async fn check_status(
                     issuer,
                 },
             };
-            match checker.check(&reference, now).await {
-                Ok(value) => value.verdict(),
+            match checker.check_with_freshness(&reference, now).await {
+                Ok((value, freshness)) => {
+                    report.observed.status = Some(checked(freshness, now));
+                    value.verdict()
+                }
                 Err(error) => Err(ReportError::new(
                     error.code(),
                     format!("the credential's status could not be checked: {error}"),
@@ -80,6 +86,9 @@ pub(crate) async fn check_status(
             "the credential names no issuer, so no status list can speak for it",
         )),
     };
+    if report.observed.status.is_none() {
+        report.observed.status = Some(StatusEvidence::Unavailable);
+    }
     match verdict {
         Ok(()) => {
             report.pass(checks::STATUS);
@@ -89,5 +98,27 @@ pub(crate) async fn check_status(
             report.fail(checks::STATUS, error);
             false
         }
+    }
+}
+
+/// The trust evidence of a status answered from a list as fresh as `freshness` says; a checker
+/// that keeps no record answered just now, from a list whose limits it does not say.
+fn checked(freshness: Option<ListFreshness>, now: u64) -> StatusEvidence {
+    let now = i64::try_from(now).unwrap_or(i64::MAX);
+    match freshness {
+        Some(list) => StatusEvidence::Checked {
+            token_issued_at: list.issued_at,
+            fetched_at: i64::try_from(list.fetched_at).unwrap_or(now),
+            ttl: list.ttl,
+            exp: list.exp,
+            suspendable: list.suspendable,
+        },
+        None => StatusEvidence::Checked {
+            token_issued_at: None,
+            fetched_at: now,
+            ttl: None,
+            exp: None,
+            suspendable: false,
+        },
     }
 }
