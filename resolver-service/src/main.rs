@@ -24,7 +24,7 @@ use vc_issuer::issuer::{IssuerStore, SqlTrustHistory, StoreConfig};
 use vc_issuer::mfa::PasskeyVerifier;
 use vc_issuer::single_use::{InMemorySingleUseStore, SingleUseStore};
 use vc_issuer::trust::{HistoryLimits, MemoryTrustHistory, TrustEngine, TrustHistoryStore};
-use vc_issuer::verify::Verifier;
+use vc_issuer::verify::{Verifier, VerifierTrust};
 
 /// avid-resolver: DID resolution over HTTP (Universal Resolver API).
 #[derive(Debug, Parser)]
@@ -155,15 +155,17 @@ async fn serve(config: Config, trust: TrustSettings) -> Result<(), String> {
             .with_trust(Arc::new(move || watched.gauges())),
     );
     let mut app = router(state)
-        .merge(verify::router(Arc::new(Verifier::for_dids(
-            Arc::clone(&resolver),
-            Arc::clone(&fetcher),
-        ))))
+        .merge(verify::router(Arc::new(
+            Verifier::for_dids(Arc::clone(&resolver), Arc::clone(&fetcher))
+                .with_trust(verifier_trust(&engine, &resolver)),
+        )))
         .merge(trust::router(Arc::clone(&lifecycle)));
     if config.trusted_issuers.is_empty() {
         eprintln!("avid-resolver: no --trusted-issuer, so /login/* is not served");
     } else {
-        let login = login_service(&config, Verifier::for_dids(resolver, fetcher)).await?;
+        let verifier = Verifier::for_dids(Arc::clone(&resolver), fetcher)
+            .with_trust(verifier_trust(&engine, &resolver));
+        let login = login_service(&config, verifier).await?;
         eprintln!(
             "avid-resolver: logins are requested by {}",
             login.verifier_did()
@@ -194,6 +196,15 @@ async fn serve(config: Config, trust: TrustSettings) -> Result<(), String> {
         .map_err(|err| err.to_string());
     trust_loop.abort();
     served
+}
+
+/// The service's one trust engine (its model reloaded with the file, its history in the
+/// database) for a verifier: every verification records into and evaluates against it.
+fn verifier_trust(engine: &Arc<TrustEngine>, resolver: &Arc<dyn Resolver>) -> VerifierTrust {
+    VerifierTrust {
+        engine: Arc::clone(engine),
+        resolver: Arc::clone(resolver),
+    }
 }
 
 /// The store of the trust history: `--trust-history` (a file or a URL), else `--database`,
