@@ -110,6 +110,11 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn serve(config: Config, trust: TrustSettings) -> Result<(), String> {
+    let login_key = if config.trusted_issuers.is_empty() {
+        None
+    } else {
+        Some(login_key(&config)?)
+    };
     let resolver = method::default_resolver(DefaultResolverConfig {
         allow_local: config.allow_http,
         cache: CacheConfig {
@@ -160,17 +165,17 @@ async fn serve(config: Config, trust: TrustSettings) -> Result<(), String> {
                 .with_trust(verifier_trust(&engine, &resolver)),
         )))
         .merge(trust::router(Arc::clone(&lifecycle)));
-    if config.trusted_issuers.is_empty() {
-        eprintln!("avid-resolver: no --trusted-issuer, so /login/* is not served");
-    } else {
+    if let Some(key) = login_key {
         let verifier = Verifier::for_dids(Arc::clone(&resolver), fetcher)
             .with_trust(verifier_trust(&engine, &resolver));
-        let login = login_service(&config, verifier).await?;
+        let login = login_service(&config, key, verifier).await?;
         eprintln!(
             "avid-resolver: logins are requested by {}",
             login.verifier_did()
         );
         app = app.merge(login::router(Arc::new(login)));
+    } else {
+        eprintln!("avid-resolver: no --trusted-issuer, so /login/* is not served");
     }
     let mut api = openapi::description();
     if let Some(dir) = &config.issuer_dir {
@@ -247,15 +252,10 @@ async fn trust_history(
     Ok(Arc::new(opened))
 }
 
-/// The login service the configuration describes: in memory (one node), or on the shared
-/// database of `--database` (replicas).
-async fn login_service(config: &Config, verifier: Verifier) -> Result<LoginService, String> {
-    let trusted = config
-        .trusted_issuers
-        .iter()
-        .map(|issuer| Did::parse(issuer).map_err(|err| format!("--trusted-issuer {issuer}: {err}")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let key = match &config.verifier_key {
+/// The key that signs the login's request objects: `--verifier-key`, else a new one. Read
+/// before any database is opened, so that a usage error is told at once.
+fn login_key(config: &Config) -> Result<VerifierKey, String> {
+    Ok(match &config.verifier_key {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
@@ -266,7 +266,21 @@ async fn login_service(config: &Config, verifier: Verifier) -> Result<LoginServi
             return Err("--database needs --verifier-key: every replica signs with one key".into());
         }
         None => VerifierKey::generate(),
-    };
+    })
+}
+
+/// The login service the configuration describes: in memory (one node), or on the shared
+/// database of `--database` (replicas).
+async fn login_service(
+    config: &Config,
+    key: VerifierKey,
+    verifier: Verifier,
+) -> Result<LoginService, String> {
+    let trusted = config
+        .trusted_issuers
+        .iter()
+        .map(|issuer| Did::parse(issuer).map_err(|err| format!("--trusted-issuer {issuer}: {err}")))
+        .collect::<Result<Vec<_>, _>>()?;
     let base_url = config
         .public_url
         .clone()
