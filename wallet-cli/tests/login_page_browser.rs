@@ -256,6 +256,33 @@ async fn the_page_turns_to_logged_in_while_avid_answers() {
         factors,
         [Some("holder_key".to_owned()), Some("passkey".to_owned())]
     );
+    // The issuer's trust as the service measured it: the level and its two weakest indicators.
+    let level = browser.text("#trust-level").await;
+    assert!(
+        ["none", "low", "substantial", "high"].contains(&level.as_str()),
+        "{level}"
+    );
+    let mut weakest = Vec::new();
+    for indicator in browser
+        .client()
+        .find_all(Locator::Css("#trust-weakest li"))
+        .await
+        .expect("indicators")
+    {
+        weakest.push(indicator.attr("data-indicator").await.expect("attr"));
+    }
+    assert_eq!(weakest.len(), 2, "{weakest:?}");
+    assert!(weakest.iter().flatten().all(|name| {
+        [
+            "accuracy",
+            "stability",
+            "controllability",
+            "resilience",
+            "adaptability",
+            "security",
+        ]
+        .contains(&name.as_str())
+    }));
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;
 }
