@@ -15,6 +15,17 @@ use super::opinion::Opinion;
 pub fn aggregate(
     config: &TrustConfig,
     now: i64,
+    factors: BTreeMap<Factor, FactorScore>,
+) -> TrustEvaluation {
+    aggregate_under(config, config.digest(), now, factors)
+}
+
+/// [`aggregate`] under a `config` whose digest is known already (the model keeps it: the
+/// digest is a JCS encoding and a hash, not to be redone for every evaluation).
+pub(super) fn aggregate_under(
+    config: &TrustConfig,
+    config_digest: String,
+    now: i64,
     mut factors: BTreeMap<Factor, FactorScore>,
 ) -> TrustEvaluation {
     let mut indicators = BTreeMap::new();
@@ -49,7 +60,7 @@ pub fn aggregate(
         index,
         uncertainty,
         model: MODEL_VERSION.to_owned(),
-        config_digest: config.digest(),
+        config_digest,
         evaluated_at: now,
         indicators,
     };
