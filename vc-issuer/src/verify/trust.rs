@@ -15,7 +15,8 @@ use super::VerificationPolicy;
 use crate::report::{CheckStatus, VerificationReport, checks};
 use crate::trust::{
     Binding, DisclosureEvidence, ProfileEvidence, ResolutionEvidence, ResolutionSource,
-    StatusEvidence, TrustEngine, TrustEvent, TrustEvidence, TrustListEvidence,
+    StatusEvidence, TrustDecision, TrustEngine, TrustEvent, TrustEvidence, TrustListEvidence,
+    TrustPolicy,
 };
 
 /// The checks of a credential's profile (its form, type and data model, and the disclosures
@@ -108,6 +109,18 @@ impl VerifierTrust {
         Some(evidence)
     }
 
+    /// What `policy` decides from the trust evaluation of the verified `report` (ITU-T §8.5
+    /// "react"), with the binding the report shows proved; `None` when the report is not
+    /// verified or carries no evaluation.
+    pub fn decide(
+        &self,
+        policy: &TrustPolicy,
+        report: &VerificationReport,
+    ) -> Option<TrustDecision> {
+        let evaluation = report.trust.as_ref().filter(|_| report.verified)?;
+        Some(policy.decide(&self.engine.model(), evaluation, binding_of(report)))
+    }
+
     /// Evaluates `evidence` against the history, sets `report.trust`, and, when `record`,
     /// keeps the verification's outcome in the history (once per verification: a later step
     /// of the same login re-evaluates without recording).
@@ -179,15 +192,7 @@ fn fill(
         selectively_disclosable: observed.selectively_disclosable,
         always_visible: observed.always_visible,
     });
-    let key_bound = report
-        .checks
-        .iter()
-        .any(|check| check.name == checks::KB_SIGNATURE && check.status == CheckStatus::Passed);
-    evidence.binding = context.binding.unwrap_or(if key_bound {
-        Binding::HolderKey
-    } else {
-        Binding::None
-    });
+    evidence.binding = context.binding.unwrap_or_else(|| binding_of(report));
     let listed = report
         .checks
         .iter()
@@ -197,4 +202,17 @@ fn fill(
         (Some(_), Some(CheckStatus::Passed)) => TrustListEvidence::Listed { since: None },
         (Some(_), _) => TrustListEvidence::NotListed,
     };
+}
+
+/// The binding a report shows proved: the holder key when a key binding JWT verified.
+fn binding_of(report: &VerificationReport) -> Binding {
+    let key_bound = report
+        .checks
+        .iter()
+        .any(|check| check.name == checks::KB_SIGNATURE && check.status == CheckStatus::Passed);
+    if key_bound {
+        Binding::HolderKey
+    } else {
+        Binding::None
+    }
 }
