@@ -70,12 +70,13 @@
     }
     byId("request").hidden = true;
     byId("result").hidden = false;
+    showTrust(result);
     show("logged_in", `Welcome, ${avatar.handle || "avatar"}.`);
   }
 
   function showRefused(result) {
     const errors = (result && result.report && result.report.errors) || [];
-    const first = errors[0] || { code: "refused", message: "the login was refused" };
+    const first = refusalReason(result);
     setText("refusal-code", first.code);
     setText("refusal-message", first.message);
     const list = byId("errors");
@@ -85,7 +86,43 @@
     }
     byId("request").hidden = true;
     byId("refusal").hidden = false;
+    showTrust(result);
     show("refused", "The world refused this login.");
+  }
+
+  // The trust evaluation of the credential's issuer (ITU-T XSTR.trust-metaverse 8.6): the
+  // level, the index and the two weakest indicators, as the service measured them.
+  function showTrust(result) {
+    const trust = result && result.report && result.report.trust;
+    if (!trust || typeof trust !== "object") {
+      return;
+    }
+    setText("trust-level", trust.level);
+    setText("trust-index", `(index ${Number(trust.index).toFixed(2)})`);
+    const weakest = byId("trust-weakest");
+    weakest.replaceChildren();
+    const scored = Object.entries(trust.indicators || {})
+      .map(([name, indicator]) => [name, Number(indicator && indicator.score)])
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, 2);
+    for (const [name, score] of scored) {
+      append(weakest, "li", `${name} ${score.toFixed(2)}`).dataset.indicator = name;
+    }
+    byId("trust").hidden = false;
+  }
+
+  // Why a login was refused: its first error, or the trust policy's decision when every
+  // check passed but the issuer's trust fell short.
+  function refusalReason(result) {
+    const errors = (result && result.report && result.report.errors) || [];
+    if (errors.length > 0) {
+      return errors[0];
+    }
+    const decision = result && result.trust_decision;
+    if (decision && decision.decision && decision.decision !== "accepted") {
+      return { code: `trust_${text(decision.decision)}`, message: decision.reason };
+    }
+    return { code: "refused", message: "the login was refused" };
   }
 
   function showExpired() {

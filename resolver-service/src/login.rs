@@ -35,6 +35,7 @@ use vc_issuer::openid4vp::{
 };
 use vc_issuer::report::ErrorCode;
 use vc_issuer::single_use::SingleUseStore;
+use vc_issuer::trust::{TrustDecision, TrustPolicy};
 use vc_issuer::verify::{VerificationPolicy, Verifier};
 
 use crate::body::{ApiError, MAX_JSON_BODY, parse_json};
@@ -263,6 +264,7 @@ pub struct LoginService {
     store: Arc<dyn SingleUseStore>,
     passkeys: Arc<PasskeyVerifier>,
     policy: VerificationPolicy,
+    trust_policy: Option<TrustPolicy>,
     transaction_ttl: u64,
     logins: Logins,
 }
@@ -308,6 +310,7 @@ impl LoginService {
             policy: VerificationPolicy::default()
                 .expecting_vct(vc_issuer::avatar::AVATAR_LINK_VCT)
                 .trusting(trusted_issuers),
+            trust_policy: None,
             transaction_ttl: 300,
             logins: Logins::Memory(Mutex::new(TtlCache::new(CacheLimits::entries(MAX_LOGINS)))),
         })
@@ -320,6 +323,14 @@ impl LoginService {
     /// with one [`VerifierKey`].
     pub fn sharing_logins_in(mut self, store: IssuerStore) -> Self {
         self.logins = Logins::Shared(store);
+        self
+    }
+
+    /// This service, granting a login only when `policy` accepts the trust evaluation of its
+    /// credential's issuer (the verifier's [`VerifierTrust`](vc_issuer::verify::VerifierTrust)
+    /// makes it); a shortfall refuses or asks for the passkey factor, as the policy says.
+    pub fn with_trust_policy(mut self, policy: TrustPolicy) -> Self {
+        self.trust_policy = Some(policy);
         self
     }
 
@@ -341,6 +352,12 @@ impl LoginService {
             .with_transaction_ttl(self.transaction_ttl);
         if let Some(status) = self.verifier.status.as_deref() {
             verifier = verifier.with_status(status);
+        }
+        if let Some(trust) = &self.verifier.trust {
+            verifier = verifier.with_trust(trust);
+        }
+        if let Some(policy) = &self.trust_policy {
+            verifier = verifier.with_trust_policy(policy.clone());
         }
         verifier
     }
@@ -545,10 +562,17 @@ fn refusal(result: &LoginResult) -> String {
         .iter()
         .map(|error| error.message.as_str())
         .collect();
-    if messages.is_empty() {
-        "the response was refused".to_owned()
-    } else {
-        messages.join("; ")
+    if !messages.is_empty() {
+        return messages.join("; ");
+    }
+    match &result.trust_decision {
+        Some(TrustDecision::Rejected { reason }) => {
+            format!("the issuer's trust is below this world's policy: {reason}")
+        }
+        Some(TrustDecision::StepUp { reason, .. }) => format!(
+            "the issuer's trust is below this world's policy ({reason}); log in again with the passkey factor"
+        ),
+        _ => "the response was refused".to_owned(),
     }
 }
 

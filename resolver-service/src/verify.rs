@@ -18,6 +18,7 @@ use did_core::excerpt::excerpt;
 use serde::Deserialize;
 use serde_json::Value;
 use vc_issuer::sd_jwt::ClaimPath;
+use vc_issuer::trust::{TrustDecision, TrustPolicy};
 use vc_issuer::verify::{MAX_INPUT_LEN, VerificationPolicy, Verifier};
 
 use crate::body::{ApiError, MAX_JSON_BODY, parse_json};
@@ -67,19 +68,22 @@ struct Options {
     trusted_issuers: Option<Vec<String>>,
     #[serde(default)]
     required_claims: Vec<String>,
+    /// What the world requires of the issuer's trust (ITU-T §8.5 "react"): the report then
+    /// carries `trust_decision`, and only an accepted one answers 200.
+    trust_policy: Option<TrustPolicy>,
 }
 
 impl Options {
-    fn policy(self, kind: Kind) -> Result<VerificationPolicy, ApiError> {
+    fn policy(&self, kind: Kind) -> Result<VerificationPolicy, ApiError> {
         let mut policy = VerificationPolicy {
             require_key_binding: self
                 .require_key_binding
                 .unwrap_or(kind.key_binding_by_default),
-            expected_audience: self.aud,
-            expected_nonce: self.nonce,
+            expected_audience: self.aud.clone(),
+            expected_nonce: self.nonce.clone(),
             ..VerificationPolicy::default()
         };
-        if let Some(issuers) = self.trusted_issuers {
+        if let Some(issuers) = &self.trusted_issuers {
             let issuers = issuers
                 .iter()
                 .map(|issuer| {
@@ -114,7 +118,10 @@ impl Options {
 }
 
 /// Reads the request: exactly one of the kind's two member names, a string, and `options`.
-fn read_request(body: &[u8], kind: Kind) -> Result<(String, VerificationPolicy), ApiError> {
+fn read_request(
+    body: &[u8],
+    kind: Kind,
+) -> Result<(String, VerificationPolicy, Option<TrustPolicy>), ApiError> {
     let Value::Object(mut request) = parse_json(body)? else {
         return Err(ApiError::invalid("the request must be a JSON object"));
     };
@@ -147,23 +154,37 @@ fn read_request(body: &[u8], kind: Kind) -> Result<(String, VerificationPolicy),
             ApiError::invalid(format!("bad `options`: {}", excerpt(&error.to_string())))
         })?,
     };
-    Ok((input.trim().to_owned(), options.policy(kind)?))
+    let policy = options.policy(kind)?;
+    Ok((input.trim().to_owned(), policy, options.trust_policy))
 }
 
 async fn verify(verifier: &Verifier, body: &[u8], kind: Kind) -> Response {
-    let (input, policy) = match read_request(body, kind) {
+    let (input, policy, trust_policy) = match read_request(body, kind) {
         Ok(request) => request,
         Err(error) => return error.into_response(),
     };
     match verifier.verify(&input, &policy).await {
         Ok(report) => {
-            let status = if report.verified {
+            let decision = trust_policy
+                .as_ref()
+                .and_then(|trust_policy| verifier.trust.as_ref()?.decide(trust_policy, &report));
+            let accepted = decision
+                .as_ref()
+                .is_none_or(|decision| *decision == TrustDecision::Accepted);
+            let status = if report.verified && accepted {
                 StatusCode::OK
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
             let codes = report.errors.iter().map(|error| error.code).collect();
-            let mut response = (status, axum::Json(report)).into_response();
+            let mut body = serde_json::to_value(&report).unwrap_or(Value::Null);
+            if let (Some(decision), Value::Object(members)) = (decision, &mut body) {
+                members.insert(
+                    "trust_decision".into(),
+                    serde_json::to_value(decision).unwrap_or(Value::Null),
+                );
+            }
+            let mut response = (status, axum::Json(body)).into_response();
             response
                 .extensions_mut()
                 .insert(crate::metrics::VerificationErrors(codes));
@@ -175,7 +196,7 @@ async fn verify(verifier: &Verifier, body: &[u8], kind: Kind) -> Response {
 
 /// `POST /credentials/verify`.
 #[utoipa::path(post, path = "/credentials/verify", tag = "verification",
-    request_body(content = Object, description = "`{\"credential\" (or \"verifiableCredential\"): compact SD-JWT VC, SD-JWT+KB or vc+jwt, \"options\": {nonce|challenge, aud|domain, requireKeyBinding, trustedIssuers, requiredClaims}}`"),
+    request_body(content = Object, description = "`{\"credential\" (or \"verifiableCredential\"): compact SD-JWT VC, SD-JWT+KB or vc+jwt, \"options\": {nonce|challenge, aud|domain, requireKeyBinding, trustedIssuers, requiredClaims, trustPolicy}}`"),
     responses((status = 200, description = "Verified: the verification report", body = Object),
         (status = 422, description = "Not verified: the verification report with its error codes", body = Object),
         (status = 400, description = "Not a verification request", body = crate::body::ErrorBody)))]
@@ -185,7 +206,7 @@ async fn credential(State(verifier): State<Arc<Verifier>>, body: Bytes) -> Respo
 
 /// `POST /presentations/verify`.
 #[utoipa::path(post, path = "/presentations/verify", tag = "verification",
-    request_body(content = Object, description = "`{\"presentation\" (or \"verifiablePresentation\"): compact SD-JWT VC, SD-JWT+KB or vc+jwt, \"options\": {nonce|challenge, aud|domain, requireKeyBinding, trustedIssuers, requiredClaims}}`"),
+    request_body(content = Object, description = "`{\"presentation\" (or \"verifiablePresentation\"): compact SD-JWT VC, SD-JWT+KB or vc+jwt, \"options\": {nonce|challenge, aud|domain, requireKeyBinding, trustedIssuers, requiredClaims, trustPolicy}}`"),
     responses((status = 200, description = "Verified: the verification report", body = Object),
         (status = 422, description = "Not verified: the verification report with its error codes", body = Object),
         (status = 400, description = "Not a verification request", body = crate::body::ErrorBody)))]

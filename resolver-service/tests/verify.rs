@@ -134,6 +134,53 @@ async fn verifies_a_presentation_for_its_nonce_and_audience() {
 }
 
 #[tokio::test]
+async fn the_report_carries_the_issuers_trust_and_a_worlds_trust_policy_decides() {
+    let scene = scene().await;
+    let asking = |policy: serde_json::Value| {
+        json!({"presentation": scene.presentation,
+            "options": {"nonce": NONCE, "aud": AUD, "trustPolicy": policy}})
+        .to_string()
+    };
+    let (status, report) = scene
+        .post(
+            "/presentations/verify",
+            asking(json!({"min_level": "none"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    assert!(
+        report["trust"]["indicators"]["security"]["score"].is_f64(),
+        "{report}"
+    );
+    assert_eq!(report["trust_decision"]["decision"], "accepted");
+    // A first-seen issuer has too little history for `high`: the world's policy refuses the
+    // verified presentation, and says why.
+    let (status, report) = scene
+        .post(
+            "/presentations/verify",
+            asking(json!({"min_level": "high"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{report}");
+    assert_eq!(report["verified"], true);
+    assert_eq!(report["trust_decision"]["decision"], "rejected");
+    assert!(
+        report["trust_decision"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("high")
+    );
+    // A malformed policy is the request's fault.
+    let (status, _) = scene
+        .post(
+            "/presentations/verify",
+            asking(json!({"min_level": "very"})),
+        )
+        .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
 async fn rejects_a_presentation_made_for_another_nonce() {
     let scene = scene().await;
     let body = json!({"presentation": scene.presentation,

@@ -63,6 +63,12 @@ fn benches(c: &mut Criterion) {
             assert!(report.is_ok_and(|report| report.verified));
         })
     });
+    c.bench_function("sd_jwt_kb_verify_trust", |b| {
+        b.iter(|| {
+            let report = runtime.block_on(black_box(&fixture).verify_with_trust());
+            assert!(report.is_ok_and(|report| report.verified && report.trust.is_some()));
+        })
+    });
     let mut group = c.benchmark_group("sd_jwt_kb_verify_batch");
     // The time is per batch; the throughput line gives presentations per second.
     group.throughput(Throughput::Elements(BATCH_SIZE as u64));

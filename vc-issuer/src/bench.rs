@@ -17,6 +17,8 @@ use did_core::jose::{Algorithm, LocalSigner, Signer as _};
 use did_core::key::{KeyType, SecretKey};
 use did_core::method::key::did_key_verification_method;
 use did_core::method::{DID_JWK, DID_KEY};
+use did_core::resolution::Resolver;
+use did_core::resolution::cache::{CacheConfig, CachingResolver};
 use did_core::resolution::dispatch::MethodDispatcher;
 use ed25519_dalek::{Signer as _, Verifier as _};
 use serde_json::{Map, Value, json};
@@ -27,7 +29,8 @@ use crate::issuer_keys::DidIssuerKeys;
 use crate::report::VerificationReport;
 use crate::sd_jwt::{ClaimPath, DisclosureFrame};
 use crate::sd_jwt_vc::{HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload};
-use crate::verify::{VerificationPolicy, verify_batch, verify_credential};
+use crate::trust::{TrustEngine, TrustModel};
+use crate::verify::{VerificationPolicy, Verifier, VerifierTrust, verify_batch, verify_credential};
 
 /// How many presentations one batch verifies.
 pub const BATCH_SIZE: usize = 64;
@@ -65,6 +68,9 @@ pub struct Fixture {
     batch: Vec<String>,
     keys: DidIssuerKeys,
     policy: VerificationPolicy,
+    /// The same verification with a trust evaluation, as `avid-resolver` runs it: a cached
+    /// resolver to probe the issuer through, an in-memory history that fills up as it runs.
+    trusting: Verifier,
 }
 
 fn claims(index: usize) -> Map<String, Value> {
@@ -126,6 +132,18 @@ impl Fixture {
             .expecting_vct(AVATAR_LINK_VCT)
             .trusting(vec![kid.did().clone()])
             .at(ISSUED_AT + 10);
+        let cached: Arc<dyn Resolver> = Arc::new(CachingResolver::new(
+            MethodDispatcher::new().with_method(DID_KEY.name(), Arc::new(DID_KEY)),
+            CacheConfig::default(),
+        ));
+        let trusting = Verifier {
+            keys: Arc::new(DidIssuerKeys::new(Arc::clone(&cached))),
+            status: None,
+            trust: Some(VerifierTrust {
+                engine: Arc::new(TrustEngine::in_memory(TrustModel::default())),
+                resolver: cached,
+            }),
+        };
         let fixture = Self {
             baseline_key: baseline_signing.verifying_key(),
             baseline_message,
@@ -140,6 +158,7 @@ impl Fixture {
             batch,
             keys: DidIssuerKeys::new(resolver),
             policy,
+            trusting,
         };
         let warm = fixture.verify().await?;
         match warm.errors.into_iter().next() {
@@ -191,6 +210,12 @@ impl Fixture {
     /// signatures, disclosures, validity, `vct`, key binding.
     pub async fn verify(&self) -> Result<VerificationReport, Error> {
         verify_credential(&self.presentation, &self.policy, &self.keys, None).await
+    }
+
+    /// [`verify`](Self::verify), then the trust evaluation of the issuer (its DID probed
+    /// through the verifier's cache, its history read and extended) into the report.
+    pub async fn verify_with_trust(&self) -> Result<VerificationReport, Error> {
+        self.trusting.verify(&self.presentation, &self.policy).await
     }
 
     /// Verifies [`BATCH_SIZE`] SD-JWT+KBs from different holders as one batch.

@@ -36,7 +36,11 @@ use vc_issuer::status::{
     STATUS_LIST_JWT_MEDIA_TYPE, StatusBits, StatusListClient, StatusListReference, TokenStatusList,
     issue_status_list_token,
 };
-use vc_issuer::verify::VerificationPolicy;
+use vc_issuer::trust::{
+    Binding, Factor as TrustFactor, Indicator, Level, Shortfall, TrustDecision, TrustEngine,
+    TrustModel, TrustPolicy,
+};
+use vc_issuer::verify::{VerificationPolicy, VerifierTrust};
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::prelude::Url;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
@@ -236,6 +240,8 @@ struct World {
     status: StatusListClient,
     passkeys: PasskeyVerifier,
     policy: VerificationPolicy,
+    trust: VerifierTrust,
+    trust_policy: Option<TrustPolicy>,
 }
 
 impl World {
@@ -243,6 +249,10 @@ impl World {
         let fetcher = FakeFetcher::new();
         fetcher.serve(STATUS_URI, STATUS_LIST_JWT_MEDIA_TYPE, issuer.status_list());
         let keys = Arc::new(DidIssuerKeys::new(resolver.clone()));
+        let trust = VerifierTrust {
+            engine: Arc::new(TrustEngine::in_memory(TrustModel::default())),
+            resolver: resolver.clone(),
+        };
         Self {
             store: InMemorySingleUseStore::default(),
             keys: DidIssuerKeys::new(resolver),
@@ -251,14 +261,21 @@ impl World {
             policy: VerificationPolicy::default()
                 .expecting_vct(vc_issuer::avatar::AVATAR_LINK_VCT)
                 .trusting(vec![issuer.key.did().clone()]),
+            trust,
+            trust_policy: None,
         }
     }
 
     fn verifier(&self) -> LoginVerifier<'_> {
-        LoginVerifier::new(&self.store, &self.keys)
+        let verifier = LoginVerifier::new(&self.store, &self.keys)
             .with_status(&self.status)
             .with_passkeys(&self.passkeys)
             .with_policy(self.policy.clone())
+            .with_trust(&self.trust);
+        match &self.trust_policy {
+            Some(policy) => verifier.with_trust_policy(policy.clone()),
+            None => verifier,
+        }
     }
 
     fn login() -> AvatarLogin {
@@ -268,7 +285,11 @@ impl World {
     /// A fresh login request (new `state` and `nonce`), its transaction begun, as the
     /// `openid4vp://` URL a player scans.
     async fn begin(&self) -> (AuthorizationRequest, String) {
-        let login = Self::login();
+        self.begin_login(Self::login()).await
+    }
+
+    /// [`begin`](Self::begin) for `login`.
+    async fn begin_login(&self, login: AvatarLogin) -> (AuthorizationRequest, String) {
         let request = AuthorizationRequest::builder(
             ClientId::redirect_uri(RESPONSE_URI).expect("client id"),
             RESPONSE_URI,
@@ -701,4 +722,79 @@ async fn rejects_passkey_step_before_the_response_or_after_its_expiry() {
         .await
         .expect("store");
     assert_eq!(late.report.error_codes(), [ErrorCode::TransactionExpired]);
+}
+
+// ---- trust (issue 11): the login's evaluation and the policy's decision ----
+
+fn asset_safety(result: &LoginResult) -> f64 {
+    let trust = result.report.trust.as_ref().expect("a trust evaluation");
+    trust
+        .factor(TrustFactor::AssetSafety)
+        .expect("a factor")
+        .score()
+}
+
+#[tokio::test]
+async fn both_factors_score_higher_asset_safety_than_the_holder_key_alone() {
+    let mut scene = scene().await;
+    let (request, url) = scene.world.begin().await;
+    let form = scene.alice_answers(&url).await;
+    let checked = scene.check(&form).await;
+    let challenge = checked.passkey_challenge.clone().expect("the passkey step");
+    // The holder key alone is proved so far (NIST SP 800-63-4 ranks: 1/3).
+    assert!((asset_safety(&checked) - 1.0 / 3.0).abs() < 1e-9);
+    let assertion = passkey_answers(&mut scene.alice, challenge);
+    let state = request.state().expect("state");
+    let granted = scene.finish(state, Some(&assertion)).await;
+    assert!(granted.granted(), "{:?}", granted.report.errors);
+    assert!(asset_safety(&granted) > asset_safety(&checked));
+    assert!((asset_safety(&granted) - 2.0 / 3.0).abs() < 1e-9);
+}
+
+/// A world that wants the security indicator at 0.7 or more, reacting as `shortfall` says.
+fn wanting_security(shortfall: Shortfall) -> TrustPolicy {
+    let mut policy = TrustPolicy::new(Level::None);
+    policy.min_indicators.insert(Indicator::Security, 0.7);
+    policy.on_shortfall = shortfall;
+    policy
+}
+
+#[tokio::test]
+async fn a_security_shortfall_asks_for_the_passkey_or_refuses_as_configured() {
+    let mut scene = scene().await;
+    let without_passkey = AvatarLogin::new(PLATFORM_B).over_18();
+    for (shortfall, stepped_up) in [(Shortfall::StepUp, true), (Shortfall::Reject, false)] {
+        scene.world.trust_policy = Some(wanting_security(shortfall));
+        let (_, url) = scene.world.begin_login(without_passkey.clone()).await;
+        let form = scene.alice_answers(&url).await;
+        let result = scene.check(&form).await;
+        assert!(result.report.verified, "{:?}", result.report.errors);
+        assert!(
+            !result.granted(),
+            "the trust policy must hold the login back"
+        );
+        match result.trust_decision.expect("a decision") {
+            TrustDecision::StepUp { ask, reason } => {
+                assert!(stepped_up, "{reason}");
+                assert_eq!(ask, Binding::HolderKeyAndPasskey);
+                assert!(reason.contains("security"), "{reason}");
+            }
+            TrustDecision::Rejected { reason } => {
+                assert!(!stepped_up, "{reason}");
+                assert!(reason.contains("security"), "{reason}");
+            }
+            TrustDecision::Accepted => panic!("accepted below the policy"),
+        }
+    }
+    // Stepping up: the same world, a login with the passkey factor, is granted.
+    scene.world.trust_policy = Some(wanting_security(Shortfall::StepUp));
+    let (request, url) = scene.world.begin().await;
+    let form = scene.alice_answers(&url).await;
+    let checked = scene.check(&form).await;
+    let assertion = passkey_answers(&mut scene.alice, checked.passkey_challenge.expect("step"));
+    let granted = scene
+        .finish(request.state().expect("state"), Some(&assertion))
+        .await;
+    assert_eq!(granted.trust_decision, Some(TrustDecision::Accepted));
+    assert!(granted.granted());
 }

@@ -58,6 +58,9 @@ pub fn run(args: &BenchArgs, out: &Output) -> Result<(), Failure> {
         measure("sd_jwt_kb_verify", budget, 1, || {
             let _ = black_box(runtime.block_on(fixture.verify()));
         }),
+        measure("sd_jwt_kb_verify_trust", budget, 1, || {
+            let _ = black_box(runtime.block_on(fixture.verify_with_trust()));
+        }),
         measure("sd_jwt_kb_verify_batch", budget, BATCH_SIZE, || {
             let _ = black_box(runtime.block_on(fixture.verify_batch()));
         }),

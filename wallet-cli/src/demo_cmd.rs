@@ -24,6 +24,7 @@ use vc_issuer::openid4vp::AuthorizationResponse;
 use vc_issuer::sd_jwt::SdJwtKb;
 use vc_issuer::single_use::InMemorySingleUseStore;
 use vc_issuer::status::STATUS_LIST_JWT_MEDIA_TYPE;
+use vc_issuer::trust::TrustEvaluation;
 use vc_issuer::verify::Verifier;
 
 use crate::cli::DemoArgs;
@@ -448,6 +449,22 @@ impl<'a> Demo<'a> {
             result["claims"]["age_over_18"],
             result["factors"]
         ));
+        // ITU-T XSTR.trust-metaverse §8.6: the world's measured trust in the issuer.
+        if let Ok(trust) =
+            serde_json::from_value::<TrustEvaluation>(result["report"]["trust"].clone())
+        {
+            let weakest: Vec<String> = trust
+                .weakest(2)
+                .iter()
+                .map(|(indicator, score)| format!("{indicator} {score:.2}"))
+                .collect();
+            self.explain(&format!(
+                "its trust in the issuer: level {} (index {:.2}), weakest {}",
+                trust.level,
+                trust.index,
+                weakest.join(", ")
+            ));
+        }
         let form = std::fs::read_to_string(response_file)
             .map_err(|err| io(Path::new(response_file), &err))?;
         let disclosed = disclosed_claims(&form)?;

@@ -37,6 +37,14 @@ fn the_demo_logs_in_with_two_factors_then_refuses_a_replay_and_a_revocation() {
         json!(["holder_key", "passkey"])
     );
     assert_eq!(outcome["result"]["avatar"]["platform"], json!("resonite"));
+    // The world measured its trust in the issuer, with both factors proved.
+    let trust = &outcome["result"]["report"]["trust"];
+    assert!(trust["level"].is_string(), "{trust}");
+    assert_eq!(
+        trust["indicators"]["security"]["factors"]["asset_safety"]["score"].as_f64(),
+        Some(2.0 / 3.0),
+        "{trust}"
+    );
     let disclosed = summary["disclosed"].as_array().expect("disclosed claims");
     assert_eq!(disclosed.len(), 3, "{disclosed:?}");
     assert!(disclosed.contains(&json!("age_over_18")) && disclosed.contains(&json!("passkey")));

@@ -16,6 +16,7 @@ use axum::http::Method;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use support::{HANDLE, Holder, PLATFORM, start_world};
+use vc_issuer::trust::Indicator;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -101,6 +102,21 @@ impl Browser {
 
     fn client(&self) -> &Client {
         self.client.as_ref().expect("a session")
+    }
+
+    /// The `attribute` of each element `css` selects, in page order.
+    async fn attributes(&self, css: &str, attribute: &str) -> Vec<String> {
+        let mut values = Vec::new();
+        for element in self
+            .client()
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("no {css}: {error}"))
+        {
+            let value = element.attr(attribute).await.expect("an attribute");
+            values.push(value.unwrap_or_else(|| panic!("{css} without {attribute}")));
+        }
+        values
     }
 
     /// The text of the element `css`.
@@ -243,18 +259,26 @@ async fn the_page_turns_to_logged_in_while_avid_answers() {
         claims.contains("age_over_18") && claims.contains("true"),
         "{claims}"
     );
-    let mut factors = Vec::new();
-    for factor in browser
-        .client()
-        .find_all(Locator::Css("#factors li"))
-        .await
-        .expect("factors")
-    {
-        factors.push(factor.attr("data-factor").await.expect("attr"));
-    }
     assert_eq!(
-        factors,
-        [Some("holder_key".to_owned()), Some("passkey".to_owned())]
+        browser.attributes("#factors li", "data-factor").await,
+        ["holder_key", "passkey"]
+    );
+    // The issuer's trust as the service measured it: the level and its two weakest indicators.
+    let level = browser.text("#trust-level").await;
+    assert!(
+        ["none", "low", "substantial", "high"].contains(&level.as_str()),
+        "{level}"
+    );
+    let weakest = browser
+        .attributes("#trust-weakest li", "data-indicator")
+        .await;
+    assert_eq!(weakest.len(), 2, "{weakest:?}");
+    let indicators = Indicator::ALL.map(Indicator::name);
+    assert!(
+        weakest
+            .iter()
+            .all(|name| indicators.contains(&name.as_str())),
+        "{weakest:?}"
     );
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;

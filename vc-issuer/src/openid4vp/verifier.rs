@@ -4,6 +4,8 @@
 //! query satisfied — into a [`LoginResult`], and, when the world requires the passkey factor,
 //! the WebAuthn step bound to the same transaction that completes it.
 
+use std::collections::BTreeSet;
+
 use did_core::excerpt::excerpt;
 use did_core::jose::{AlgorithmPolicy, decode_compact, parse_json_object};
 use serde::{Deserialize, Serialize};
@@ -21,7 +23,8 @@ use crate::report::{ErrorCode, ReportError, VerificationReport};
 use crate::sd_jwt::{ClaimPath, SdJwt, SdJwtKb, VerifyOptions, verify_disclosures};
 use crate::single_use::{Purpose, SingleUseStore, Taken};
 use crate::status::StatusCheck;
-use crate::verify::{VerificationPolicy, verify_credential};
+use crate::trust::{Binding, TrustDecision, TrustEvidence, TrustPolicy};
+use crate::verify::{TrustContext, VerificationPolicy, VerifierTrust, verify_credential};
 
 /// The Credential Query id under which the avatar login asks for the avatar-link credential:
 /// the key of its presentation in `vp_token`.
@@ -87,6 +90,22 @@ impl AvatarLogin {
     pub fn with_passkey(mut self) -> Self {
         self.passkey = true;
         self
+    }
+
+    /// The top-level names of the claims this login asks for: what a disclosure beyond them
+    /// is measured against (the trust factor `privacy`).
+    pub fn requested_claims(&self) -> BTreeSet<String> {
+        let mut names = BTreeSet::from(["avatars".to_owned()]);
+        for (asked, name) in [
+            (self.age_over_18, "age_over_18"),
+            (self.holder_did, "sub"),
+            (self.passkey, "passkey"),
+        ] {
+            if asked {
+                names.insert(name.to_owned());
+            }
+        }
+        names
     }
 
     /// The DCQL query of this login (§6): one `dc+sd-jwt` avatar-link credential, the
@@ -160,8 +179,13 @@ pub struct LoginResult {
     /// user verification required) that the wallet must answer, through
     /// [`LoginVerifier::finish_passkey`], before the login is granted.
     pub passkey_challenge: Option<RequestChallengeResponse>,
-    /// The verification report: the credential's checks and the login's.
+    /// The verification report: the credential's checks and the login's, and the trust
+    /// evaluation of the credential's issuer when the verifier evaluates trust.
     pub report: VerificationReport,
+    /// What the verifier's trust policy decided from the trust evaluation (ITU-T §8.5
+    /// "react"), once the login's factors are all in: a login is granted only when accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_decision: Option<TrustDecision>,
 }
 
 impl std::fmt::Debug for LoginResult {
@@ -179,14 +203,24 @@ impl std::fmt::Debug for LoginResult {
             )
             .field("factors", &self.factors)
             .field("passkey_pending", &self.passkey_challenge.is_some())
+            .field(
+                "trust_level",
+                &self.report.trust.as_ref().map(|trust| trust.level),
+            )
             .finish_non_exhaustive()
     }
 }
 
 impl LoginResult {
-    /// Whether the login is granted: the response verified and no factor is pending.
+    /// Whether the login is granted: the response verified, no factor is pending, and the
+    /// trust policy, if any, accepted.
     pub fn granted(&self) -> bool {
-        self.report.verified && self.passkey_challenge.is_none()
+        self.report.verified
+            && self.passkey_challenge.is_none()
+            && self
+                .trust_decision
+                .as_ref()
+                .is_none_or(|decision| *decision == TrustDecision::Accepted)
     }
 
     fn refused(state: Option<String>, report: VerificationReport) -> Self {
@@ -198,6 +232,7 @@ impl LoginResult {
             factors: Vec::new(),
             passkey_challenge: None,
             report: report.finish(None),
+            trust_decision: None,
         }
     }
 }
@@ -210,8 +245,18 @@ pub struct LoginVerifier<'a> {
     keys: &'a dyn IssuerKeys,
     status: Option<&'a dyn StatusCheck>,
     passkeys: Option<&'a PasskeyVerifier>,
+    trust: Option<&'a VerifierTrust>,
+    trust_policy: Option<TrustPolicy>,
     policy: VerificationPolicy,
     transaction_ttl: u64,
+}
+
+/// A verified login waiting for its passkey step, with the trust evidence gathered when its
+/// response was checked (the passkey changes only the binding).
+#[derive(Serialize, Deserialize)]
+struct AwaitingPasskey {
+    result: LoginResult,
+    evidence: Option<TrustEvidence>,
 }
 
 impl std::fmt::Debug for LoginVerifier<'_> {
@@ -232,6 +277,8 @@ impl<'a> LoginVerifier<'a> {
             keys,
             status: None,
             passkeys: None,
+            trust: None,
+            trust_policy: None,
             policy: VerificationPolicy::default().expecting_vct(AVATAR_LINK_VCT),
             transaction_ttl: 300,
         }
@@ -247,6 +294,21 @@ impl<'a> LoginVerifier<'a> {
     /// require it.
     pub fn with_passkeys(mut self, passkeys: &'a PasskeyVerifier) -> Self {
         self.passkeys = Some(passkeys);
+        self
+    }
+
+    /// This verifier, evaluating the trust of every login's credential issuer with `trust`
+    /// (the evaluation is in the result's report).
+    pub fn with_trust(mut self, trust: &'a VerifierTrust) -> Self {
+        self.trust = Some(trust);
+        self
+    }
+
+    /// This verifier, granting a login only when `policy` accepts its trust evaluation
+    /// (needs [`with_trust`](Self::with_trust)); a shortfall refuses or asks for a step up, as
+    /// the policy says.
+    pub fn with_trust_policy(mut self, policy: TrustPolicy) -> Self {
+        self.trust_policy = Some(policy);
         self
     }
 
@@ -325,13 +387,59 @@ impl<'a> LoginVerifier<'a> {
         let Some(transaction) = self.take(state.as_deref(), now, &mut report).await? else {
             return Ok(LoginResult::refused(state, report));
         };
-        let result = self
+        let mut result = self
             .check_presentations(&response, &transaction, now, report)
             .await;
+        let evidence = self.gather_trust(&mut result, &transaction, now).await;
         if !transaction.login.passkey || !result.report.verified {
+            self.decide(&mut result, evidence.as_ref());
             return Ok(result);
         }
-        self.challenge_passkey(result, &transaction, now).await
+        self.challenge_passkey(result, evidence, &transaction, now)
+            .await
+    }
+
+    /// The trust evidence of a checked response (the binding its factors proved), evaluated
+    /// into `result.report.trust` and kept in the history.
+    async fn gather_trust(
+        &self,
+        result: &mut LoginResult,
+        transaction: &Transaction,
+        now: u64,
+    ) -> Option<TrustEvidence> {
+        let trust = self.trust?;
+        let binding = if result.factors.contains(&Factor::HolderKey) {
+            Binding::HolderKey
+        } else {
+            Binding::None
+        };
+        let context = TrustContext {
+            requested: Some(transaction.login.requested_claims()),
+            binding: Some(binding),
+            elapsed: None,
+        };
+        let mut policy = self.policy.clone();
+        policy.now = Some(now);
+        let evidence = trust.gather(&mut result.report, &policy, &context).await?;
+        trust.conclude(&evidence, &mut result.report, true).await;
+        Some(evidence)
+    }
+
+    /// The trust policy's decision on a login whose factors are all in.
+    fn decide(&self, result: &mut LoginResult, evidence: Option<&TrustEvidence>) {
+        let (Some(trust), Some(policy), Some(evaluation), Some(evidence)) = (
+            self.trust,
+            &self.trust_policy,
+            &result.report.trust,
+            evidence,
+        ) else {
+            return;
+        };
+        if !result.report.verified {
+            return;
+        }
+        let model = trust.engine.model();
+        result.trust_decision = Some(policy.decide(&model, evaluation, evidence.binding));
     }
 
     /// Starts the WebAuthn authentication of the disclosed passkey for this transaction, and
@@ -339,6 +447,7 @@ impl<'a> LoginVerifier<'a> {
     async fn challenge_passkey(
         &self,
         mut result: LoginResult,
+        evidence: Option<TrustEvidence>,
         transaction: &Transaction,
         now: u64,
     ) -> Result<LoginResult, Openid4vpError> {
@@ -362,7 +471,11 @@ impl<'a> LoginVerifier<'a> {
             }
         };
         result.passkey_challenge = Some(options);
-        let bytes = serde_json::to_vec(&result)
+        let awaiting = AwaitingPasskey {
+            result: result.clone(),
+            evidence,
+        };
+        let bytes = serde_json::to_vec(&awaiting)
             .map_err(|_| Openid4vpError::invalid("the login result does not serialize"))?;
         let expires_at = now.saturating_add(passkeys.challenge_ttl());
         self.store
@@ -394,9 +507,13 @@ impl<'a> LoginVerifier<'a> {
             .store
             .take(Purpose::LoginAwaitingPasskey, state, now)
             .await?
-            .try_map(|bytes| serde_json::from_slice::<LoginResult>(&bytes))
+            .try_map(|bytes| serde_json::from_slice::<AwaitingPasskey>(&bytes))
             .map_err(|_| Openid4vpError::invalid("a kept login does not read back"))?;
-        let Some(mut result) = transaction_found(taken, &mut report) else {
+        let Some(AwaitingPasskey {
+            mut result,
+            evidence,
+        }) = transaction_found(taken, &mut report)
+        else {
             return Ok(LoginResult::refused(Some(state.to_owned()), report));
         };
         let passkeys = self
@@ -413,6 +530,17 @@ impl<'a> LoginVerifier<'a> {
                 result.report = report;
                 result.factors.push(Factor::Passkey);
                 result.passkey_challenge = None;
+                // Both factors are in: the evaluation is made again with the stronger binding
+                // (the response was kept in the history when it was checked).
+                let evidence = evidence.map(|mut evidence| {
+                    evidence.binding = Binding::HolderKeyAndPasskey;
+                    evidence.now = i64::try_from(now).unwrap_or(i64::MAX);
+                    evidence
+                });
+                if let (Some(trust), Some(evidence)) = (self.trust, &evidence) {
+                    trust.conclude(evidence, &mut result.report, false).await;
+                }
+                self.decide(&mut result, evidence.as_ref());
                 Ok(result)
             }
             Err(error) => {
@@ -481,6 +609,10 @@ impl<'a> LoginVerifier<'a> {
                             return LoginResult::refused(state, report);
                         }
                     };
+                // The avatar-link credential's observations are the login's trust evidence.
+                if query_id == AVATAR_LINK_QUERY_ID || report.observed.issuer.is_none() {
+                    report.observed = verified.observed;
+                }
                 report.checks.extend(verified.checks);
                 report.warnings.extend(verified.warnings);
                 report.errors.extend(verified.errors);
@@ -561,6 +693,7 @@ impl<'a> LoginVerifier<'a> {
                 Vec::new()
             },
             report,
+            trust_decision: None,
         }
     }
 }

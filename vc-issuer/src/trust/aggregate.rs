@@ -28,6 +28,18 @@ pub fn aggregate_in(
     config: &TrustConfig,
     scope: EvaluationScope,
     now: i64,
+    factors: BTreeMap<Factor, FactorScore>,
+) -> TrustEvaluation {
+    aggregate_under(config, config.digest(), scope, now, factors)
+}
+
+/// [`aggregate_in`] under a `config` whose digest is known already (the model keeps it: the
+/// digest is a JCS encoding and a hash, not to be redone for every evaluation).
+pub(super) fn aggregate_under(
+    config: &TrustConfig,
+    config_digest: String,
+    scope: EvaluationScope,
+    now: i64,
     mut factors: BTreeMap<Factor, FactorScore>,
 ) -> TrustEvaluation {
     let mut indicators = BTreeMap::new();
@@ -69,7 +81,7 @@ pub fn aggregate_in(
         index,
         uncertainty,
         model: MODEL_VERSION.to_owned(),
-        config_digest: config.digest(),
+        config_digest,
         evaluated_at: now,
         indicators,
         scope,

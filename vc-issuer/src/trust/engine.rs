@@ -23,6 +23,16 @@ pub trait TrustHistoryStore: Send + Sync {
     async fn record(&self, event: TrustEvent) -> Result<(), TrustError>;
     /// The events kept of `issuer`, oldest first.
     async fn history(&self, issuer: &str) -> Result<IssuerHistory, TrustError>;
+
+    /// `model`'s evaluation of `evidence` against the history of its issuer. A store that
+    /// holds the history in memory evaluates it in place; the others read it first.
+    async fn evaluate(
+        &self,
+        model: &TrustModel,
+        evidence: &TrustEvidence,
+    ) -> Result<TrustEvaluation, TrustError> {
+        model.evaluate(evidence, &self.history(&evidence.issuer).await?)
+    }
 }
 
 /// The history in memory, bounded ([`TrustHistory`]): one process, lost at exit.
@@ -53,6 +63,18 @@ impl TrustHistoryStore for MemoryTrustHistory {
             .unwrap_or_else(PoisonError::into_inner)
             .history(issuer))
     }
+
+    async fn evaluate(
+        &self,
+        model: &TrustModel,
+        evidence: &TrustEvidence,
+    ) -> Result<TrustEvaluation, TrustError> {
+        let store = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match store.get(&evidence.issuer) {
+            Some(history) => model.evaluate(evidence, history),
+            None => model.evaluate(evidence, &IssuerHistory::empty(evidence.issuer.as_str())),
+        }
+    }
 }
 
 /// A verifier's trust: its model and its history.
@@ -64,7 +86,7 @@ pub struct TrustEngine {
 impl std::fmt::Debug for TrustEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TrustEngine")
-            .field("config_digest", &self.model().config().digest())
+            .field("config_digest", &self.model().config_digest())
             .finish_non_exhaustive()
     }
 }
@@ -106,8 +128,7 @@ impl TrustEngine {
 
     /// Evaluates `evidence` against the history of its issuer.
     pub async fn evaluate(&self, evidence: &TrustEvidence) -> Result<TrustEvaluation, TrustError> {
-        let history = self.history.history(&evidence.issuer).await?;
-        self.model().evaluate(evidence, &history)
+        self.history.evaluate(&self.model(), evidence).await
     }
 
     /// Resolves `issuer` through `resolver` ([`probe_issuer`]) and keeps what the resolution

@@ -6,7 +6,7 @@
 //! evaluation. The store is bounded: at most so many events per issuer (the oldest go first)
 //! and so many issuers (the one recorded least recently goes first).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -222,8 +222,9 @@ impl Default for HistoryLimits {
 
 #[derive(Debug)]
 struct Entry {
-    first_seen: i64,
-    events: VecDeque<TrustEvent>,
+    /// The issuer's history as an evaluation reads it, kept in place so that evaluating
+    /// copies nothing ([`TrustHistory::get`]).
+    history: IssuerHistory,
     /// The store's sequence number of the last record for this issuer.
     touched: u64,
 }
@@ -269,33 +270,33 @@ impl TrustHistory {
             .issuers
             .entry(event.issuer.clone())
             .or_insert_with(|| Entry {
-                first_seen: event.at,
-                events: VecDeque::new(),
+                history: IssuerHistory::empty(event.issuer.clone()),
                 touched: sequence,
             });
         self.by_touch.remove(&entry.touched);
         entry.touched = sequence;
         self.by_touch.insert(sequence, event.issuer.clone());
-        entry.first_seen = entry.first_seen.min(event.at);
+        let history = &mut entry.history;
+        history.first_seen = Some(history.first_seen.map_or(event.at, |at| at.min(event.at)));
         // Kept in time order even when events arrive out of order.
-        let position = entry.events.partition_point(|e| e.at <= event.at);
-        entry.events.insert(position, event);
-        if entry.events.len() > self.limits.max_events_per_issuer {
-            entry.events.pop_front();
+        let position = history.events.partition_point(|e| e.at <= event.at);
+        history.events.insert(position, event);
+        if history.events.len() > self.limits.max_events_per_issuer {
+            history.events.remove(0);
         }
         Ok(())
     }
 
+    /// The history of `issuer` in place, if the store holds it.
+    pub fn get(&self, issuer: &str) -> Option<&IssuerHistory> {
+        self.issuers.get(issuer).map(|entry| &entry.history)
+    }
+
     /// The history of `issuer` (empty if never seen or evicted).
     pub fn history(&self, issuer: &str) -> IssuerHistory {
-        match self.issuers.get(issuer) {
-            None => IssuerHistory::empty(issuer),
-            Some(entry) => IssuerHistory {
-                issuer: issuer.to_owned(),
-                first_seen: Some(entry.first_seen),
-                events: entry.events.iter().cloned().collect(),
-            },
-        }
+        self.get(issuer)
+            .cloned()
+            .unwrap_or_else(|| IssuerHistory::empty(issuer))
     }
 
     /// How many issuers the store holds.

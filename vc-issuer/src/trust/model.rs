@@ -1,7 +1,7 @@
 //! The model itself: a validated configuration that turns one verification's evidence and the
 //! issuer's history into an evaluation.
 
-use super::aggregate::aggregate_in;
+use super::aggregate::aggregate_under;
 use super::config::TrustConfig;
 use super::error::{TrustConfigError, TrustError};
 use super::evaluation::TrustEvaluation;
@@ -14,13 +14,17 @@ use super::measure::measure_all;
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrustModel {
     config: TrustConfig,
+    /// [`TrustConfig::digest`], computed once.
+    digest: String,
 }
 
 impl Default for TrustModel {
     /// The model under [`TrustConfig::default`].
     fn default() -> Self {
+        let config = TrustConfig::default();
         TrustModel {
-            config: TrustConfig::default(),
+            digest: config.digest(),
+            config,
         }
     }
 }
@@ -29,12 +33,20 @@ impl TrustModel {
     /// The model under `config`, once it validates.
     pub fn new(config: TrustConfig) -> Result<Self, TrustConfigError> {
         config.validate()?;
-        Ok(TrustModel { config })
+        Ok(TrustModel {
+            digest: config.digest(),
+            config,
+        })
     }
 
     /// The configuration.
     pub fn config(&self) -> &TrustConfig {
         &self.config
+    }
+
+    /// The configuration's digest ([`TrustConfig::digest`]), as every evaluation names it.
+    pub fn config_digest(&self) -> &str {
+        &self.digest
     }
 
     /// Evaluates the issuer of one verification: every factor measured from `evidence` and
@@ -56,8 +68,9 @@ impl TrustModel {
             ));
         }
         let factors = measure_all(&self.config, evidence, history);
-        Ok(aggregate_in(
+        Ok(aggregate_under(
             &self.config,
+            self.digest.clone(),
             evidence.scope,
             evidence.now,
             factors,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::aggregate::{aggregate_in, unmet};
+use super::aggregate::{aggregate_under, unmet};
 use super::error::TrustConfigError;
 use super::evaluation::{Level, TrustEvaluation};
 use super::evidence::Binding;
@@ -129,8 +129,7 @@ impl TrustPolicy {
             return TrustDecision::Accepted;
         }
         let reason = shortfalls.join("; ");
-        let config = model.config();
-        let same_config = evaluation.config_digest == config.digest();
+        let same_config = evaluation.config_digest == model.config_digest();
         if self.on_shortfall == Shortfall::StepUp
             && binding == Binding::HolderKey
             && same_config
@@ -162,8 +161,9 @@ fn with_passkey(model: &TrustModel, evaluation: &TrustEvaluation) -> TrustEvalua
             "with the passkey",
         ),
     );
-    aggregate_in(
+    aggregate_under(
         model.config(),
+        model.config_digest().to_owned(),
         evaluation.scope,
         evaluation.evaluated_at,
         factors,

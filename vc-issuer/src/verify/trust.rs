@@ -15,7 +15,8 @@ use super::VerificationPolicy;
 use crate::report::{CheckStatus, VerificationReport, checks};
 use crate::trust::{
     Binding, DisclosureEvidence, ProfileEvidence, ResolutionEvidence, ResolutionSource,
-    StatusEvidence, TrustEngine, TrustEvent, TrustEvidence, TrustListEvidence,
+    StatusEvidence, TrustDecision, TrustEngine, TrustEvent, TrustEvidence, TrustListEvidence,
+    TrustPolicy,
 };
 
 /// The checks of a credential's profile (its form, type and data model, and the disclosures
@@ -58,19 +59,31 @@ pub struct TrustContext {
 }
 
 impl VerifierTrust {
-    /// Evaluates the trust of the verification `report` made under `policy` at `now`, sets
-    /// `report.trust`, and keeps the verification's outcome in the history. An evaluation that
-    /// cannot be made (no issuer was read, the history store failed) leaves `trust` empty with
-    /// a warning; the verdict never changes.
+    /// Evaluates the trust of the verification `report` made under `policy`, sets
+    /// `report.trust`, and keeps the verification's outcome in the history
+    /// ([`gather`](Self::gather), then [`conclude`](Self::conclude)). The verdict never changes.
     pub async fn evaluate(
         &self,
         report: &mut VerificationReport,
         policy: &VerificationPolicy,
         context: &TrustContext,
     ) {
-        let Some(issuer) = report.observed.issuer.clone() else {
-            return;
-        };
+        if let Some(evidence) = self.gather(report, policy, context).await {
+            self.conclude(&evidence, report, true).await;
+        }
+    }
+
+    /// The evidence of the verification `report` made under `policy`: what the report
+    /// observed, what `context` adds, and a probe of the issuer's DID (kept in the history).
+    /// `None` when no issuer was read, or, with a warning in `report`, when the history
+    /// store failed.
+    pub async fn gather(
+        &self,
+        report: &mut VerificationReport,
+        policy: &VerificationPolicy,
+        context: &TrustContext,
+    ) -> Option<TrustEvidence> {
+        let issuer = report.observed.issuer.clone()?;
         let now = i64::try_from(policy.clock().now).unwrap_or(i64::MAX);
         let mut evidence = TrustEvidence::new(now, issuer.as_str());
         match Did::parse(&issuer) {
@@ -79,7 +92,10 @@ impl VerifierTrust {
                     evidence.issuer_resolution = probe.resolution;
                     evidence.issuer_updatable = probe.updatable;
                 }
-                Err(error) => return report.warn(format!("trust not evaluated: {error}")),
+                Err(error) => {
+                    report.warn(format!("trust not evaluated: {error}"));
+                    return None;
+                }
             },
             // An issuer that is no DID (JWT VC issuer metadata) has no document to probe.
             Err(_) => {
@@ -90,16 +106,48 @@ impl VerifierTrust {
             }
         }
         fill(&mut evidence, report, policy, context);
-        match self.engine.evaluate(&evidence).await {
+        Some(evidence)
+    }
+
+    /// What `policy` decides from the trust evaluation of the verified `report` (ITU-T §8.5
+    /// "react"), with the binding the report shows proved; `None` when the report is not
+    /// verified or carries no evaluation.
+    pub fn decide(
+        &self,
+        policy: &TrustPolicy,
+        report: &VerificationReport,
+    ) -> Option<TrustDecision> {
+        let evaluation = report.trust.as_ref().filter(|_| report.verified)?;
+        Some(policy.decide(&self.engine.model(), evaluation, binding_of(report)))
+    }
+
+    /// Evaluates `evidence` against the history, sets `report.trust`, and, when `record`,
+    /// keeps the verification's outcome in the history (once per verification: a later step
+    /// of the same login re-evaluates without recording).
+    pub async fn conclude(
+        &self,
+        evidence: &TrustEvidence,
+        report: &mut VerificationReport,
+        record: bool,
+    ) {
+        match self.engine.evaluate(evidence).await {
             Ok(evaluation) => report.trust = Some(evaluation),
             Err(error) => return report.warn(format!("trust not evaluated: {error}")),
+        }
+        if !record {
+            return;
         }
         let codes = report
             .error_codes()
             .iter()
             .map(|code| code.as_str().to_owned())
             .collect();
-        let event = TrustEvent::verification(issuer, now, report.verified, codes);
+        let event = TrustEvent::verification(
+            evidence.issuer.clone(),
+            evidence.now,
+            report.verified,
+            codes,
+        );
         if let Err(error) = self.engine.record(event).await {
             report.warn(format!(
                 "the trust history did not keep this verification: {error}"
@@ -144,15 +192,7 @@ fn fill(
         selectively_disclosable: observed.selectively_disclosable,
         always_visible: observed.always_visible,
     });
-    let key_bound = report
-        .checks
-        .iter()
-        .any(|check| check.name == checks::KB_SIGNATURE && check.status == CheckStatus::Passed);
-    evidence.binding = context.binding.unwrap_or(if key_bound {
-        Binding::HolderKey
-    } else {
-        Binding::None
-    });
+    evidence.binding = context.binding.unwrap_or_else(|| binding_of(report));
     let listed = report
         .checks
         .iter()
@@ -162,4 +202,17 @@ fn fill(
         (Some(_), Some(CheckStatus::Passed)) => TrustListEvidence::Listed { since: None },
         (Some(_), _) => TrustListEvidence::NotListed,
     };
+}
+
+/// The binding a report shows proved: the holder key when a key binding JWT verified.
+fn binding_of(report: &VerificationReport) -> Binding {
+    let key_bound = report
+        .checks
+        .iter()
+        .any(|check| check.name == checks::KB_SIGNATURE && check.status == CheckStatus::Passed);
+    if key_bound {
+        Binding::HolderKey
+    } else {
+        Binding::None
+    }
 }
