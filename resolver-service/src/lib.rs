@@ -3,7 +3,7 @@
 //! verification of credentials and presentations for third-party worlds ([`verify`]); and the
 //! avatar login over OpenID4VP ([`login`]) with the login page a world shows its players
 //! ([`page`]); and publishing for an issuer, its status lists and did:web document
-//! ([`publish`]).
+//! ([`publish`]); and the trust lifecycle of the issuers it watches ([`trust`]).
 //!
 //! Handlers are thin: they extract the request, call `did-core` or `vc-issuer`, and map the
 //! result to a status and a body. All resolution and verification rules live in the libraries.
@@ -54,6 +54,7 @@ pub mod openapi;
 pub mod ops;
 pub mod page;
 pub mod publish;
+pub mod trust;
 pub mod verify;
 
 pub use body::{MAX_JSON_BODY, MAX_JSON_DEPTH};

@@ -18,11 +18,13 @@ use did_core::resolution::cache::CacheConfig;
 use resolver_service::login::{self, LoginService, VerifierKey};
 use resolver_service::metrics::Metrics;
 use resolver_service::publish::{self, Publisher};
+use resolver_service::trust::{self, TrustLifecycle, TrustSettings};
 use resolver_service::{AppState, openapi, ops, router, verify};
-use vc_issuer::issuer::{IssuerStore, StoreConfig};
+use vc_issuer::issuer::{IssuerStore, SqlTrustHistory, StoreConfig};
 use vc_issuer::mfa::PasskeyVerifier;
 use vc_issuer::single_use::{InMemorySingleUseStore, SingleUseStore};
-use vc_issuer::verify::Verifier;
+use vc_issuer::trust::{HistoryLimits, MemoryTrustHistory, TrustEngine, TrustHistoryStore};
+use vc_issuer::verify::{Verifier, VerifierTrust};
 
 /// avid-resolver: DID resolution over HTTP (Universal Resolver API).
 #[derive(Debug, Parser)]
@@ -69,6 +71,16 @@ struct Config {
     /// The file holding the passphrase of the issuer's key (else `AVID_PASSPHRASE`).
     #[arg(long, requires = "issuer_dir")]
     passphrase_file: Option<std::path::PathBuf>,
+    /// The trust configuration (JSON: model, policy, watched issuers, interval, alert
+    /// threshold; docs/trust.md). Reloaded on SIGHUP and when the file changes; a file that
+    /// does not validate stops the start (exit 2), or at a reload leaves the previous one.
+    #[arg(long, env = "AVID_RESOLVER_TRUST_CONFIG")]
+    trust_config: Option<std::path::PathBuf>,
+    /// Where the trust history is kept: a SQLite file (created, owner-only) or a database URL
+    /// (`sqlite://…`, `postgres://…`). Default: `--database` when given (replicas share it),
+    /// else `trust-history.db` beside `--trust-config`, else memory (lost at exit).
+    #[arg(long, env = "AVID_RESOLVER_TRUST_HISTORY", hide_env_values = true)]
+    trust_history: Option<String>,
     /// Limits, timeouts and logging.
     #[command(flatten)]
     ops: resolver_service::ops::OpsArgs,
@@ -77,7 +89,18 @@ struct Config {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let config = Config::parse();
-    match serve(config).await {
+    // A trust configuration that does not validate is a usage error, told before anything runs.
+    let trust = match &config.trust_config {
+        None => TrustSettings::default(),
+        Some(path) => match TrustSettings::load(path) {
+            Ok(settings) => settings,
+            Err(err) => {
+                eprintln!("avid-resolver: --trust-config {}: {err}", path.display());
+                return std::process::ExitCode::from(2);
+            }
+        },
+    };
+    match serve(config, trust).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("avid-resolver: {message}");
@@ -86,7 +109,12 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn serve(config: Config) -> Result<(), String> {
+async fn serve(config: Config, trust: TrustSettings) -> Result<(), String> {
+    let login_key = if config.trusted_issuers.is_empty() {
+        None
+    } else {
+        Some(login_key(&config)?)
+    };
     let resolver = method::default_resolver(DefaultResolverConfig {
         allow_local: config.allow_http,
         cache: CacheConfig {
@@ -112,23 +140,42 @@ async fn serve(config: Config) -> Result<(), String> {
         methods,
         resolver_service::test_identifiers(),
     );
-    let counted = state.clone();
-    let metrics = Arc::new(Metrics::new(Some(Arc::new(move || {
-        counted.cache_stats(cache.stats())
-    }))));
-    let mut app = router(state).merge(verify::router(Arc::new(Verifier::for_dids(
+    let engine = Arc::new(TrustEngine::new(
+        trust.model.clone(),
+        trust_history(&config, trust.model.config().history).await?,
+    ));
+    let trusted_list = (!config.trusted_issuers.is_empty())
+        .then(|| config.trusted_issuers.iter().cloned().collect());
+    let lifecycle = Arc::new(TrustLifecycle::new(
+        Arc::clone(&engine),
         Arc::clone(&resolver),
-        Arc::clone(&fetcher),
-    ))));
-    if config.trusted_issuers.is_empty() {
-        eprintln!("avid-resolver: no --trusted-issuer, so /login/* is not served");
-    } else {
-        let login = login_service(&config, Verifier::for_dids(resolver, fetcher)).await?;
+        trusted_list,
+        trust,
+        config.trust_config.clone(),
+    ));
+    let counted = state.clone();
+    let watched = Arc::clone(&lifecycle);
+    let metrics = Arc::new(
+        Metrics::new(Some(Arc::new(move || counted.cache_stats(cache.stats()))))
+            .with_trust(Arc::new(move || watched.gauges())),
+    );
+    let mut app = router(state)
+        .merge(verify::router(Arc::new(
+            Verifier::for_dids(Arc::clone(&resolver), Arc::clone(&fetcher))
+                .with_trust(verifier_trust(&engine, &resolver)),
+        )))
+        .merge(trust::router(Arc::clone(&lifecycle)));
+    if let Some(key) = login_key {
+        let verifier = Verifier::for_dids(Arc::clone(&resolver), fetcher)
+            .with_trust(verifier_trust(&engine, &resolver));
+        let login = login_service(&config, key, verifier).await?;
         eprintln!(
             "avid-resolver: logins are requested by {}",
             login.verifier_did()
         );
         app = app.merge(login::router(Arc::new(login)));
+    } else {
+        eprintln!("avid-resolver: no --trusted-issuer, so /login/* is not served");
     }
     let mut api = openapi::description();
     if let Some(dir) = &config.issuer_dir {
@@ -141,26 +188,74 @@ async fn serve(config: Config) -> Result<(), String> {
         app = app.merge(publish::router(Arc::new(publisher)));
     }
     ops::init_logging(&config.ops);
+    // Evaluations at start-up, then periodic; reloads on SIGHUP and when the file changes.
+    let trust_loop = tokio::spawn(Arc::clone(&lifecycle).run(trust::RELOAD_POLL));
     let app = ops::serve_with(app, &config.ops, metrics, &api);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
     eprintln!("avid-resolver listening on http://{}", config.listen);
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(|err| err.to_string())
+        .map_err(|err| err.to_string());
+    trust_loop.abort();
+    served
 }
 
-/// The login service the configuration describes: in memory (one node), or on the shared
-/// database of `--database` (replicas).
-async fn login_service(config: &Config, verifier: Verifier) -> Result<LoginService, String> {
-    let trusted = config
-        .trusted_issuers
-        .iter()
-        .map(|issuer| Did::parse(issuer).map_err(|err| format!("--trusted-issuer {issuer}: {err}")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let key = match &config.verifier_key {
+/// The service's one trust engine (its model reloaded with the file, its history in the
+/// database) for a verifier: every verification records into and evaluates against it.
+fn verifier_trust(engine: &Arc<TrustEngine>, resolver: &Arc<dyn Resolver>) -> VerifierTrust {
+    VerifierTrust {
+        engine: Arc::clone(engine),
+        resolver: Arc::clone(resolver),
+    }
+}
+
+/// The store of the trust history: `--trust-history` (a file or a URL), else `--database`,
+/// else `trust-history.db` beside `--trust-config`, else memory.
+async fn trust_history(
+    config: &Config,
+    limits: HistoryLimits,
+) -> Result<Arc<dyn TrustHistoryStore>, String> {
+    let is_url = |text: &str| {
+        ["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|scheme| text.starts_with(scheme))
+    };
+    // Errors name the flag and the database's failure, never a URL (it may hold a password).
+    let opened = match (
+        &config.trust_history,
+        &config.database,
+        &config.trust_config,
+    ) {
+        (Some(target), _, _) if is_url(target) => SqlTrustHistory::open(target, limits)
+            .await
+            .map_err(|err| format!("--trust-history: {err}"))?,
+        (Some(path), _, _) => SqlTrustHistory::open_sqlite(std::path::Path::new(path), limits)
+            .await
+            .map_err(|err| format!("--trust-history {path}: {err}"))?,
+        (None, Some(url), _) => SqlTrustHistory::open(url, limits)
+            .await
+            .map_err(|err| format!("--database (trust history): {err}"))?,
+        (None, None, Some(file)) => {
+            let path = file
+                .parent()
+                .unwrap_or(std::path::Path::new("."))
+                .join("trust-history.db");
+            SqlTrustHistory::open_sqlite(&path, limits)
+                .await
+                .map_err(|err| format!("trust history {}: {err}", path.display()))?
+        }
+        (None, None, None) => return Ok(Arc::new(MemoryTrustHistory::new(limits))),
+    };
+    Ok(Arc::new(opened))
+}
+
+/// The key that signs the login's request objects: `--verifier-key`, else a new one. Read
+/// before any database is opened, so that a usage error is told at once.
+fn login_key(config: &Config) -> Result<VerifierKey, String> {
+    Ok(match &config.verifier_key {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
@@ -171,7 +266,21 @@ async fn login_service(config: &Config, verifier: Verifier) -> Result<LoginServi
             return Err("--database needs --verifier-key: every replica signs with one key".into());
         }
         None => VerifierKey::generate(),
-    };
+    })
+}
+
+/// The login service the configuration describes: in memory (one node), or on the shared
+/// database of `--database` (replicas).
+async fn login_service(
+    config: &Config,
+    key: VerifierKey,
+    verifier: Verifier,
+) -> Result<LoginService, String> {
+    let trusted = config
+        .trusted_issuers
+        .iter()
+        .map(|issuer| Did::parse(issuer).map_err(|err| format!("--trusted-issuer {issuer}: {err}")))
+        .collect::<Result<Vec<_>, _>>()?;
     let base_url = config
         .public_url
         .clone()

@@ -1,9 +1,10 @@
 //! The service's metrics and their Prometheus text exposition (`GET /metrics`): requests by
 //! route and status, a latency histogram, the resolution cache's counters, verification errors
-//! by code and logins by outcome.
+//! by code, logins by outcome, and the trust gauges of the issuers the operator watches.
 //!
-//! Labels hold only route templates (`/1.0/identifiers/{*did}`), status codes, error codes and
-//! fixed outcome names: never a DID, a claim or anything else a request carried.
+//! Labels hold only route templates (`/1.0/identifiers/{*did}`), status codes, error codes,
+//! fixed outcome names and the DIDs of the issuers the operator's trust configuration watches
+//! (a bounded list): never a DID, a claim or anything else a request carried.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -18,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use did_core::resolution::cache::CacheStats;
 use vc_issuer::report::ErrorCode;
+use vc_issuer::trust::{Indicator, Level};
 
 /// Upper bounds of the latency histogram's buckets, in seconds (`+Inf` is implied).
 pub const LATENCY_BUCKETS: [f64; 12] = [
@@ -32,6 +34,33 @@ pub struct VerificationErrors(pub Vec<ErrorCode>);
 /// Where the resolution cache's counters are read from when `/metrics` is scraped.
 pub type CacheStatsSource = Arc<dyn Fn() -> CacheStats + Send + Sync>;
 
+/// Where the trust gauges are read from when `/metrics` is scraped.
+pub type TrustGaugeSource = Arc<dyn Fn() -> TrustGauges + Send + Sync>;
+
+/// The trust gauges of the watched issuers ([`crate::trust`]).
+#[derive(Clone, Debug, Default)]
+pub struct TrustGauges {
+    /// Each watched issuer, in the operator's configuration.
+    pub issuers: Vec<IssuerGauges>,
+    /// How many times a watched issuer fell below the alert threshold.
+    pub alerts_total: u64,
+}
+
+/// The gauges of one watched issuer.
+#[derive(Clone, Debug)]
+pub struct IssuerGauges {
+    /// The issuer's DID (a label value: the operator chose it).
+    pub issuer: String,
+    /// Its level at its latest evaluation, if evaluated.
+    pub level: Option<Level>,
+    /// Its index at its latest evaluation, if evaluated.
+    pub index: Option<f64>,
+    /// Its indicators' scores at its latest evaluation.
+    pub indicators: Vec<(Indicator, f64)>,
+    /// Whether it is below the alert threshold now.
+    pub alert: bool,
+}
+
 /// The counters of one service. Cheap to update from every request; rendered on demand.
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, u16), u64>>,
@@ -41,6 +70,7 @@ pub struct Metrics {
     verification_errors: Mutex<BTreeMap<&'static str, u64>>,
     logins: Mutex<BTreeMap<&'static str, u64>>,
     cache: Option<CacheStatsSource>,
+    trust: Option<TrustGaugeSource>,
 }
 
 impl Metrics {
@@ -54,7 +84,14 @@ impl Metrics {
             verification_errors: Mutex::default(),
             logins: Mutex::default(),
             cache,
+            trust: None,
         }
+    }
+
+    /// The same counters, with the trust gauges read from `trust` at each scrape.
+    pub fn with_trust(mut self, trust: TrustGaugeSource) -> Self {
+        self.trust = Some(trust);
+        self
     }
 
     /// Counts one answered request: `route` is the matched route template (or `unmatched`),
@@ -167,8 +204,74 @@ impl Metrics {
         for (outcome, count) in lock(&self.logins).iter() {
             let _ = writeln!(out, "avid_logins_total{{outcome=\"{outcome}\"}} {count}");
         }
+        if let Some(gauges) = self.trust.as_ref().map(|source| source()) {
+            render_trust(&mut out, &gauges);
+        }
         out
     }
+}
+
+/// The trust gauges: index, level (0 none … 3 high), indicators and alert of each watched
+/// issuer evaluated so far, and the alerts raised.
+fn render_trust(out: &mut String, gauges: &TrustGauges) {
+    let evaluated = || gauges.issuers.iter().filter(|g| g.index.is_some());
+    out.push_str("# HELP avid_trust_index The trust index of each watched issuer at its latest evaluation.\n");
+    out.push_str("# TYPE avid_trust_index gauge\n");
+    for g in evaluated() {
+        let index = g.index.unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "avid_trust_index{{issuer=\"{}\"}} {index}",
+            escape_label(&g.issuer)
+        );
+    }
+    out.push_str("# HELP avid_trust_level The trust level of each watched issuer: 0 none, 1 low, 2 substantial, 3 high.\n");
+    out.push_str("# TYPE avid_trust_level gauge\n");
+    for g in evaluated() {
+        let level = match g.level {
+            Some(Level::High) => 3,
+            Some(Level::Substantial) => 2,
+            Some(Level::Low) => 1,
+            Some(Level::None) | None => 0,
+        };
+        let _ = writeln!(
+            out,
+            "avid_trust_level{{issuer=\"{}\"}} {level}",
+            escape_label(&g.issuer)
+        );
+    }
+    out.push_str(
+        "# HELP avid_trust_indicator The score of each indicator of each watched issuer.\n",
+    );
+    out.push_str("# TYPE avid_trust_indicator gauge\n");
+    for g in evaluated() {
+        for (indicator, score) in &g.indicators {
+            let _ = writeln!(
+                out,
+                "avid_trust_indicator{{issuer=\"{}\",indicator=\"{indicator}\"}} {score}",
+                escape_label(&g.issuer)
+            );
+        }
+    }
+    out.push_str(
+        "# HELP avid_trust_alert 1 while a watched issuer is below the alert threshold.\n",
+    );
+    out.push_str("# TYPE avid_trust_alert gauge\n");
+    for g in &gauges.issuers {
+        let _ = writeln!(
+            out,
+            "avid_trust_alert{{issuer=\"{}\"}} {}",
+            escape_label(&g.issuer),
+            u8::from(g.alert)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP avid_trust_alerts_total Times a watched issuer fell below the alert threshold.\n\
+         # TYPE avid_trust_alerts_total counter\n\
+         avid_trust_alerts_total {}",
+        gauges.alerts_total
+    );
 }
 
 /// The outcome of a login step, read from its route and status: the wallet's `direct_post`
@@ -285,6 +388,43 @@ mod tests {
         assert!(text.contains("avid_verification_errors_total{code=\"malformed\"} 1\n"));
         assert!(text.contains("avid_logins_total{outcome=\"passkey_refused\"} 1\n"));
         assert!(text.contains("avid_resolution_cache_hits_total 7\n"));
+    }
+
+    #[test]
+    fn renders_the_trust_gauges_of_watched_issuers() {
+        let metrics = Metrics::new(None).with_trust(Arc::new(|| TrustGauges {
+            issuers: vec![
+                IssuerGauges {
+                    issuer: "did:web:a.example".into(),
+                    level: Some(Level::Low),
+                    index: Some(0.5),
+                    indicators: vec![(Indicator::Stability, 0.25)],
+                    alert: true,
+                },
+                IssuerGauges {
+                    issuer: "did:web:b.example".into(),
+                    level: None,
+                    index: None,
+                    indicators: vec![],
+                    alert: false,
+                },
+            ],
+            alerts_total: 3,
+        }));
+        let text = metrics.render();
+        assert!(text.contains("avid_trust_index{issuer=\"did:web:a.example\"} 0.5\n"));
+        assert!(text.contains("avid_trust_level{issuer=\"did:web:a.example\"} 1\n"));
+        assert!(text.contains(
+            "avid_trust_indicator{issuer=\"did:web:a.example\",indicator=\"stability\"} 0.25\n"
+        ));
+        assert!(text.contains("avid_trust_alert{issuer=\"did:web:a.example\"} 1\n"));
+        assert!(text.contains("avid_trust_alert{issuer=\"did:web:b.example\"} 0\n"));
+        assert!(
+            !text.contains("avid_trust_index{issuer=\"did:web:b.example\""),
+            "not evaluated, no index"
+        );
+        assert!(text.contains("avid_trust_alerts_total 3\n"));
+        assert!(!Metrics::new(None).render().contains("avid_trust"));
     }
 
     #[test]

@@ -14,8 +14,8 @@ use utoipa::OpenApi;
     info(
         title = "avid-resolver",
         description = "DID resolution (Universal Resolver API, W3C DID Resolution HTTP binding), \
-                       verification of credentials and presentations, and avatar login over \
-                       OpenID4VP."
+                       verification of credentials and presentations, avatar login over \
+                       OpenID4VP, and the computational trust of issuers."
     ),
     paths(
         crate::identifiers::resolve,
@@ -36,6 +36,8 @@ use utoipa::OpenApi;
         crate::page::icon,
         crate::page::qr_code,
         crate::metrics::render,
+        crate::trust::evaluate,
+        crate::trust::issuer,
         openapi_json,
     ),
     components(schemas(crate::body::ErrorBody))

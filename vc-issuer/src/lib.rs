@@ -44,7 +44,7 @@
 //!
 //! // The world finds the issuer's key through its DID and verifies under its own policy.
 //! let resolver = Arc::new(MethodDispatcher::new().with_method("key", Arc::new(DID_KEY)));
-//! let verifier = Verifier { keys: Arc::new(DidIssuerKeys::new(resolver)), status: None };
+//! let verifier = Verifier { keys: Arc::new(DidIssuerKeys::new(resolver)), status: None, trust: None };
 //! let policy = VerificationPolicy::key_binding("https://world.example", "n-0S6_WzA2Mj")
 //!     .expecting_vct("urn:avid:avatar-link:1")
 //!     .at(now + 20);

@@ -33,6 +33,10 @@ pub enum Command {
     /// Issue and present SD-JWT VCs with raw keys held in JWK files.
     #[command(subcommand, name = "sd-jwt")]
     SdJwt(SdJwtCommand),
+    /// Measure the trust in an issuer (ITU-T XSTR.trust-metaverse §8.6): its level and six
+    /// indicators, from a probe of its DID.
+    #[command(subcommand)]
+    Trust(TrustCommand),
     /// Verify an SD-JWT, an SD-JWT+KB or a vc+jwt: exit 0 verified, 1 rejected.
     #[command(
         after_help = "Example:\n  avid verify presentation --require-key-binding \
@@ -373,6 +377,38 @@ pub struct PresentArgs {
     /// The JWS algorithm of the key binding JWT, as for `avid sd-jwt issue --alg`.
     #[arg(long, requires = "holder_key", value_parser = SIGNING_ALGORITHMS)]
     pub alg: Option<String>,
+}
+
+/// `avid trust …`
+#[derive(Debug, Subcommand)]
+pub enum TrustCommand {
+    /// Evaluate an issuer without a credential: resolve its DID, measure what that tells, and
+    /// print the level with a line per indicator (its score and weakest factor). Exit 0 when
+    /// the level is above `none`, 1 when it is `none` (the evaluation is printed either way),
+    /// 2 for a DID or configuration that cannot be used.
+    #[command(
+        after_help = "Examples:\n  avid trust evaluate did:web:issuer.example\n  \
+        avid trust evaluate did:key:z6Mk… --config model.json --json"
+    )]
+    Evaluate(TrustEvaluateArgs),
+}
+
+/// Arguments of `avid trust evaluate`.
+#[derive(Debug, Args)]
+pub struct TrustEvaluateArgs {
+    /// The issuer's DID.
+    pub did: String,
+    /// The model's configuration (JSON, the `model` member of avid-resolver's trust file:
+    /// weights, levels, priors; docs/trust.md). Default: the documented defaults.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The verifier's trust list: an issuer DID on it (repeat for each). With it, the issuer's
+    /// standing is measured (taken_over); without it, it is unknown.
+    #[arg(long, value_name = "DID")]
+    pub trusted_issuer: Vec<String>,
+    /// Let did:web use plain http:// and loopback addresses (local testing).
+    #[arg(long)]
+    pub allow_http: bool,
 }
 
 /// Arguments of `avid verify`.

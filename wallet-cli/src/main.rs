@@ -34,6 +34,7 @@ mod network;
 mod output;
 mod passphrase;
 mod sd_jwt_cmd;
+mod trust_cmd;
 mod verify_cmd;
 mod wallet_cmd;
 
@@ -53,6 +54,7 @@ fn main() -> ExitCode {
         cli::Command::Did(did) => did_cmd::run(did, &wallet),
         cli::Command::SdJwt(command) => sd_jwt_cmd::run(command, &out),
         cli::Command::Verify(args) => verify_cmd::run(&args, &out),
+        cli::Command::Trust(cli::TrustCommand::Evaluate(args)) => trust_cmd::evaluate(&args, &out),
         cli::Command::Bench(args) => bench_cmd::run(&args, &out),
         cli::Command::Demo(args) => demo_cmd::run(&args, &out),
         cli::Command::Completions(args) => {

@@ -61,6 +61,7 @@ mod log;
 mod login_state;
 mod register;
 mod single_use;
+mod trust_history;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -78,6 +79,7 @@ pub use error::{IssueError, StoreError};
 pub use lists::StatusListInfo;
 pub use log::{AuditReport, ChainBreak, ChainHead, ChainProblem, KeyEvent, LogEntry, LogKind};
 pub use register::{CredentialRecord, MAX_COPIES, MAX_FIELD_LEN, NewCredential, Registration};
+pub use trust_history::SqlTrustHistory;
 
 /// The default number of entries of a status list: 2^17, the size the W3C Bitstring Status List
 /// requires as a minimum for herd privacy, used here for Token Status Lists too (a verifier that
@@ -157,7 +159,7 @@ impl StoreConfig {
 
 /// Which database the store runs on: the SQL is the same but for how a writer takes the lock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Backend {
+pub(crate) enum Backend {
     Sqlite,
     Postgres,
 }
@@ -190,50 +192,13 @@ pub(crate) struct WriteTx {
 impl IssuerStore {
     /// Opens (creating if missing) the SQLite store in the file at `path`, in WAL mode.
     pub async fn open_sqlite(path: &Path, config: StoreConfig) -> Result<IssuerStore, StoreError> {
-        let path = path.to_str().ok_or_else(|| {
-            StoreError::InvalidConfig("the store's path is not valid UTF-8".to_owned())
-        })?;
-        // A `?` or `#` in the path would be read as the URL's query or fragment.
-        if path.contains(['?', '#']) {
-            return Err(StoreError::InvalidConfig(
-                "the store's path may not contain `?` or `#`".to_owned(),
-            ));
-        }
-        create_owner_only(Path::new(path))?;
-        IssuerStore::open(&format!("sqlite://{path}?mode=rwc"), config).await
+        IssuerStore::open(&sqlite_url(path)?, config).await
     }
 
     /// Opens the store at a database URL (`sqlite://PATH?mode=rwc`,
     /// `postgres://user@host:port/db`) and brings its schema up to date.
     pub async fn open(url: &str, config: StoreConfig) -> Result<IssuerStore, StoreError> {
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres
-        } else {
-            let scheme = url.split(':').next().unwrap_or_default();
-            return Err(StoreError::UnsupportedDatabase(did_core::excerpt::excerpt(
-                scheme,
-            )));
-        };
-        sqlx::any::install_default_drivers();
-        let options = AnyConnectOptions::from_str(url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                // SQLite has one writer at a time; a few readers beside it are plenty.
-                Backend::Sqlite => 4,
-                Backend::Postgres => 8,
-            })
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options)
-            .await?;
-        if backend == Backend::Sqlite {
-            // WAL: readers (a status list being served) do not wait for the writer, and a
-            // transaction killed half-way is rolled back on the next open.
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&pool)
-                .await?;
-        }
+        let (pool, backend) = connect(url).await?;
         migrator(backend).run(&pool).await?;
         Ok(IssuerStore {
             pool,
@@ -286,6 +251,55 @@ impl IssuerStore {
             }
         })
     }
+}
+
+/// A pool of connections to the database at `url` (`sqlite:` or `postgres:`), SQLite in WAL
+/// mode: what the issuer store and the trust history ([`SqlTrustHistory`]) both open.
+pub(crate) async fn connect(url: &str) -> Result<(AnyPool, Backend), StoreError> {
+    let backend = if url.starts_with("sqlite:") {
+        Backend::Sqlite
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Backend::Postgres
+    } else {
+        let scheme = url.split(':').next().unwrap_or_default();
+        return Err(StoreError::UnsupportedDatabase(did_core::excerpt::excerpt(
+            scheme,
+        )));
+    };
+    sqlx::any::install_default_drivers();
+    let options = AnyConnectOptions::from_str(url)?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(match backend {
+            // SQLite has one writer at a time; a few readers beside it are plenty.
+            Backend::Sqlite => 4,
+            Backend::Postgres => 8,
+        })
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await?;
+    if backend == Backend::Sqlite {
+        // WAL: readers (a status list being served) do not wait for the writer, and a
+        // transaction killed half-way is rolled back on the next open.
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&pool)
+            .await?;
+    }
+    Ok((pool, backend))
+}
+
+/// The URL of the SQLite file at `path`, created readable by its owner only if missing.
+pub(crate) fn sqlite_url(path: &Path) -> Result<String, StoreError> {
+    let path = path.to_str().ok_or_else(|| {
+        StoreError::InvalidConfig("the store's path is not valid UTF-8".to_owned())
+    })?;
+    // A `?` or `#` in the path would be read as the URL's query or fragment.
+    if path.contains(['?', '#']) {
+        return Err(StoreError::InvalidConfig(
+            "the store's path may not contain `?` or `#`".to_owned(),
+        ));
+    }
+    create_owner_only(Path::new(path))?;
+    Ok(format!("sqlite://{path}?mode=rwc"))
 }
 
 /// Creates the database file readable by its owner only, unless it exists: the register names

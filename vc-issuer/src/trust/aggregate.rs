@@ -7,24 +7,38 @@ use std::collections::BTreeMap;
 
 use super::config::{LevelRule, MODEL_VERSION, TrustConfig};
 use super::evaluation::{IndicatorEvaluation, Level, TrustEvaluation};
+use super::evidence::EvaluationScope;
 use super::factor::{Factor, FactorScore, Indicator};
 use super::opinion::Opinion;
 
-/// The evaluation of these factor scores under `config` at `now`. A factor missing from
-/// `factors` counts as unmeasured (vacuous at the configured base rate).
+/// The evaluation of these factor scores under `config` at `now`, of a credential's issuer.
+/// A factor missing from `factors` counts as unmeasured (vacuous at the configured base rate).
 pub fn aggregate(
     config: &TrustConfig,
     now: i64,
     factors: BTreeMap<Factor, FactorScore>,
 ) -> TrustEvaluation {
-    aggregate_under(config, config.digest(), now, factors)
+    aggregate_in(config, EvaluationScope::Credential, now, factors)
 }
 
-/// [`aggregate`] under a `config` whose digest is known already (the model keeps it: the
+/// [`aggregate`] in `scope`: a factor the scope does not measure weighs nothing, and an
+/// indicator left without weight is reported (over all its factors) but weighs nothing in the
+/// index, the uncertainty and the level.
+pub fn aggregate_in(
+    config: &TrustConfig,
+    scope: EvaluationScope,
+    now: i64,
+    factors: BTreeMap<Factor, FactorScore>,
+) -> TrustEvaluation {
+    aggregate_under(config, config.digest(), scope, now, factors)
+}
+
+/// [`aggregate_in`] under a `config` whose digest is known already (the model keeps it: the
 /// digest is a JCS encoding and a hash, not to be redone for every evaluation).
 pub(super) fn aggregate_under(
     config: &TrustConfig,
     config_digest: String,
+    scope: EvaluationScope,
     now: i64,
     mut factors: BTreeMap<Factor, FactorScore>,
 ) -> TrustEvaluation {
@@ -37,9 +51,16 @@ pub(super) fn aggregate_under(
             });
             scores.insert(factor, score);
         }
-        let weighted = scores
-            .iter()
-            .map(|(f, s)| (config.factor_weight(*f), s.score(), s.uncertainty()));
+        let counted = indicator_counts(config, scope, indicator);
+        let weighted = scores.iter().map(|(f, s)| {
+            let weight = config.factor_weight(*f);
+            let weight = if !counted || scope.measures(*f) {
+                weight
+            } else {
+                0.0
+            };
+            (weight, s.score(), s.uncertainty())
+        });
         let (score, uncertainty) = weighted_means(weighted);
         indicators.insert(
             indicator,
@@ -53,7 +74,7 @@ pub(super) fn aggregate_under(
     let (index, uncertainty) = weighted_means(
         indicators
             .iter()
-            .map(|(i, e)| (config.indicator_weight(*i), e.score, e.uncertainty)),
+            .map(|(i, e)| (indicator_weight(config, scope, *i), e.score, e.uncertainty)),
     );
     let mut evaluation = TrustEvaluation {
         level: Level::None,
@@ -63,9 +84,27 @@ pub(super) fn aggregate_under(
         config_digest,
         evaluated_at: now,
         indicators,
+        scope,
     };
     evaluation.level = level(config, &evaluation);
     evaluation
+}
+
+/// Whether `indicator` has a factor of positive weight that `scope` measures.
+fn indicator_counts(config: &TrustConfig, scope: EvaluationScope, indicator: Indicator) -> bool {
+    indicator
+        .factors()
+        .any(|f| scope.measures(f) && config.factor_weight(f) > 0.0)
+}
+
+/// The weight of `indicator` in the index in `scope`: 0 when none of its weighted factors is
+/// measured there.
+fn indicator_weight(config: &TrustConfig, scope: EvaluationScope, indicator: Indicator) -> f64 {
+    if indicator_counts(config, scope, indicator) {
+        config.indicator_weight(indicator)
+    } else {
+        0.0
+    }
 }
 
 /// The highest level whose rule `evaluation` meets.
@@ -91,7 +130,9 @@ pub fn unmet(config: &TrustConfig, rule: &LevelRule, evaluation: &TrustEvaluatio
         ));
     }
     for (indicator, e) in &evaluation.indicators {
-        if config.indicator_weight(*indicator) > 0.0 && e.score < rule.min_indicator {
+        if indicator_weight(config, evaluation.scope, *indicator) > 0.0
+            && e.score < rule.min_indicator
+        {
             unmet.push(format!(
                 "{indicator} {:.3} < floor {:.3}",
                 e.score, rule.min_indicator

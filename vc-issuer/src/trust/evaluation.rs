@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::evidence::EvaluationScope;
 use super::factor::{Factor, FactorScore, Indicator};
 
 /// A level of trust, from none to high. Each is granted only if the index passes its
@@ -61,6 +62,10 @@ pub struct TrustEvaluation {
     pub evaluated_at: i64,
     /// Each indicator, with its factors.
     pub indicators: BTreeMap<Indicator, IndicatorEvaluation>,
+    /// What was evaluated: a credential's issuer (the default, left out of JSON) or the
+    /// issuer alone, whose credential factors were not measured and do not count.
+    #[serde(default, skip_serializing_if = "EvaluationScope::is_credential")]
+    pub scope: EvaluationScope,
 }
 
 /// One indicator: the weighted geometric mean of its factors' scores.

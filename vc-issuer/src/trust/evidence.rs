@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::factor::Factor;
+
 /// The evidence of one verification of one credential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +38,10 @@ pub struct TrustEvidence {
     /// Whether the issuer's DID method lets it rotate keys in place (did:web, did:webvh yes;
     /// did:key, did:jwk no); `None` when the method is not known to the verifier.
     pub issuer_updatable: Option<bool>,
+    /// What is evaluated: one verification's credential (the default), or the issuer alone,
+    /// without a credential ([`EvaluationScope::Issuer`]).
+    #[serde(default, skip_serializing_if = "EvaluationScope::is_credential")]
+    pub scope: EvaluationScope,
 }
 
 impl TrustEvidence {
@@ -59,6 +65,61 @@ impl TrustEvidence {
             binding: Binding::None,
             trust_list: TrustListEvidence::NotConfigured,
             issuer_updatable: None,
+            scope: EvaluationScope::Credential,
+        }
+    }
+
+    /// The evidence of an evaluation of `issuer` alone at `now`, without a credential (ITU-T
+    /// XSTR.trust-metaverse §8.5 "evaluate", as a verifier runs it on its configured issuers):
+    /// the factors that need a credential ([`CREDENTIAL_FACTORS`]) are not measured.
+    pub fn of_issuer(now: i64, issuer: impl Into<String>) -> Self {
+        TrustEvidence {
+            scope: EvaluationScope::Issuer,
+            ..TrustEvidence::new(now, issuer)
+        }
+    }
+}
+
+/// The factors measured from a credential and its presentation (its age and status list, the
+/// cost of its verification, its profile, its disclosures and binding): an evaluation of an
+/// issuer alone has no evidence for them.
+pub const CREDENTIAL_FACTORS: [Factor; 8] = [
+    Factor::Timeliness,
+    Factor::Resource,
+    Factor::Supervision,
+    Factor::Compliance,
+    Factor::Reset,
+    Factor::Flexibility,
+    Factor::Privacy,
+    Factor::AssetSafety,
+];
+
+/// What an evaluation is of.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvaluationScope {
+    /// The issuer of one verified credential: every factor is measured.
+    #[default]
+    Credential,
+    /// The issuer alone, without a credential: the [`CREDENTIAL_FACTORS`] are not measured
+    /// (full uncertainty, never a confident score) and count neither in the index, nor in the
+    /// uncertainty, nor in the level; an indicator left without a measured factor (security)
+    /// is reported but does not count either.
+    Issuer,
+}
+
+impl EvaluationScope {
+    /// Whether this is the default scope (kept out of JSON, so that credential evaluations
+    /// read as before).
+    pub fn is_credential(&self) -> bool {
+        *self == EvaluationScope::Credential
+    }
+
+    /// Whether `factor` is measured in this scope.
+    pub fn measures(self, factor: Factor) -> bool {
+        match self {
+            EvaluationScope::Credential => true,
+            EvaluationScope::Issuer => !CREDENTIAL_FACTORS.contains(&factor),
         }
     }
 }

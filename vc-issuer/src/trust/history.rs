@@ -95,7 +95,7 @@ impl TrustEvent {
 
     /// Refuses an event whose texts exceed [`MAX_EVENT_TEXT`] or that carries more than
     /// [`MAX_ERROR_CODES`] codes, so that no event can grow the store without limit.
-    fn check_size(&self) -> Result<(), TrustError> {
+    pub(crate) fn check_size(&self) -> Result<(), TrustError> {
         let oversized = |what: &'static str, len: usize, max: usize| {
             Err(TrustError::EventTooLarge { what, len, max })
         };

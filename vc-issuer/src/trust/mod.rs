@@ -76,12 +76,13 @@ mod evaluation;
 mod evidence;
 mod factor;
 mod history;
+mod issuer;
 mod measure;
 mod model;
 mod opinion;
 mod policy;
 
-pub use aggregate::{aggregate, level, unmet};
+pub use aggregate::{aggregate, aggregate_in, level, unmet};
 pub use config::{
     LevelRule, LevelRules, MAX_EVENTS_PER_ISSUER, MAX_ISSUERS, MODEL_VERSION, TrustConfig,
 };
@@ -89,8 +90,8 @@ pub use engine::{IssuerProbe, MemoryTrustHistory, TrustEngine, TrustHistoryStore
 pub use error::{TrustConfigError, TrustError};
 pub use evaluation::{IndicatorEvaluation, Level, TrustEvaluation};
 pub use evidence::{
-    Binding, DisclosureEvidence, ProfileEvidence, ResolutionEvidence, ResolutionSource,
-    StatusEvidence, TrustEvidence, TrustListEvidence,
+    Binding, CREDENTIAL_FACTORS, DisclosureEvidence, EvaluationScope, ProfileEvidence,
+    ResolutionEvidence, ResolutionSource, StatusEvidence, TrustEvidence, TrustListEvidence,
 };
 pub use factor::{Factor, FactorScore, Indicator, InvalidFactorScore};
 pub use history::{

@@ -71,6 +71,7 @@ impl TrustModel {
         Ok(aggregate_under(
             &self.config,
             self.digest.clone(),
+            evidence.scope,
             evidence.now,
             factors,
         ))

@@ -164,6 +164,7 @@ fn with_passkey(model: &TrustModel, evaluation: &TrustEvaluation) -> TrustEvalua
     aggregate_under(
         model.config(),
         model.config_digest().to_owned(),
+        evaluation.scope,
         evaluation.evaluated_at,
         factors,
     )

@@ -3,7 +3,7 @@
 
 use did_core::excerpt::excerpt;
 
-use super::super::evidence::{StatusEvidence, TrustListEvidence};
+use super::super::evidence::{EvaluationScope, StatusEvidence, TrustListEvidence};
 use super::super::factor::FactorScore;
 use super::super::opinion::Opinion;
 use super::Measurement;
@@ -118,6 +118,7 @@ pub(super) fn compliance(m: &Measurement) -> FactorScore {
 /// belief; listed only after: disbelief (it was not supervised when it signed); listed but
 /// the issuance time unknown: half belief, half unknown. Not listed: disbelief. No list or
 /// an unavailable one: unknown at the low base rate, never counted as listed (fail closed).
+/// An evaluation of the issuer alone has no issuance: listed now is belief.
 pub(super) fn taken_over(m: &Measurement) -> FactorScore {
     let base = m.config.unchecked_base_rate;
     let (opinion, text) = match m.evidence.trust_list {
@@ -129,6 +130,10 @@ pub(super) fn taken_over(m: &Measurement) -> FactorScore {
             Opinion::dogmatic(0.0),
             "the issuer is not on the trust list",
         ),
+        // Without a credential there is no issuance to date: the listing now is the evidence.
+        TrustListEvidence::Listed { .. } if m.evidence.scope == EvaluationScope::Issuer => {
+            (Opinion::dogmatic(1.0), "the issuer is on the trust list")
+        }
         TrustListEvidence::Listed { since } => match (since, m.evidence.credential_issued_at) {
             (Some(since), Some(iat)) if since > iat => (
                 Opinion::dogmatic(0.0),

@@ -20,6 +20,9 @@ use super::opinion::Opinion;
 pub(crate) use security::asset_safety_rank;
 pub use stability::ISSUER_FAULTS;
 
+/// The evidence text of a factor that an evaluation of an issuer alone cannot measure.
+pub(crate) const NOT_MEASURED_WITHOUT_CREDENTIAL: &str = "no credential: issuer evaluation";
+
 /// Every factor, measured from `evidence` and `history` under `config`.
 pub(crate) fn measure_all(
     config: &TrustConfig,
@@ -48,6 +51,13 @@ pub(crate) struct Measurement<'a> {
 impl Measurement<'_> {
     fn measure(&self, factor: Factor) -> FactorScore {
         use Factor::*;
+        if !self.evidence.scope.measures(factor) {
+            // No evidence is full uncertainty (DESIGN "One unit"), never a confident score.
+            return FactorScore::new(
+                Opinion::vacuous(self.config.base_rate),
+                NOT_MEASURED_WITHOUT_CREDENTIAL,
+            );
+        }
         match factor {
             Qoe => accuracy::qoe(self),
             Qos => accuracy::qos(self),
