@@ -35,7 +35,9 @@ use vc_issuer::openid4vp::{
 };
 use vc_issuer::report::ErrorCode;
 use vc_issuer::single_use::SingleUseStore;
-use vc_issuer::trust::{TrustDecision, TrustPolicy};
+use vc_issuer::trust::TrustDecision;
+
+use crate::trust::PolicySource;
 use vc_issuer::verify::{VerificationPolicy, Verifier};
 
 use crate::body::{ApiError, MAX_JSON_BODY, parse_json};
@@ -264,7 +266,7 @@ pub struct LoginService {
     store: Arc<dyn SingleUseStore>,
     passkeys: Arc<PasskeyVerifier>,
     policy: VerificationPolicy,
-    trust_policy: Option<TrustPolicy>,
+    trust_policy: Option<PolicySource>,
     transaction_ttl: u64,
     logins: Logins,
 }
@@ -326,11 +328,12 @@ impl LoginService {
         self
     }
 
-    /// This service, granting a login only when `policy` accepts the trust evaluation of its
-    /// credential's issuer (the verifier's [`VerifierTrust`](vc_issuer::verify::VerifierTrust)
-    /// makes it); a shortfall refuses or asks for the passkey factor, as the policy says.
-    pub fn with_trust_policy(mut self, policy: TrustPolicy) -> Self {
-        self.trust_policy = Some(policy);
+    /// This service, granting a login only when the policy `source` gives accepts the trust
+    /// evaluation of its credential's issuer (the verifier's
+    /// [`VerifierTrust`](vc_issuer::verify::VerifierTrust) makes it); a shortfall refuses or
+    /// asks for the passkey factor, as the policy says. `source` is read for every login.
+    pub fn with_trust_policy(mut self, source: PolicySource) -> Self {
+        self.trust_policy = Some(source);
         self
     }
 
@@ -356,8 +359,8 @@ impl LoginService {
         if let Some(trust) = &self.verifier.trust {
             verifier = verifier.with_trust(trust);
         }
-        if let Some(policy) = &self.trust_policy {
-            verifier = verifier.with_trust_policy(policy.clone());
+        if let Some(policy) = self.trust_policy.as_ref().and_then(|source| source()) {
+            verifier = verifier.with_trust_policy(policy);
         }
         verifier
     }

@@ -160,15 +160,20 @@ async fn serve(config: Config, trust: TrustSettings) -> Result<(), String> {
             .with_trust(Arc::new(move || watched.gauges())),
     );
     let mut app = router(state)
-        .merge(verify::router(Arc::new(
-            Verifier::for_dids(Arc::clone(&resolver), Arc::clone(&fetcher))
-                .with_trust(verifier_trust(&engine, &resolver)),
-        )))
+        .merge(verify::router(
+            Arc::new(
+                Verifier::for_dids(Arc::clone(&resolver), Arc::clone(&fetcher))
+                    .with_trust(verifier_trust(&engine, &resolver)),
+            ),
+            Some(lifecycle.policy_source()),
+        ))
         .merge(trust::router(Arc::clone(&lifecycle)));
     if let Some(key) = login_key {
         let verifier = Verifier::for_dids(Arc::clone(&resolver), fetcher)
             .with_trust(verifier_trust(&engine, &resolver));
-        let login = login_service(&config, key, verifier).await?;
+        let login = login_service(&config, key, verifier)
+            .await?
+            .with_trust_policy(lifecycle.policy_source());
         eprintln!(
             "avid-resolver: logins are requested by {}",
             login.verifier_did()

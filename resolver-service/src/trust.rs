@@ -242,6 +242,10 @@ struct Watched {
     alert: bool,
 }
 
+/// Where a route reads the trust policy it applies: the configuration in force, so that a
+/// reload reaches verifications and logins without a restart (§8.5 "reconfigure").
+pub type PolicySource = Arc<dyn Fn() -> Option<TrustPolicy> + Send + Sync>;
+
 /// The service's trust: its engine, the settings it runs under, the latest evaluations and
 /// the state of the watched issuers.
 pub struct TrustLifecycle {
@@ -297,6 +301,12 @@ impl TrustLifecycle {
     /// The engine, with its model and history: the one verifications share.
     pub fn engine(&self) -> &Arc<TrustEngine> {
         &self.engine
+    }
+
+    /// The trust policy in force, read anew at each call (a reload changes it).
+    pub fn policy_source(self: &Arc<Self>) -> PolicySource {
+        let lifecycle = Arc::clone(self);
+        Arc::new(move || lifecycle.settings().policy.clone())
     }
 
     /// The settings in force.

@@ -22,16 +22,28 @@ use vc_issuer::trust::{TrustDecision, TrustPolicy};
 use vc_issuer::verify::{MAX_INPUT_LEN, VerificationPolicy, Verifier};
 
 use crate::body::{ApiError, MAX_JSON_BODY, parse_json};
+use crate::trust::PolicySource;
 
-/// The `/credentials/verify` and `/presentations/verify` routes over `verifier`.
-pub fn router(verifier: Arc<Verifier>) -> Router {
+/// The `/credentials/verify` and `/presentations/verify` routes over `verifier`, applying the
+/// trust policy `default_policy` gives when a request names none of its own.
+pub fn router(verifier: Arc<Verifier>, default_policy: Option<PolicySource>) -> Router {
     Router::new()
         .route("/credentials/verify", post(credential))
         .route("/presentations/verify", post(presentation))
         .layer(DefaultBodyLimit::max(
             MAX_JSON_BODY.max(MAX_INPUT_LEN + 4096),
         ))
-        .with_state(verifier)
+        .with_state(VerifyState {
+            verifier,
+            default_policy,
+        })
+}
+
+/// What the verification routes share.
+#[derive(Clone)]
+struct VerifyState {
+    verifier: Arc<Verifier>,
+    default_policy: Option<PolicySource>,
 }
 
 /// What is being verified: its member names, and whether key binding is required unless
@@ -158,11 +170,14 @@ fn read_request(
     Ok((input.trim().to_owned(), policy, options.trust_policy))
 }
 
-async fn verify(verifier: &Verifier, body: &[u8], kind: Kind) -> Response {
+async fn verify(state: &VerifyState, body: &[u8], kind: Kind) -> Response {
     let (input, policy, trust_policy) = match read_request(body, kind) {
         Ok(request) => request,
         Err(error) => return error.into_response(),
     };
+    let trust_policy =
+        trust_policy.or_else(|| state.default_policy.as_ref().and_then(|source| source()));
+    let verifier = state.verifier.as_ref();
     match verifier.verify(&input, &policy).await {
         Ok(report) => {
             let decision = trust_policy
@@ -200,8 +215,8 @@ async fn verify(verifier: &Verifier, body: &[u8], kind: Kind) -> Response {
     responses((status = 200, description = "Verified: the verification report", body = Object),
         (status = 422, description = "Not verified: the verification report with its error codes", body = Object),
         (status = 400, description = "Not a verification request", body = crate::body::ErrorBody)))]
-async fn credential(State(verifier): State<Arc<Verifier>>, body: Bytes) -> Response {
-    verify(&verifier, &body, CREDENTIAL).await
+async fn credential(State(state): State<VerifyState>, body: Bytes) -> Response {
+    verify(&state, &body, CREDENTIAL).await
 }
 
 /// `POST /presentations/verify`.
@@ -210,6 +225,6 @@ async fn credential(State(verifier): State<Arc<Verifier>>, body: Bytes) -> Respo
     responses((status = 200, description = "Verified: the verification report", body = Object),
         (status = 422, description = "Not verified: the verification report with its error codes", body = Object),
         (status = 400, description = "Not a verification request", body = crate::body::ErrorBody)))]
-async fn presentation(State(verifier): State<Arc<Verifier>>, body: Bytes) -> Response {
-    verify(&verifier, &body, PRESENTATION).await
+async fn presentation(State(state): State<VerifyState>, body: Bytes) -> Response {
+    verify(&state, &body, PRESENTATION).await
 }

@@ -37,9 +37,10 @@ async fn start(args: OpsArgs) -> SocketAddr {
     let metrics = Arc::new(Metrics::new(Some(Arc::new(move || {
         counted.cache_stats(cache.stats())
     }))));
-    let app = router(state).merge(verify::router(Arc::new(Verifier::for_dids(
-        resolver, fetcher,
-    ))));
+    let app = router(state).merge(verify::router(
+        Arc::new(Verifier::for_dids(resolver, fetcher)),
+        None,
+    ));
     let app = ops::serve_with(app, &args, metrics, &openapi::description());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -12,10 +12,12 @@ use did_core::method::DID_KEY;
 use did_core::method::key::did_key_verification_method;
 use did_core::resolution::dispatch::MethodDispatcher;
 use did_core::time::unix_now;
+use resolver_service::trust::PolicySource;
 use resolver_service::verify;
 use serde_json::{Map, Value, json};
 use vc_issuer::sd_jwt::{ClaimPath, DisclosureFrame};
 use vc_issuer::sd_jwt_vc::{HolderCredential, KeyBindingRequest, SdJwtVcIssuer, UnsecuredPayload};
+use vc_issuer::trust::{Level, TrustPolicy};
 use vc_issuer::verify::Verifier;
 
 const AUD: &str = "https://world.example";
@@ -46,6 +48,11 @@ struct Scene {
 }
 
 async fn scene() -> Scene {
+    scene_with(None).await
+}
+
+/// [`scene`] with a service whose trust policy, when a request names none, is `default`.
+async fn scene_with(default: Option<TrustPolicy>) -> Scene {
     let issuer = Party::new();
     let holder = Party::new();
     let now = unix_now() - 10;
@@ -72,7 +79,9 @@ async fn scene() -> Scene {
 
     let resolver = Arc::new(MethodDispatcher::new().with_method("key", Arc::new(DID_KEY)));
     let fetcher = Arc::new(HttpFetcher::new(FetchPolicy::default()).unwrap());
-    let app = verify::router(Arc::new(Verifier::for_dids(resolver, fetcher)));
+    let default: Option<PolicySource> =
+        default.map(|policy| Arc::new(move || Some(policy.clone())) as PolicySource);
+    let app = verify::router(Arc::new(Verifier::for_dids(resolver, fetcher)), default);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -178,6 +187,29 @@ async fn the_report_carries_the_issuers_trust_and_a_worlds_trust_policy_decides(
         )
         .await;
     assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn the_services_trust_policy_applies_unless_the_request_names_its_own() {
+    let scene = scene_with(Some(TrustPolicy::new(Level::High))).await;
+    let body = |options: serde_json::Value| {
+        json!({"presentation": scene.presentation, "options": options}).to_string()
+    };
+    let (status, report) = scene
+        .post(
+            "/presentations/verify",
+            body(json!({"nonce": NONCE, "aud": AUD})),
+        )
+        .await;
+    assert_eq!(status, 422, "{report}");
+    assert_eq!(report["trust_decision"]["decision"], "rejected");
+    let (status, report) = scene
+        .post(
+            "/presentations/verify",
+            body(json!({"nonce": NONCE, "aud": AUD, "trustPolicy": {"min_level": "none"}})),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
 }
 
 #[tokio::test]
