@@ -14,15 +14,17 @@ use url::Url;
 use vc_issuer::mfa::RequestChallengeResponse;
 use vc_issuer::openid4vp::dcql::Selection;
 use vc_issuer::openid4vp::{
-    AuthorizationRequest, Holding, REQUEST_OBJECT_MEDIA_TYPE, RequestUrl, check_request, respond,
-    select,
+    AuthorizationRequest, ClientId, Holding, REQUEST_OBJECT_MEDIA_TYPE, RequestUrl, check_request,
+    respond, select,
 };
 use vc_issuer::sd_jwt_vc::HolderCredential;
+use vc_issuer::trust::{TrustEngine, TrustListEvidence, TrustModel};
 use vc_issuer::wallet::HeldCopy;
 
 use crate::input;
 use crate::network;
 use crate::output::Failure;
+use crate::trust_cmd::trust_table;
 use crate::wallet_cmd::args::LoginArgs;
 use crate::wallet_cmd::{Context, failure};
 
@@ -52,6 +54,29 @@ pub fn run(args: &LoginArgs, ctx: &Context<'_>) -> Result<(), Failure> {
         ))
         .map_err(|err| Failure::rejected("invalid_request", err.to_string()))?;
     let client_id = request.client_id().to_string();
+    // The holder's measure of the world before consenting: a verifier that names itself by a
+    // DID is evaluated as an issuer would be (its resolution, its method), with no history.
+    let world_trust = match request.client_id() {
+        ClientId::DecentralizedIdentifier(did) => {
+            let engine = TrustEngine::in_memory(TrustModel::default());
+            let now = i64::try_from(unix_now()).unwrap_or(i64::MAX);
+            runtime
+                .block_on(engine.evaluate_issuer(
+                    resolver.as_ref(),
+                    did,
+                    now,
+                    TrustListEvidence::NotConfigured,
+                ))
+                .ok()
+        }
+        ClientId::RedirectUri(_) => None,
+    };
+    if let (Some(trust), false) = (&world_trust, ctx.out.json()) {
+        tell!(
+            "the world's own trust, as this wallet measures it:\n{}",
+            trust_table(trust).trim_end()
+        );
+    }
 
     let mut wallet = ctx.unlock()?;
     let copies = wallet.copies_for(&client_id).map_err(failure)?;
@@ -132,8 +157,9 @@ pub fn run(args: &LoginArgs, ctx: &Context<'_>) -> Result<(), Failure> {
         None => answer,
     };
     if ctx.out.json() {
-        ctx.out
-            .print_json(&json!({"client_id": client_id, "answer": answer}));
+        ctx.out.print_json(
+            &json!({"client_id": client_id, "answer": answer, "world_trust": world_trust}),
+        );
     } else {
         say!("{client_id} answered:");
         ctx.out.print_json(&answer);

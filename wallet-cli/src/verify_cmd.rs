@@ -11,6 +11,7 @@ use crate::cli::VerifyArgs;
 use crate::input;
 use crate::network;
 use crate::output::{Failure, Output};
+use crate::trust_cmd::trust_table;
 
 /// Runs `avid verify`: exit 0 when verified, 1 when rejected, 2 for a policy that cannot be
 /// applied (key binding required without a nonce and an audience, say).
@@ -93,5 +94,8 @@ fn print_report(report: &VerificationReport) {
     }
     for warning in &report.warnings {
         say!("warning: {}", warning.message);
+    }
+    if let Some(trust) = &report.trust {
+        say!("{}", trust_table(trust).trim_end());
     }
 }

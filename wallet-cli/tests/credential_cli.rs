@@ -281,6 +281,33 @@ fn verify_reads_stdin_and_prints_claims_for_people() {
     let printed = text(&output);
     assert!(printed.starts_with("verified"), "{printed}");
     assert!(printed.contains("age_over_18: true"), "{printed}");
+    // The issuer's measured trust, a line per indicator with its weakest factor.
+    assert!(printed.contains("trust: "), "{printed}");
+    for indicator in [
+        "accuracy",
+        "stability",
+        "controllability",
+        "resilience",
+        "adaptability",
+        "security",
+    ] {
+        assert!(printed.contains(indicator), "{indicator}: {printed}");
+    }
+}
+
+#[test]
+fn verify_json_carries_the_trust_evaluation() {
+    let world = World::new("trust-json", "ed25519");
+    let report = json_out(&verify(&world.present("n-1"), &[]));
+    let trust = &report["trust"];
+    assert_eq!(trust["model"], "avid-trust/1", "{report}");
+    assert_eq!(trust["indicators"].as_object().map(|i| i.len()), Some(6));
+    // The holder key was proved (NIST SP 800-63-4 rank 1/3).
+    let asset_safety = &trust["indicators"]["security"]["factors"]["asset_safety"]["score"];
+    assert!(
+        (asset_safety.as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-9,
+        "{trust}"
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! `avid login` end to end: the real issuer (`avid issuer …`) issues over the wallet's link
 //! proofs and passkey, its status list is served on loopback, a world serves the `/login/*`
 //! routes of `resolver_service::login` in process, and the `avid` binary logs in with both
-//! factors; a second login to another world uses the other copy of the batch.
+//! factors, each side measuring its trust in the other; a second login to another world uses
+//! the other copy of the batch.
 
 mod support;
 
@@ -24,9 +25,20 @@ async fn avid_logs_in_to_a_world_with_both_factors() {
     );
     let answer: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(answer["answer"]["granted"], true, "{answer}");
+    // The wallet measured the world (its did:key) before answering: an issuer-scope
+    // evaluation, its credential factors not measured.
+    assert_eq!(answer["world_trust"]["scope"], "issuer", "{answer}");
+    assert!(answer["world_trust"]["level"].is_string());
     let id = created["id"].as_str().expect("id");
     let outcome = status(&world, id).await;
     assert_eq!(outcome["status"], "granted", "{outcome}");
+    // And the world measured the issuer of the credential it verified, with both factors.
+    let trust = &outcome["result"]["report"]["trust"];
+    assert_eq!(
+        trust["indicators"]["security"]["factors"]["asset_safety"]["score"].as_f64(),
+        Some(2.0 / 3.0),
+        "{trust}"
+    );
     assert_eq!(holder.unused_copies(), 1);
 
     // Another world gets the other copy.
