@@ -202,6 +202,24 @@ async fn an_issuer_off_the_trust_list_lowers_taken_over() {
 }
 
 #[tokio::test]
+async fn rejects_probing_or_remembering_an_issuer_off_the_trust_list() {
+    // An attacker names any issuer it likes: with a trust list, the verifier neither resolves
+    // it (no did:web fetch) nor lets it into the history it keeps of real issuers.
+    let attacker = Party::new();
+    let verifier = verifier(serving_list(&attacker, T - 10));
+    let trusted = policy().trusting(vec![Did::parse(&Party::new().did()).unwrap()]);
+    let report = verifier
+        .verify(&presentation(&attacker, &["age_over_18"]), &trusted)
+        .await
+        .unwrap();
+    assert!(!report.verified);
+    assert_eq!(score(&report, Factor::Backup), 0.0, "not resolved");
+    let engine = &verifier.trust.as_ref().unwrap().engine;
+    let history = engine.history().history(&attacker.did()).await.unwrap();
+    assert!(history.events().is_empty(), "{:?}", history.events());
+}
+
+#[tokio::test]
 async fn the_verifier_remembers_each_verification_of_an_issuer() {
     let issuer = Party::new();
     let verifier = verifier(serving_list(&issuer, T - 10));

@@ -74,7 +74,8 @@ impl VerifierTrust {
     }
 
     /// The evidence of the verification `report` made under `policy`: what the report
-    /// observed, what `context` adds, and a probe of the issuer's DID (kept in the history).
+    /// observed, what `context` adds, and a probe of the issuer's DID (kept in the history),
+    /// unless the policy's trust list refused the issuer.
     /// `None` when no issuer was read, or, with a warning in `report`, when the history
     /// store failed.
     pub async fn gather(
@@ -86,6 +87,12 @@ impl VerifierTrust {
         let issuer = report.observed.issuer.clone()?;
         let now = i64::try_from(policy.clock().now).unwrap_or(i64::MAX);
         let mut evidence = TrustEvidence::new(now, issuer.as_str());
+        fill(&mut evidence, report, policy, context);
+        // An issuer the trust list refused is never resolved (no did:web fetch for a name an
+        // attacker chose) and never enters the history, which it could otherwise flood.
+        if evidence.trust_list == TrustListEvidence::NotListed {
+            return Some(evidence);
+        }
         match Did::parse(&issuer) {
             Ok(did) => match self.engine.probe(self.resolver.as_ref(), &did, now).await {
                 Ok(probe) => {
@@ -105,7 +112,6 @@ impl VerifierTrust {
                 }
             }
         }
-        fill(&mut evidence, report, policy, context);
         Some(evidence)
     }
 
@@ -123,7 +129,8 @@ impl VerifierTrust {
 
     /// Evaluates `evidence` against the history, sets `report.trust`, and, when `record`,
     /// keeps the verification's outcome in the history (once per verification: a later step
-    /// of the same login re-evaluates without recording).
+    /// of the same login re-evaluates without recording; an issuer the trust list refused
+    /// is never kept).
     pub async fn conclude(
         &self,
         evidence: &TrustEvidence,
@@ -134,7 +141,7 @@ impl VerifierTrust {
             Ok(evaluation) => report.trust = Some(evaluation),
             Err(error) => return report.warn(format!("trust not evaluated: {error}")),
         }
-        if !record {
+        if !record || evidence.trust_list == TrustListEvidence::NotListed {
             return;
         }
         let codes = report
