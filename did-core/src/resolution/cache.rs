@@ -136,7 +136,8 @@ impl<R: Resolver> CachingResolver<R> {
         options: &ResolutionOptions,
         now: u64,
     ) -> Result<Resolution, ResolutionError> {
-        self.resolve_served_at(did, options, now).await.0
+        let (result, _) = self.resolve_served_at(did, options, now).await;
+        result.map(Arc::unwrap_or_clone)
     }
 
     /// [`resolve_at`](Self::resolve_at), saying where the answer came from.
@@ -145,14 +146,14 @@ impl<R: Resolver> CachingResolver<R> {
         did: &Did,
         options: &ResolutionOptions,
         now: u64,
-    ) -> (Result<Resolution, ResolutionError>, Served) {
+    ) -> (Result<Arc<Resolution>, ResolutionError>, Served) {
         if let Err(error) = options.representation() {
             return (Err(error), Served::Origin);
         }
         let fresh = self.lock().get_fresh(did, now);
         if let Some(resolution) = fresh {
             self.hits.fetch_add(1, Ordering::Relaxed);
-            return (Ok(resolution.as_ref().clone()), Served::Fresh);
+            return (Ok(resolution), Served::Fresh);
         }
         let remembered = self.failures().get_fresh(did, now);
         if let Some(error) = remembered {
@@ -167,8 +168,9 @@ impl<R: Resolver> CachingResolver<R> {
                     self.config.ttl.as_secs(),
                     self.config.stale_if_error.as_secs(),
                 );
+                let resolution = Arc::new(resolution);
                 self.lock()
-                    .insert(did.clone(), Arc::new(resolution.clone()), 1, lifetime, now);
+                    .insert(did.clone(), Arc::clone(&resolution), 1, lifetime, now);
                 (Ok(resolution), Served::Origin)
             }
             Err(error) => {
@@ -192,7 +194,7 @@ impl<R: Resolver> CachingResolver<R> {
         error: ResolutionError,
         now: u64,
         failure: Served,
-    ) -> (Result<Resolution, ResolutionError>, Served) {
+    ) -> (Result<Arc<Resolution>, ResolutionError>, Served) {
         // RFC 5861 §4: stale-if-error covers a failure to reach the origin, never its
         // verdict; `notFound` or `invalidDid` must not be hidden by an old document.
         if error.kind != ErrorKind::InternalError {
@@ -213,7 +215,7 @@ impl<R: Resolver> CachingResolver<R> {
                     stale_for: now.saturating_sub(stale.fresh_until),
                     window: self.config.stale_if_error.as_secs(),
                 };
-                (Ok(stale.value.as_ref().clone()), served)
+                (Ok(stale.value), served)
             }
             None => (Err(error), failure),
         }
@@ -234,7 +236,7 @@ impl<R: Resolver> Resolver for CachingResolver<R> {
         &self,
         did: &Did,
         options: &ResolutionOptions,
-    ) -> (Result<Resolution, ResolutionError>, Served) {
+    ) -> (Result<Arc<Resolution>, ResolutionError>, Served) {
         self.resolve_served_at(did, options, crate::time::unix_now())
             .await
     }

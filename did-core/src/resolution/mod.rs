@@ -14,6 +14,8 @@ pub mod http;
 pub mod key_lookup;
 mod metadata;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use serde_json::{Map, Value};
 
@@ -135,12 +137,16 @@ pub trait Resolver: Send + Sync {
     /// Resolves `did` as [`resolve`](Self::resolve) does and says where the answer came
     /// from, for a verifier that weighs it (the trust evidence of `vc_issuer::trust`). A
     /// resolver without a cache answers from the origin.
+    /// The resolution is shared: a cache hands out the one it keeps, copying nothing.
     async fn resolve_served(
         &self,
         did: &Did,
         options: &ResolutionOptions,
-    ) -> (Result<Resolution, ResolutionError>, Served) {
-        (self.resolve(did, options).await, Served::Origin)
+    ) -> (Result<Arc<Resolution>, ResolutionError>, Served) {
+        (
+            self.resolve(did, options).await.map(Arc::new),
+            Served::Origin,
+        )
     }
 }
 

@@ -116,36 +116,52 @@ pub fn level(config: &TrustConfig, evaluation: &TrustEvaluation) -> Level {
     ];
     levels
         .into_iter()
-        .find(|(_, rule)| unmet(config, rule, evaluation).is_empty())
+        .find(|(_, rule)| shortfalls(config, rule, evaluation).next().is_none())
         .map_or(Level::None, |(level, _)| level)
 }
 
 /// Which conditions of `rule` the evaluation does not meet, in words with their numbers.
 pub fn unmet(config: &TrustConfig, rule: &LevelRule, evaluation: &TrustEvaluation) -> Vec<String> {
-    let mut unmet = Vec::new();
-    if evaluation.index < rule.min_index {
-        unmet.push(format!(
-            "index {:.3} < {:.3}",
-            evaluation.index, rule.min_index
-        ));
-    }
-    for (indicator, e) in &evaluation.indicators {
-        if indicator_weight(config, evaluation.scope, *indicator) > 0.0
-            && e.score < rule.min_indicator
-        {
-            unmet.push(format!(
-                "{indicator} {:.3} < floor {:.3}",
-                e.score, rule.min_indicator
-            ));
-        }
-    }
-    if evaluation.uncertainty > rule.max_uncertainty {
-        unmet.push(format!(
-            "uncertainty {:.3} > {:.3}",
-            evaluation.uncertainty, rule.max_uncertainty
-        ));
-    }
-    unmet
+    shortfalls(config, rule, evaluation)
+        .map(|shortfall| match shortfall {
+            RuleShortfall::Index(index) => format!("index {index:.3} < {:.3}", rule.min_index),
+            RuleShortfall::Indicator(indicator, score) => {
+                format!("{indicator} {score:.3} < floor {:.3}", rule.min_indicator)
+            }
+            RuleShortfall::Uncertainty(uncertainty) => {
+                format!("uncertainty {uncertainty:.3} > {:.3}", rule.max_uncertainty)
+            }
+        })
+        .collect()
+}
+
+/// A condition of a level rule an evaluation does not meet, with the evaluation's number.
+enum RuleShortfall {
+    Index(f64),
+    Indicator(Indicator, f64),
+    Uncertainty(f64),
+}
+
+/// The conditions of `rule` the evaluation does not meet, found lazily: deciding a level
+/// needs only to know whether there is one, and writes no words.
+fn shortfalls<'a>(
+    config: &'a TrustConfig,
+    rule: &'a LevelRule,
+    evaluation: &'a TrustEvaluation,
+) -> impl Iterator<Item = RuleShortfall> + 'a {
+    let index =
+        (evaluation.index < rule.min_index).then_some(RuleShortfall::Index(evaluation.index));
+    let indicators = evaluation
+        .indicators
+        .iter()
+        .filter(move |(indicator, e)| {
+            indicator_weight(config, evaluation.scope, **indicator) > 0.0
+                && e.score < rule.min_indicator
+        })
+        .map(|(indicator, e)| RuleShortfall::Indicator(*indicator, e.score));
+    let uncertainty = (evaluation.uncertainty > rule.max_uncertainty)
+        .then_some(RuleShortfall::Uncertainty(evaluation.uncertainty));
+    index.into_iter().chain(indicators).chain(uncertainty)
 }
 
 /// The weighted geometric mean of the scores and the weighted arithmetic mean of the

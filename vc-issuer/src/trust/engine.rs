@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use did_core::did::Did;
-use did_core::resolution::{ResolutionOptions, Resolver, Served};
+use did_core::resolution::{Resolution, ResolutionOptions, Resolver, Served};
 use sha2::{Digest, Sha256};
 
 use super::{
@@ -159,6 +159,22 @@ pub struct IssuerProbe {
     pub event: Option<TrustEvent>,
 }
 
+/// A digest of the verification methods' ids and keys, in document order: a change of key,
+/// of key id or of their number changes it. Computed only for a resolution from the source
+/// (decoding every key is most of a cached probe's cost otherwise).
+fn key_digest(resolution: &Resolution) -> String {
+    let mut hash = Sha256::new();
+    for method in &resolution.document.verification_method {
+        hash.update(method.id.as_str().as_bytes());
+        hash.update([0]);
+        if let Ok(key) = method.public_key() {
+            hash.update(key.to_bytes());
+        }
+        hash.update([0]);
+    }
+    did_core::base64url::encode(&hash.finalize())
+}
+
 /// Resolves `issuer` through `resolver`, timing it and noting where the answer came from.
 pub async fn probe_issuer(resolver: &dyn Resolver, issuer: &Did, now: i64) -> IssuerProbe {
     let started = Instant::now();
@@ -166,20 +182,6 @@ pub async fn probe_issuer(resolver: &dyn Resolver, issuer: &Did, now: i64) -> Is
         .resolve_served(issuer, &ResolutionOptions::default())
         .await;
     let latency_ms = started.elapsed().as_secs_f64() * 1e3;
-    let key_digest = result.as_ref().ok().map(|resolution| {
-        // The verification methods' ids and keys, in document order: a change of key, of
-        // key id or of their number changes the digest.
-        let mut hash = Sha256::new();
-        for method in &resolution.document.verification_method {
-            hash.update(method.id.as_str().as_bytes());
-            hash.update([0]);
-            if let Ok(key) = method.public_key() {
-                hash.update(key.to_bytes());
-            }
-            hash.update([0]);
-        }
-        did_core::base64url::encode(&hash.finalize())
-    });
     let source = match (&result, served) {
         (Err(_), _) => ResolutionSource::Failed,
         (Ok(_), Served::Origin) => ResolutionSource::Network,
@@ -196,7 +198,10 @@ pub async fn probe_issuer(resolver: &dyn Resolver, issuer: &Did, now: i64) -> Is
             now,
             result.is_ok(),
             Some(latency_ms),
-            key_digest,
+            result
+                .as_ref()
+                .ok()
+                .map(|resolution| key_digest(resolution)),
         )),
         // Served stale because the source failed just now.
         Served::Stale { .. } => Some(TrustEvent::resolution(
