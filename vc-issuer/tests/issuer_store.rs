@@ -4,14 +4,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use did_core::jose::{Algorithm, AlgorithmPolicy};
 use did_core::key::{KeyType, SecretKey};
-use rand::RngCore as _;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -26,64 +23,20 @@ use vc_issuer::status::{StatusBits, StatusListToken, StatusListValidation, Statu
 #[path = "support/postgres.rs"]
 mod postgres_cluster;
 
-use postgres_cluster::Cluster;
+#[path = "support/database.rs"]
+mod database;
+
+use database::Fixture;
 
 const BASE: &str = "https://issuer.example/status";
 const T0: u64 = 1_750_000_000;
 const VCT: &str = "urn:avid:avatar-link:1";
 
-/// One database for one test, on one backend.
-struct Fixture {
-    url: String,
-    dir: Option<PathBuf>,
-    _cluster: Option<Arc<Cluster>>,
-}
-
 impl Fixture {
-    fn sqlite() -> Fixture {
-        let mut suffix = [0u8; 8];
-        rand::rngs::OsRng.fill_bytes(&mut suffix);
-        let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-        let dir = std::env::temp_dir().join(format!("avid-store-{suffix}"));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Fixture {
-            url: format!("sqlite://{}?mode=rwc", dir.join("issuer.db").display()),
-            dir: Some(dir),
-            _cluster: None,
-        }
-    }
-
-    async fn postgres() -> Fixture {
-        let cluster = Cluster::shared();
-        Fixture {
-            url: cluster.fresh_database().await,
-            dir: None,
-            _cluster: Some(cluster),
-        }
-    }
-
     async fn store(&self, config: StoreConfig) -> IssuerStore {
         IssuerStore::open(&self.url, config)
             .await
             .expect("open the store")
-    }
-
-    /// A connection pool beside the store, for what an attacker with database access does.
-    async fn raw(&self) -> sqlx::AnyPool {
-        sqlx::any::install_default_drivers();
-        sqlx::any::AnyPoolOptions::new()
-            .max_connections(1)
-            .connect(&self.url)
-            .await
-            .expect("raw connection")
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
     }
 }
 
@@ -879,7 +832,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
-                    super::$test(super::Fixture::sqlite()).await
+                    super::$test(super::Fixture::sqlite("issuer")).await
                 }
             )*
         }
@@ -1071,7 +1024,11 @@ async fn survives_a_kill_mid_issuance_sqlite() {
     if let Ok(url) = std::env::var(CHILD_URL) {
         issue_until_killed(&url).await;
     }
-    survives_a_kill_mid_issuance("survives_a_kill_mid_issuance_sqlite", Fixture::sqlite()).await;
+    survives_a_kill_mid_issuance(
+        "survives_a_kill_mid_issuance_sqlite",
+        Fixture::sqlite("issuer"),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1090,8 +1047,8 @@ async fn survives_a_kill_mid_issuance_postgres() {
 #[tokio::test]
 async fn the_sqlite_file_is_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt as _;
-    let fixture = Fixture::sqlite();
-    let path = fixture.dir.as_ref().expect("dir").join("owner-only.db");
+    let fixture = Fixture::sqlite("issuer");
+    let path = fixture.dir().expect("dir").join("owner-only.db");
     let store = IssuerStore::open_sqlite(&path, config(64))
         .await
         .expect("open");

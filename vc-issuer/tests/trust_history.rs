@@ -3,10 +3,8 @@
 //! bounds and order as the in-memory history, kept across a reopen, shared by two replicas,
 //! beside the issuer store on one database.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use rand::RngCore as _;
 use vc_issuer::issuer::{IssuerStore, SqlTrustHistory, StoreConfig};
 use vc_issuer::trust::{
     HistoryLimits, MAX_EVENT_TEXT, MemoryTrustHistory, TrustEngine, TrustError, TrustEvent,
@@ -16,61 +14,18 @@ use vc_issuer::trust::{
 #[path = "support/postgres.rs"]
 mod postgres_cluster;
 
-use postgres_cluster::Cluster;
+#[path = "support/database.rs"]
+mod database;
+
+use database::Fixture;
 
 const T0: i64 = 1_750_000_000;
 
-/// One database for one test, on one backend.
-struct Fixture {
-    url: String,
-    dir: Option<PathBuf>,
-    _cluster: Option<Arc<Cluster>>,
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
-}
-
 impl Fixture {
-    fn sqlite() -> Fixture {
-        let mut suffix = [0u8; 8];
-        rand::rngs::OsRng.fill_bytes(&mut suffix);
-        let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-        let dir = std::env::temp_dir().join(format!("avid-trust-{suffix}"));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Fixture {
-            url: format!("sqlite://{}?mode=rwc", dir.join("trust.db").display()),
-            dir: Some(dir),
-            _cluster: None,
-        }
-    }
-
-    async fn postgres() -> Fixture {
-        let cluster = Cluster::shared();
-        Fixture {
-            url: cluster.fresh_database().await,
-            dir: None,
-            _cluster: Some(cluster),
-        }
-    }
-
     async fn history(&self, limits: HistoryLimits) -> SqlTrustHistory {
         SqlTrustHistory::open(&self.url, limits)
             .await
             .expect("open the history")
-    }
-
-    async fn raw(&self) -> sqlx::AnyPool {
-        sqlx::any::install_default_drivers();
-        sqlx::any::AnyPoolOptions::new()
-            .max_connections(1)
-            .connect(&self.url)
-            .await
-            .expect("raw connection")
     }
 }
 
@@ -283,7 +238,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
-                    super::$test(super::Fixture::sqlite()).await
+                    super::$test(super::Fixture::sqlite("trust")).await
                 }
             )*
         }
