@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use did_core::key::{KeyType, SecretKey};
 use did_core::method::{self, DefaultResolverConfig, peer};
@@ -10,6 +11,10 @@ use did_core::resolution::Resolver;
 use did_core::resolution::cache::CacheConfig;
 use resolver_service::{AppState, router, test_identifiers};
 use serde_json::{Value, json};
+
+mod support;
+
+use support::did_web::DidWebHost;
 
 struct Server {
     addr: SocketAddr,
@@ -362,53 +367,6 @@ async fn answers_the_dereferencing_result_when_asked() {
     server.stop().await;
 }
 
-/// A did:web host on loopback: serves `did.json` while `up`, counts the requests it gets.
-struct DidWebHost {
-    did: String,
-    requests: Arc<std::sync::atomic::AtomicUsize>,
-    up: Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl DidWebHost {
-    async fn start(serving: bool) -> DidWebHost {
-        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let did = format!("did:web:localhost%3A{port}");
-        let key = SecretKey::generate(KeyType::Ed25519).public_key();
-        let document = json!({
-            "id": did,
-            "verificationMethod": [{"id": "#key-1", "type": "Multikey", "controller": did,
-                "publicKeyMultibase": key.to_multikey()}],
-            "assertionMethod": ["#key-1"],
-        })
-        .to_string();
-        let requests = Arc::new(AtomicUsize::new(0));
-        let up = Arc::new(AtomicBool::new(serving));
-        let (counted, live) = (Arc::clone(&requests), Arc::clone(&up));
-        let app = axum::Router::new().route(
-            "/.well-known/did.json",
-            axum::routing::get(move || {
-                counted.fetch_add(1, Ordering::SeqCst);
-                let (document, live) = (document.clone(), live.load(Ordering::SeqCst));
-                async move {
-                    if live {
-                        (axum::http::StatusCode::OK, document)
-                    } else {
-                        (axum::http::StatusCode::SERVICE_UNAVAILABLE, String::new())
-                    }
-                }
-            }),
-        );
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        DidWebHost { did, requests, up }
-    }
-
-    fn requests(&self) -> usize {
-        self.requests.load(std::sync::atomic::Ordering::SeqCst)
-    }
-}
-
 /// The service as the binary builds it with `--allow-http`, the cache set to `cache`.
 async fn caching_server(cache: CacheConfig) -> Server {
     let resolver = method::default_resolver(DefaultResolverConfig {
@@ -422,7 +380,7 @@ async fn caching_server(cache: CacheConfig) -> Server {
 
 #[tokio::test]
 async fn serves_a_stale_document_when_the_did_web_host_goes_down() {
-    let host = DidWebHost::start(true).await;
+    let host = DidWebHost::start(true, Duration::ZERO).await;
     let server = caching_server(CacheConfig {
         ttl: std::time::Duration::ZERO,
         negative_ttl: std::time::Duration::ZERO,
@@ -442,7 +400,7 @@ async fn serves_a_stale_document_when_the_did_web_host_goes_down() {
 
 #[tokio::test]
 async fn remembers_an_unreachable_did_web_host_briefly() {
-    let host = DidWebHost::start(false).await;
+    let host = DidWebHost::start(false, Duration::ZERO).await;
     let server = caching_server(CacheConfig::default()).await;
     let path = format!("/1.0/identifiers/{}", host.did);
     for _ in 0..3 {
@@ -455,7 +413,7 @@ async fn remembers_an_unreachable_did_web_host_briefly() {
 
 #[tokio::test]
 async fn refuses_a_did_web_on_loopback_by_default() {
-    let host = DidWebHost::start(true).await;
+    let host = DidWebHost::start(true, Duration::ZERO).await;
     let resolver = method::default_resolver(DefaultResolverConfig::default()).unwrap();
     let methods = resolver.inner().methods().map(str::to_owned).collect();
     let server = Server::over(Arc::new(resolver), methods).await;

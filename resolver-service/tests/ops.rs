@@ -16,6 +16,10 @@ use resolver_service::{AppState, openapi, router, test_identifiers, verify};
 use serde_json::{Value, json};
 use vc_issuer::verify::Verifier;
 
+mod support;
+
+use support::did_web::DidWebHost;
+
 /// The service as the binary assembles it (resolution, verification, metrics, the ops
 /// layer), with did:web allowed on loopback, served on a loopback port.
 async fn start(args: OpsArgs) -> SocketAddr {
@@ -48,31 +52,9 @@ async fn start(args: OpsArgs) -> SocketAddr {
     addr
 }
 
-/// A did:web host on loopback that answers `did.json` only after `delay`.
+/// A did:web host on loopback that answers `did.json` only after `delay`: its DID.
 async fn slow_did_web(delay: Duration) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let did = format!("did:web:localhost%3A{port}");
-    let key = SecretKey::generate(KeyType::Ed25519).public_key();
-    let document = json!({
-        "id": did,
-        "verificationMethod": [{"id": "#key-1", "type": "Multikey", "controller": did,
-            "publicKeyMultibase": key.to_multikey()}],
-        "assertionMethod": ["#key-1"],
-    })
-    .to_string();
-    let app = axum::Router::new().route(
-        "/.well-known/did.json",
-        axum::routing::get(move || {
-            let document = document.clone();
-            async move {
-                tokio::time::sleep(delay).await;
-                document
-            }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    did
+    DidWebHost::start(true, delay).await.did
 }
 
 async fn get(url: String) -> (u16, Option<String>, String) {

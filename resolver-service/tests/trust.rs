@@ -8,53 +8,14 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use did_core::key::{KeyType, SecretKey};
 use serde_json::{Value, json};
+use support::did_web::DidWebHost;
 use support::service::free_port;
 use vc_issuer::trust::TrustConfig;
-
-/// A did:web host on loopback that serves `did.json` while `up`.
-struct DidWebHost {
-    did: String,
-    up: Arc<AtomicBool>,
-}
-
-impl DidWebHost {
-    async fn start() -> DidWebHost {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let did = format!("did:web:localhost%3A{port}");
-        let key = SecretKey::generate(KeyType::Ed25519).public_key();
-        let document = json!({
-            "id": did,
-            "verificationMethod": [{"id": "#key-1", "type": "Multikey", "controller": did,
-                "publicKeyMultibase": key.to_multikey()}],
-            "assertionMethod": ["#key-1"],
-        })
-        .to_string();
-        let up = Arc::new(AtomicBool::new(true));
-        let live = Arc::clone(&up);
-        let app = axum::Router::new().route(
-            "/.well-known/did.json",
-            axum::routing::get(move || {
-                let (document, live) = (document.clone(), live.load(Ordering::SeqCst));
-                async move {
-                    if live {
-                        (axum::http::StatusCode::OK, document)
-                    } else {
-                        (axum::http::StatusCode::SERVICE_UNAVAILABLE, String::new())
-                    }
-                }
-            }),
-        );
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        DidWebHost { did, up }
-    }
-}
 
 /// `avid-resolver` with a trust configuration file, its stderr kept in a file.
 struct Service {
@@ -184,7 +145,7 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_did_web_host_lowers_qos_and_interruption_and_raises_the_alert() {
-    let host = DidWebHost::start().await;
+    let host = DidWebHost::start(true, Duration::ZERO).await;
     let config = json!({
         "issuers": [host.did],
         "interval": 3600,
