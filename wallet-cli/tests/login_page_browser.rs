@@ -100,6 +100,13 @@ impl Browser {
         browser
     }
 
+    /// A browser showing `url`.
+    async fn open(url: &str) -> Browser {
+        let browser = Browser::start().await;
+        browser.client().goto(url).await.expect("goto");
+        browser
+    }
+
     fn client(&self) -> &Client {
         self.client.as_ref().expect("a session")
     }
@@ -218,12 +225,7 @@ fn page_url(world: &str) -> String {
 async fn the_page_turns_to_logged_in_while_avid_answers() {
     let holder = Holder::onboard(1).await;
     let world = start_world(holder.issuer_did.clone()).await;
-    let browser = Browser::start().await;
-    browser
-        .client()
-        .goto(&page_url(&world))
-        .await
-        .expect("goto");
+    let browser = Browser::open(&page_url(&world)).await;
 
     let link = browser.wallet_link().await;
     assert_eq!(browser.text("#state").await, "waiting");
@@ -289,12 +291,7 @@ async fn rejects_a_revoked_credential_and_the_page_shows_why() {
     let holder = Holder::onboard(1).await;
     holder.revoke();
     let world = start_world(holder.issuer_did.clone()).await;
-    let browser = Browser::start().await;
-    browser
-        .client()
-        .goto(&page_url(&world))
-        .await
-        .expect("goto");
+    let browser = Browser::open(&page_url(&world)).await;
 
     let link = browser.wallet_link().await;
     let output = holder.login(&link).await;
