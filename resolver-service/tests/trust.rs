@@ -2,7 +2,8 @@
 //! process: a did:web issuer served by a test host, evaluated at start-up and on demand; the
 //! host goes down and later evaluations show it (qos, interruption, backup from the stale
 //! cache), the history keeps the failures, and the alert fires; the configuration file is
-//! reloaded while the service runs (file change and SIGHUP); bad inputs are refused.
+//! reloaded while the service runs (file change and SIGHUP), its policy reaching the verify
+//! routes; bad inputs are refused.
 
 mod support;
 
@@ -15,6 +16,8 @@ use did_core::key::{KeyType, SecretKey};
 use serde_json::{Value, json};
 use support::did_web::DidWebHost;
 use support::service::free_port;
+use vc_issuer::sd_jwt::ClaimPath;
+use vc_issuer::sd_jwt_vc::KeyBindingRequest;
 use vc_issuer::trust::TrustConfig;
 
 /// `avid-resolver` with a trust configuration file, its stderr kept in a file.
@@ -390,5 +393,52 @@ async fn keeps_the_history_in_sqlite_across_a_restart() {
     assert!(
         report["evaluations"].as_array().unwrap().is_empty(),
         "kept in memory only"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reloaded_trust_policy_reaches_the_verify_routes() {
+    const AUD: &str = "https://world.example";
+    const NONCE: &str = "n-trust-policy";
+    let issuer = support::login::Issuer::start().await;
+    let holder = issuer.onboard().await;
+    let presentation = holder
+        .credential
+        .present_with_key_binding(
+            &[ClaimPath::parse("/age_over_18").unwrap()],
+            &KeyBindingRequest::new(AUD, NONCE, did_core::time::unix_now()),
+            &holder.key.signer,
+        )
+        .unwrap();
+    let policy = |level: &str| json!({ "policy": { "min_level": level } });
+    let service = Service::start(&policy("high"), &[]).await;
+    let verify = || async {
+        let response = reqwest::Client::new()
+            .post(format!("{}/presentations/verify", service.base))
+            .json(&json!({"presentation": presentation, "options": {"nonce": NONCE, "aud": AUD}}))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap())
+    };
+    // A first-seen issuer cannot be `high`: the service's policy refuses the presentation.
+    let (status, report) = verify().await;
+    assert_eq!(status, 422, "{report}");
+    assert_eq!(report["verified"], true, "{report}");
+    assert_eq!(report["trust_decision"]["decision"], "rejected");
+
+    // The operator lowers the bar while the service runs: the next verifications pass.
+    // (A member more, so that the file's size changes even within one clock tick.)
+    let lowered = json!({ "policy": { "min_level": "none" }, "interval": 3600 });
+    std::fs::write(service.config_path(), lowered.to_string()).unwrap();
+    let accepted = eventually(Duration::from_secs(15), || async {
+        verify().await.0 == 200
+    })
+    .await;
+    assert!(
+        accepted,
+        "the reloaded policy did not apply: {}",
+        service.log()
     );
 }
