@@ -434,8 +434,8 @@ pub struct Observed {
     pub expires_at: Option<i64>,
     /// What became of the status step; `None` when verification stopped before it.
     pub status: Option<StatusEvidence>,
-    /// The names of the claims the holder disclosed (`name` for an object member, `name[]` for
-    /// an array element), in presentation order.
+    /// JSON Pointers (RFC 6901) into the verified claims of every claim the holder disclosed,
+    /// as the SD-JWT processing found them ([`crate::sd_jwt::ProcessedPayload::disclosed`]).
     pub disclosed: Vec<String>,
     /// How many digests the issuer-signed payload holds at any level (decoys included: a
     /// verifier cannot tell them apart): the claims the holder could have withheld.

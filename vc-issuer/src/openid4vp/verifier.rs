@@ -7,7 +7,6 @@
 use std::collections::BTreeSet;
 
 use did_core::excerpt::excerpt;
-use did_core::jose::{AlgorithmPolicy, decode_compact, parse_json_object};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -20,7 +19,7 @@ use crate::avatar::AVATAR_LINK_VCT;
 use crate::issuer_keys::IssuerKeys;
 use crate::mfa::{PasskeyVerifier, RequestChallengeResponse, require_assertion, require_passkey};
 use crate::report::{ErrorCode, ReportError, VerificationReport};
-use crate::sd_jwt::{ClaimPath, SdJwt, SdJwtKb, VerifyOptions, verify_disclosures};
+use crate::sd_jwt::ClaimPath;
 use crate::single_use::{Purpose, SingleUseStore, Taken};
 use crate::status::StatusCheck;
 use crate::trust::{Binding, TrustDecision, TrustEvidence, TrustPolicy};
@@ -585,7 +584,8 @@ impl<'a> LoginVerifier<'a> {
             return LoginResult::refused(state, report);
         }
         report.pass(checks::VP_TOKEN);
-        let mut presented: Vec<(&str, &str, Map<String, Value>)> = Vec::new();
+        // Each presentation's query id, the pointers of the claims it disclosed, its claims.
+        let mut presented: Vec<(&str, Vec<String>, Map<String, Value>)> = Vec::new();
         let mut key_bound = true;
         for (query_id, presentations) in &response.vp_token {
             let binding = dcql_query
@@ -609,6 +609,7 @@ impl<'a> LoginVerifier<'a> {
                             return LoginResult::refused(state, report);
                         }
                     };
+                let disclosed = verified.observed.disclosed.clone();
                 // The avatar-link credential's observations are the login's trust evidence.
                 if query_id == AVATAR_LINK_QUERY_ID || report.observed.issuer.is_none() {
                     report.observed = verified.observed;
@@ -619,7 +620,7 @@ impl<'a> LoginVerifier<'a> {
                 let Some(claims) = verified.claims.filter(|_| verified.verified) else {
                     return LoginResult::refused(state, report);
                 };
-                presented.push((query_id.as_str(), presentation.as_str(), claims));
+                presented.push((query_id.as_str(), disclosed, claims));
             }
         }
         let Some((_, _, claims)) = presented
@@ -661,11 +662,11 @@ impl<'a> LoginVerifier<'a> {
             }
         };
         report.pass(checks::DCQL_QUERY);
-        for ((_, presentation, _), checked) in presented.iter().zip(&checked) {
-            for extra in disclosed_beyond(presentation, &checked.paths) {
+        for ((_, disclosed, _), checked) in presented.iter().zip(&checked) {
+            for extra in disclosed_beyond(disclosed, &checked.paths) {
                 report.warn(format!(
                     "the wallet disclosed `{}`, which the DCQL query did not ask for (OpenID4VP 1.0 §6.4: wallets must not)",
-                    excerpt(&extra)
+                    excerpt(extra)
                 ));
             }
         }
@@ -751,31 +752,11 @@ fn check_vp_token_shape(
     Ok(())
 }
 
-/// The claims `presentation` discloses (by RFC 9901 disclosure, as paths into the processed
-/// claims) that are neither needed to reach a claim at one of `asked` nor inside one.
-fn disclosed_beyond(presentation: &str, asked: &[ClaimPath]) -> Vec<String> {
-    let sd_jwt = match SdJwtKb::parse(presentation) {
-        Ok(with_kb) => with_kb.into_parts().0,
-        Err(_) => match SdJwt::parse(presentation) {
-            Ok(sd_jwt) => sd_jwt,
-            Err(_) => return Vec::new(),
-        },
-    };
-    // The presentation verified already: this only reads which claims its disclosures hold.
-    let Ok(jws) = decode_compact(sd_jwt.issuer_jwt(), &AlgorithmPolicy::default()) else {
-        return Vec::new();
-    };
-    let Ok(payload) = parse_json_object(jws.payload()) else {
-        return Vec::new();
-    };
-    let Ok(processed) =
-        verify_disclosures(payload, sd_jwt.disclosures(), &VerifyOptions::sd_jwt_vc())
-    else {
-        return Vec::new();
-    };
-    processed
-        .disclosed
-        .into_iter()
+/// The claims among `disclosed` (the JSON Pointers the verification's SD-JWT processing
+/// recorded) that are neither needed to reach a claim at one of `asked` nor inside one.
+fn disclosed_beyond<'a>(disclosed: &'a [String], asked: &[ClaimPath]) -> Vec<&'a str> {
+    disclosed
+        .iter()
         .filter(|pointer| {
             let Ok(disclosed) = ClaimPath::parse(pointer) else {
                 return true;
@@ -785,6 +766,7 @@ fn disclosed_beyond(presentation: &str, asked: &[ClaimPath]) -> Vec<String> {
                     || disclosed.segments().starts_with(path.segments())
             })
         })
+        .map(String::as_str)
         .collect()
 }
 

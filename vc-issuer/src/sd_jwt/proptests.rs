@@ -366,7 +366,7 @@ proptest! {
             let copied = verify_disclosures(payload.clone(), &sent, &options)
                 .map(|processed| (processed.claims, processed.hash_alg));
             let mut owned = sent.clone();
-            let moved = super::process_disclosures(payload.clone(), &mut owned, &options);
+            let moved = super::process_disclosures(payload.clone(), &mut owned, &options, None);
             prop_assert_eq!(
                 moved.as_ref().ok().map(|(claims, _)| claims),
                 expected.as_ref(),

@@ -95,14 +95,16 @@ pub fn verify_disclosures(
 
 /// [`verify_disclosures`] for a verifier that is done with the disclosures once it has the
 /// claims: their names and values are moved into the claims instead of copied, and the JSON
-/// Pointers of the disclosed claims are not collected. Returns the claims and the hash
-/// algorithm; the rules and errors are exactly those of [`verify_disclosures`].
+/// Pointers of the disclosed claims are collected into `disclosed` only when given. Returns
+/// the claims and the hash algorithm; the rules and errors are exactly those of
+/// [`verify_disclosures`].
 pub(crate) fn process_disclosures(
     payload: Map<String, Value>,
     disclosures: &mut [Disclosure],
     options: &VerifyOptions,
+    disclosed: Option<&mut Vec<String>>,
 ) -> Result<(Map<String, Value>, HashAlgorithm), SdJwtError> {
-    process(payload, Source::Owned(disclosures), options, None)
+    process(payload, Source::Owned(disclosures), options, disclosed)
 }
 
 fn process(
@@ -514,7 +516,7 @@ mod tests {
         let copied = verify_disclosures(object(payload.clone()), disclosures, options)
             .map(|processed| (processed.claims, processed.hash_alg));
         let mut owned = disclosures.to_vec();
-        let moved = process_disclosures(object(payload), &mut owned, options);
+        let moved = process_disclosures(object(payload), &mut owned, options, None);
         assert_eq!(moved, copied);
         copied
     }

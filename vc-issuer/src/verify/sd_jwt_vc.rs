@@ -6,7 +6,7 @@ use did_core::jose::{UnverifiedJws, decode_compact, parse_json_object};
 use did_core::key::PublicKey;
 use serde_json::{Map, Value};
 
-use super::disclosed::PlainShape;
+use super::disclosed::count_withholdable;
 use super::{
     Checked, SignatureJobs, SignatureResults, VerificationPolicy, check_jwt_validity, issuer_key,
     issuer_signature, kid, new_report,
@@ -220,15 +220,19 @@ impl<'a> Ready<'a> {
         if !issuer_signature(signatures.issuer, &mut report) {
             return Err(report.finish(None));
         }
-        let shape = PlainShape::of(&payload);
+        count_withholdable(&payload, &mut report.observed);
         // §7.1 steps 3–5, with the SD-JWT VC claims that must never be disclosable.
-        let (claims, hash_alg) =
-            match process_disclosures(payload, &mut disclosures, &SD_JWT_VC_OPTIONS) {
-                Ok(processed) => processed,
-                Err(error) => return Err(refuse(report, checks::DISCLOSURES, error)),
-            };
+        let processed = process_disclosures(
+            payload,
+            &mut disclosures,
+            &SD_JWT_VC_OPTIONS,
+            Some(&mut report.observed.disclosed),
+        );
+        let (claims, hash_alg) = match processed {
+            Ok(processed) => processed,
+            Err(error) => return Err(refuse(report, checks::DISCLOSURES, error)),
+        };
         report.pass(checks::DISCLOSURES);
-        shape.observe(&claims, &mut report.observed);
 
         // §7.1 step 6, on the processed payload (`iat` may be disclosed).
         if let Err(error) = check_jwt_validity(&claims, &clock, policy.expected_audience.as_deref())

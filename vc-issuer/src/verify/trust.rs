@@ -13,6 +13,7 @@ use did_core::resolution::Resolver;
 
 use super::VerificationPolicy;
 use crate::report::{CheckStatus, VerificationReport, checks};
+use crate::sd_jwt::ClaimPath;
 use crate::trust::{
     Binding, DisclosureEvidence, ProfileEvidence, ResolutionEvidence, ResolutionSource,
     StatusEvidence, TrustDecision, TrustEngine, TrustEvent, TrustEvidence, TrustListEvidence,
@@ -195,7 +196,12 @@ fn fill(
     });
     evidence.disclosure = Some(DisclosureEvidence {
         requested,
-        disclosed: observed.disclosed.iter().cloned().collect(),
+        // Top-level names: `/avatars/1/handle` is a disclosure of `avatars`.
+        disclosed: observed
+            .disclosed
+            .iter()
+            .filter_map(|pointer| ClaimPath::parse(pointer).ok()?.segments().first().cloned())
+            .collect(),
         selectively_disclosable: observed.selectively_disclosable,
         always_visible: observed.always_visible,
     });
